@@ -1,0 +1,1 @@
+"""The `rbh` command line: one module per command; `main` dispatches."""

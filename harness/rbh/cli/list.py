@@ -1,0 +1,45 @@
+"""`rbh list tasks|groups|tags|models|scorers|generators|datasets`."""
+
+from __future__ import annotations
+
+import argparse
+
+KINDS = ("tasks", "groups", "tags", "models", "scorers", "generators", "datasets")
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    p = sub.add_parser("list", help="list tasks, groups, tags, models, scorers, generators or datasets")
+    p.add_argument("kind", choices=KINDS)
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from rbh.registry import get_registry
+    from rbh.ui import print_rows
+
+    registry = get_registry()
+    if args.kind in ("tasks", "groups", "tags"):
+        from rbh.tasks.index import load_task_index
+
+        index = load_task_index(registry.task_paths())
+        if args.kind == "tasks":
+            print_rows("tasks", ("task", "tags", "description"), ((t.name, ", ".join(t.tags), t.description) for t in sorted(index.tasks.values(), key=lambda t: t.name)))
+        elif args.kind == "groups":
+            print_rows("groups", ("group", "members", "description"), ((g.name, ", ".join(g.members), g.description) for g in sorted(index.groups.values(), key=lambda g: g.name)))
+        else:
+            print_rows("tags", ("tag", "tasks"), ((tag, ", ".join(sorted(names))) for tag, names in sorted(index.tags().items())))
+        return 0
+    table = {"models": registry.models, "scorers": registry.scorers, "generators": registry.generators, "datasets": registry.datasets}[args.kind]()
+    rows = []
+    for name, entry in sorted(table.items()):
+        if name != entry.name:  # an alias row would repeat its entry
+            continue
+        obj = entry.obj
+        description = getattr(obj, "description", "")
+        extra = ""
+        if args.kind == "models":
+            aliases = [*entry.aliases, *(f"{entry.name}:{a}" for a in getattr(obj, "aliases", {}))]
+            extra = ", ".join(aliases)
+        rows.append((name, description, extra, f"{entry.plugin} ({entry.distribution} {entry.version})"))
+    print_rows(args.kind, ("name", "description", "aliases" if args.kind == "models" else "", "plugin"), rows)
+    return 0

@@ -1,0 +1,63 @@
+"""Entry point of the `rbh` console script.
+
+Only argparse is imported up front; each command imports what it needs when it runs, so
+`rbh --help` and `rbh list` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from rbh.version import __version__
+
+COMMANDS = ("run", "score", "list", "plugins")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = _Parser(prog="rbh", description="rbh — the RecBench+ evaluation harness.")
+    parser.add_argument("--version", action="version", version=f"rbh {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"rbh.cli.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors rbh raises on purpose become one line and their exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    from rbh.errors import RbhError
+
+    try:
+        return int(args.handler(args) or 0)
+    except RbhError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: completed responses are cached; run the same command again to resume", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("RBH_DEBUG"):
+            raise
+        print(f"error: internal error: {type(exc).__name__}: {exc} (set RBH_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""The core data model: samples, catalogs, knowledge graphs and benchmark datasets."""
+
+from rbh.data.catalog import Catalog, Item
+from rbh.data.dataset import BenchmarkDataset, load_dataset
+from rbh.data.kg import KG, Triple
+from rbh.data.sample import Bridge, Condition, Misinformation, Sample
+
+__all__ = [
+    "BenchmarkDataset",
+    "Bridge",
+    "Catalog",
+    "Condition",
+    "Item",
+    "KG",
+    "Misinformation",
+    "Sample",
+    "Triple",
+    "load_dataset",
+]

@@ -1,0 +1,108 @@
+"""One benchmark row (DESIGN §5): the same schema as the columns of a dataset on the Hub."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping
+
+SUBTYPES = ("explicit", "implicit", "misinformed", "interest", "demographics")
+CONDITION_SUBTYPES = ("explicit", "implicit", "misinformed")
+PROFILE_SUBTYPES = ("interest", "demographics")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A hard condition: the item must have `entity` for `relation` in the KG."""
+
+    relation: str
+    entity: str
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A fact an implicit or misinformed query refers through: (item_id, relation, entity)."""
+
+    item_id: str
+    relation: str
+    entity: str
+
+
+@dataclass(frozen=True)
+class Misinformation:
+    """A wrong fact stated by a misinformed query about a bridge item."""
+
+    item_id: str
+    relation: str
+    true_entity: str
+    stated_entity: str
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A recommendation request with its ground truth.
+
+    `official_id` keeps the id of a sample imported from the official release ("0-3");
+    `ground_truth_titles` keeps ground-truth titles as the source wrote them (official scoring
+    compares titles, and imported titles may not resolve to catalog ids).
+    """
+
+    id: str
+    domain: str
+    subtype: str
+    query: str
+    ground_truth: tuple[str, ...]
+    query_direct: str | None = None
+    conditions: tuple[Condition, ...] = ()
+    bridges: tuple[Bridge, ...] = ()
+    misinformation: tuple[Misinformation, ...] = ()
+    user_id: str | None = None
+    history: tuple[str, ...] = ()
+    group: Mapping[str, Any] | None = None
+    source: str = ""
+    official_id: str | None = None
+    ground_truth_titles: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any]) -> "Sample":
+        """Build a sample from a dataset row (parquet, JSONL or `datasets`); unknown keys are ignored."""
+        try:
+            return cls(
+                id=str(row["id"]),
+                domain=str(row["domain"]),
+                subtype=str(row["subtype"]),
+                query=str(row["query"]),
+                ground_truth=tuple(str(x) for x in row.get("ground_truth") or ()),
+                query_direct=row.get("query_direct"),
+                conditions=tuple(Condition(**c) for c in row.get("conditions") or ()),
+                bridges=tuple(Bridge(**b) for b in row.get("bridges") or ()),
+                misinformation=tuple(Misinformation(**m) for m in row.get("misinformation") or ()),
+                user_id=None if row.get("user_id") is None else str(row["user_id"]),
+                history=tuple(str(x) for x in row.get("history") or ()),
+                group=_clean_group(row.get("group")),
+                source=str(row.get("source") or ""),
+                official_id=None if row.get("official_id") is None else str(row["official_id"]),
+                ground_truth_titles=tuple(str(x) for x in row.get("ground_truth_titles") or ()),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"sample {row.get('id', '?')!r} is malformed: {exc}") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row form, with lists instead of tuples (JSON and parquet friendly)."""
+        row = asdict(self)
+        for key, value in row.items():
+            if isinstance(value, tuple):
+                row[key] = list(value)
+        row["group"] = dict(self.group) if self.group is not None else None
+        return row
+
+    @property
+    def n_conditions(self) -> int:
+        """Number of true hard conditions (0 for profile subtypes)."""
+        return len(self.conditions)
+
+
+def _clean_group(group: Any) -> Mapping[str, Any] | None:
+    """Parquet stores missing struct fields as None; drop them so groups compare cleanly."""
+    if group is None:
+        return None
+    return {k: v for k, v in dict(group).items() if v is not None}

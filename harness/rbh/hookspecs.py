@@ -1,0 +1,69 @@
+"""Hook specifications of rbh (DESIGN §4).
+
+Registration hooks receive a typed `register` callback; plugins register classes (factories),
+not instances, so nothing heavy is imported until a component is used. Lifecycle hooks receive
+one frozen payload (`rbh.events`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+import pluggy
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rbh.events import RunEnd, RunStart, SampleEnd
+    from rbh.generators import Generator
+    from rbh.models.base import Model
+    from rbh.registry import DatasetEntry
+    from rbh.scoring.base import Scorer
+
+hookspec = pluggy.HookspecMarker("rbh")
+hookimpl = pluggy.HookimplMarker("rbh")
+
+
+@hookspec
+def register_models(register: "Callable[..., None]") -> None:
+    """Register model backends: `register(ModelClass, aliases=("short",))`."""
+
+
+@hookspec
+def register_scorers(register: "Callable[[type[Scorer]], None]") -> None:
+    """Register scorers (metrics): `register(ScorerClass)`."""
+
+
+@hookspec
+def register_generators(register: "Callable[[type[Generator]], None]") -> None:
+    """Register dataset generators: `register(GeneratorClass)`."""
+
+
+@hookspec
+def register_datasets(register: "Callable[[DatasetEntry], None]") -> None:
+    """Register named datasets: `register(DatasetEntry(name, resolve, description))`."""
+
+
+@hookspec
+def register_task_paths(register: "Callable[[Path], None]") -> None:
+    """Register folders of task YAML files: `register(Path(...))`."""
+
+
+@hookspec
+def register_template_paths(register: "Callable[[Path], None]") -> None:
+    """Register folders of Jinja templates (searched after rbh's own): `register(Path(...))`."""
+
+
+@hookspec
+def on_run_start(run: "RunStart") -> None:
+    """Called once before the first request of a run."""
+
+
+@hookspec
+def on_sample_end(sample: "SampleEnd") -> None:
+    """Called after each sample is scored."""
+
+
+@hookspec
+def on_run_end(run: "RunEnd") -> None:
+    """Called once after results are written."""

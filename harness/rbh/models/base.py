@@ -1,0 +1,106 @@
+"""The `Model` interface (DESIGN §7): a backend receives chat requests and yields completions
+as they finish; the runner owns caching, progress and scoring."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from rbh.data.dataset import BenchmarkDataset
+    from rbh.data.sample import Sample
+
+Message = Mapping[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One request: the rendered chat plus what non-LLM baselines may look at."""
+
+    key: str  # stable request key (also the response-cache key)
+    messages: tuple[Message, ...]
+    gen: Mapping[str, Any] = field(default_factory=dict)  # max_tokens, temperature, ...
+    sample: "Sample | None" = None
+    dataset: "BenchmarkDataset | None" = None
+    k: int | None = None
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts reported by the backend (0 when unknown)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What a backend returns for one request. `error` is set when it failed after retries."""
+
+    text: str = ""
+    reasoning: str | None = None
+    finish_reason: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    latency_s: float = 0.0
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "reasoning": self.reasoning,
+            "finish_reason": self.finish_reason,
+            "usage": {"prompt_tokens": self.usage.prompt_tokens, "completion_tokens": self.usage.completion_tokens},
+            "latency_s": self.latency_s,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any]) -> "Completion":
+        usage = row.get("usage") or {}
+        return cls(
+            text=row.get("text") or "",
+            reasoning=row.get("reasoning"),
+            finish_reason=row.get("finish_reason"),
+            usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))),
+            latency_s=float(row.get("latency_s") or 0.0),
+            error=row.get("error"),
+        )
+
+
+class Model(ABC):
+    """Base class of every backend.
+
+    Subclasses set `name` (the backend name in `--model NAME:MODEL`), may set `aliases`
+    (short model names, e.g. {"qwen": "Qwen/Qwen2.5-3B-Instruct"}), and implement `generate`.
+    Constructor arguments come from `--model-args k=v,...`.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    aliases: ClassVar[Mapping[str, str]] = {}
+    needs_model_name: ClassVar[bool] = False
+    needs_key: ClassVar[bool] = False
+    secret_args: ClassVar[tuple[str, ...]] = ("api_key",)  # never written to results or logs
+
+    def __init__(self, model_name: str | None = None, **model_args: Any):
+        self.model_name = model_name
+        self.model_args = model_args
+
+    @abstractmethod
+    def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
+        """Yield (index into `requests`, completion) for every request, in completion order."""
+
+    def request_identity(self, request: ChatRequest) -> Mapping[str, Any]:
+        """Extra inputs (beyond messages and generation args) the output depends on.
+
+        Part of the response-cache key: baselines that read the sample return its id here.
+        """
+        return {}
+
+    def close(self) -> None:
+        """Release resources (HTTP clients, GPU memory)."""
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}:{self.model_name}" if self.model_name else self.name

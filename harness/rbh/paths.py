@@ -1,0 +1,38 @@
+"""Where rbh finds its shipped files and keeps its caches.
+
+`shipped_dir` is the one function that knows where `tasks/` and `templates/` live: inside the
+installed wheel (`rbh/_shipped/<name>`) or at the root of a source checkout (editable install).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def shipped_dir(name: str) -> Path:
+    """Return the folder of a shipped resource (`tasks` or `templates`)."""
+    in_wheel = _PACKAGE_DIR / "_shipped" / name
+    if in_wheel.is_dir():
+        return in_wheel
+    in_checkout = _PACKAGE_DIR.parent.parent / name
+    if in_checkout.is_dir():
+        return in_checkout
+    raise FileNotFoundError(f"rbh cannot find its shipped '{name}' folder (looked in {in_wheel} and {in_checkout})")
+
+
+def cache_dir() -> Path:
+    """The user cache folder (`RBH_CACHE_DIR` overrides); created on demand."""
+    override = os.environ.get("RBH_CACHE_DIR")
+    if override:
+        path = Path(override)
+    else:
+        from platformdirs import user_cache_dir
+
+        path = Path(user_cache_dir("rbh", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,187 @@
+"""The registry: the only module that calls plugin hooks (DESIGN §4).
+
+Everything else asks it typed questions: which models, scorers, generators, datasets, task and
+template folders exist, and which plugin (distribution, version) provided each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
+
+import pluggy
+
+from rbh.errors import PluginError, UsageError
+from rbh.plugins import PluginInfo, load_plugins
+
+if TYPE_CHECKING:
+    from rbh.events import RunEnd, RunStart, SampleEnd
+    from rbh.generators import Generator
+    from rbh.models.base import Model
+    from rbh.scoring.base import Scorer
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    """A named dataset. `resolve()` returns a loadable spec (a folder path or `hf:ORG/NAME`)."""
+
+    name: str
+    resolve: Callable[[], str]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Registered(Generic[T]):
+    """A registered object and where it came from."""
+
+    name: str
+    obj: T
+    plugin: str
+    distribution: str
+    version: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        return {"plugin": self.plugin, "distribution": self.distribution, "version": self.version}
+
+
+class Registry:
+    """Typed view over the loaded plugins; registrations are collected on first use."""
+
+    def __init__(self, pm: pluggy.PluginManager, infos: Iterable[PluginInfo] = ()):
+        self.pm = pm
+        self._infos = {i.name: i for i in infos}
+        self._cache: dict[str, Any] = {}
+
+    # -- collection -------------------------------------------------------------------------
+    def _plugin_names(self, hook_name: str) -> list[str]:
+        hook = getattr(self.pm.hook, hook_name)
+        names = []
+        for impl in hook.get_hookimpls():
+            if impl.plugin_name not in names:
+                names.append(impl.plugin_name)
+        return sorted(names)
+
+    def _provenance(self, plugin: str) -> tuple[str, str]:
+        info = self._infos.get(plugin)
+        return (info.distribution, info.version) if info else ("unknown", "unknown")
+
+    def _collect(self, hook_name: str, kind: str, name_of: Callable[[Any], str]) -> dict[str, Registered[Any]]:
+        """Call a registration hook plugin by plugin, recording provenance and collisions."""
+        if hook_name in self._cache:
+            return self._cache[hook_name]
+        found: dict[str, Registered[Any]] = {}
+        for plugin in self._plugin_names(hook_name):
+            dist, version = self._provenance(plugin)
+
+            def register(obj: Any, aliases: Iterable[str] = (), _plugin: str = plugin, _dist: str = dist, _ver: str = version) -> None:
+                name = name_of(obj)
+                entry = Registered(name, obj, _plugin, _dist, _ver, tuple(aliases))
+                for key in (name, *entry.aliases):
+                    if key in found and found[key].plugin != _plugin:
+                        raise PluginError(
+                            f"{kind} name {key!r} is registered by both plugin {found[key].plugin!r} "
+                            f"({found[key].distribution}) and plugin {_plugin!r} ({_dist})"
+                        )
+                    found[key] = entry
+
+            caller = self.pm.subset_hook_caller(hook_name, remove_plugins=[p for n, p in self.pm.list_name_plugin() if n != plugin])
+            caller(register=register)
+        self._cache[hook_name] = found
+        return found
+
+    def _paths(self, hook_name: str) -> list[Path]:
+        if hook_name not in self._cache:
+            paths: list[Path] = []
+            getattr(self.pm.hook, hook_name)(register=lambda p: paths.append(Path(p)))
+            self._cache[hook_name] = paths
+        return self._cache[hook_name]
+
+    # -- typed lookups ----------------------------------------------------------------------
+    def models(self) -> dict[str, "Registered[type[Model]]"]:
+        """Backends by name and alias."""
+        return self._collect("register_models", "model", lambda cls: cls.name)
+
+    def scorers(self) -> dict[str, "Registered[type[Scorer]]"]:
+        return self._collect("register_scorers", "scorer", lambda cls: cls.name)
+
+    def generators(self) -> dict[str, "Registered[type[Generator]]"]:
+        return self._collect("register_generators", "generator", lambda cls: cls.name)
+
+    def datasets(self) -> dict[str, Registered[DatasetEntry]]:
+        return self._collect("register_datasets", "dataset", lambda entry: entry.name)
+
+    def model(self, name: str) -> "Registered[type[Model]]":
+        return _lookup(self.models(), name, "model backend")
+
+    def scorer(self, name: str) -> "Registered[type[Scorer]]":
+        return _lookup(self.scorers(), name, "scorer")
+
+    def generator(self, name: str) -> "Registered[type[Generator]]":
+        return _lookup(self.generators(), name, "generator")
+
+    def dataset(self, name: str) -> Registered[DatasetEntry] | None:
+        return self.datasets().get(name)
+
+    def task_paths(self) -> list[Path]:
+        """Task folders: rbh's shipped `tasks/` first, then plugin folders."""
+        from rbh.paths import shipped_dir
+
+        return [shipped_dir("tasks"), *self._paths("register_task_paths")]
+
+    def template_paths(self) -> list[Path]:
+        """Template folders searched in order: rbh's shipped `templates/`, then plugins'."""
+        from rbh.paths import shipped_dir
+
+        return [shipped_dir("templates"), *self._paths("register_template_paths")]
+
+    def plugins(self) -> list[PluginInfo]:
+        """Every entry point seen (loaded, failed or disabled), plus plugins registered in code."""
+        infos = dict(self._infos)
+        for name, _ in self.pm.list_name_plugin():
+            if name not in infos and not name.startswith("_"):
+                infos[name] = PluginInfo(name, name, "unknown", "unknown", "loaded")
+        return [infos[n] for n in sorted(infos)]
+
+    def plugin_versions(self) -> dict[str, str]:
+        return {p.name: f"{p.distribution} {p.version}" for p in self.plugins() if p.status == "loaded"}
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def on_run_start(self, payload: "RunStart") -> None:
+        self.pm.hook.on_run_start(run=payload)
+
+    def on_sample_end(self, payload: "SampleEnd") -> None:
+        self.pm.hook.on_sample_end(sample=payload)
+
+    def on_run_end(self, payload: "RunEnd") -> None:
+        self.pm.hook.on_run_end(run=payload)
+
+
+def _lookup(table: dict[str, Registered[T]], name: str, kind: str) -> Registered[T]:
+    try:
+        return table[name]
+    except KeyError:
+        known = ", ".join(sorted({r.name for r in table.values()})) or "none"
+        raise UsageError(f"unknown {kind} {name!r} (known: {known})") from None
+
+
+_REGISTRY: Registry | None = None
+
+
+def get_registry() -> Registry:
+    """The process-wide registry, built on first use from the installed entry points."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        pm, infos = load_plugins()
+        _REGISTRY = Registry(pm, infos)
+    return _REGISTRY
+
+
+def set_registry(registry: Registry | None) -> None:
+    """Replace the process-wide registry (tests use a fresh PluginManager)."""
+    global _REGISTRY
+    _REGISTRY = registry

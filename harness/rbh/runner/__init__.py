@@ -1,0 +1,1 @@
+"""Running tasks: request planning, the response cache, scoring and results."""

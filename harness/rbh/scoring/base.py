@@ -1,0 +1,64 @@
+"""The `Scorer` interface: one metric computed per sample, then aggregated."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from rbh.scoring.aggregate import MetricValue, mean_with_stderr
+
+if TYPE_CHECKING:
+    from rbh.data.catalog import Catalog
+    from rbh.data.kg import KG
+    from rbh.data.sample import Sample
+    from rbh.scoring.parse import ParsedTitle
+
+
+@dataclass(frozen=True)
+class ScoringInput:
+    """Everything a scorer may look at for one sample."""
+
+    sample: "Sample"
+    response: str
+    recommended: tuple["ParsedTitle", ...]  # parsed, deduplicated, cut to k
+    resolved: tuple[str | None, ...]  # catalog id per recommended title (None = unresolved)
+    catalog: "Catalog"
+    kg: "KG"
+    k: int | None = None
+    scoring: str = "rbh"  # "rbh" or "official"
+    reasoning: str | None = None
+    error: str | None = None
+
+    @property
+    def hits(self) -> set[str]:
+        """Ground-truth ids among the resolved recommendations."""
+        truth = set(self.sample.ground_truth)
+        return {i for i in self.resolved if i is not None and i in truth}
+
+
+class Scorer(ABC):
+    """Base class of scorers. Set `name`; options come from the task YAML (`Options` model)."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    subtypes: ClassVar[tuple[str, ...] | None] = None  # None = every subtype
+
+    class Options(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+
+    def __init__(self, **options: Any):
+        self.options = self.Options(**options)
+
+    def applies_to(self, subtype: str) -> bool:
+        return self.subtypes is None or subtype in self.subtypes
+
+    @abstractmethod
+    def score(self, x: ScoringInput) -> float | None:
+        """The per-sample value; None when the metric is undefined for this sample."""
+
+    def aggregate(self, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
+        """Aggregate per-sample values into named metrics (default: mean ± bootstrap stderr)."""
+        return {self.name: mean_with_stderr(values, seed)}

@@ -1,0 +1,161 @@
+"""Finding tasks and groups in task folders and expanding `--tasks` selections."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from typing import TYPE_CHECKING
+
+from rbh.errors import ConfigError, UsageError
+from rbh.tasks.yaml_files import read_with_includes
+
+if TYPE_CHECKING:
+    from rbh.tasks.config import TaskConfig
+
+
+@dataclass
+class TaskEntry:
+    """A discovered task: its merged raw YAML, validated on demand."""
+
+    name: str
+    path: Path
+    raw: dict[str, Any]
+    _config: "TaskConfig | None" = None
+
+    @property
+    def tags(self) -> list[str]:
+        tags = self.raw.get("tags") or []
+        return [str(t) for t in tags] if isinstance(tags, list) else []
+
+    @property
+    def description(self) -> str:
+        return str(self.raw.get("description") or "")
+
+    def config(self) -> "TaskConfig":
+        if self._config is None:
+            self._config = validate_task(self.raw, self.path)
+        return self._config
+
+
+@dataclass(frozen=True)
+class GroupEntry:
+    """A named list of tasks (or other groups)."""
+
+    name: str
+    path: Path
+    members: tuple[str, ...]
+    description: str = ""
+
+
+def validate_task(raw: dict[str, Any], path: Path) -> "TaskConfig":
+    """Validate a merged task mapping; the first problem becomes one clear line."""
+    from pydantic import ValidationError
+
+    from rbh.tasks.config import TaskConfig
+
+    try:
+        return TaskConfig(**raw, source_path=path)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        name = raw.get("task", path.stem)
+        raise ConfigError(f"task {name} ({path}): {where}: {err['msg']}") from None
+    except TypeError as exc:
+        raise ConfigError(f"task file {path}: {exc}") from None
+
+
+@dataclass
+class TaskIndex:
+    """All tasks and groups of the registered task folders."""
+
+    tasks: dict[str, TaskEntry] = field(default_factory=dict)
+    groups: dict[str, GroupEntry] = field(default_factory=dict)
+
+    def add_file(self, path: Path) -> list[str]:
+        """Index one YAML file; returns the task names it defines (none for group files)."""
+        raw = read_with_includes(path)
+        if "group" in raw and "task" not in raw:
+            members = raw.get("tasks") or []
+            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+                raise ConfigError(f"group file {path}: 'tasks' must be a list of task or group names")
+            name = str(raw["group"])
+            self.groups[name] = GroupEntry(name, path, tuple(members), str(raw.get("description") or ""))
+            return []
+        if "task" not in raw:
+            raise ConfigError(f"{path}: a task file needs a 'task:' name (or 'group:' for a group file)")
+        name = str(raw["task"])
+        previous = self.tasks.get(name)
+        if previous is not None and previous.path != path:
+            raise ConfigError(f"task {name!r} is defined twice: {previous.path} and {path}")
+        self.tasks[name] = TaskEntry(name, path, raw)
+        return [name]
+
+    def add_folder(self, folder: Path) -> list[str]:
+        """Index every `*.yaml` under a folder; files starting with '_' are include-only bases."""
+        names: list[str] = []
+        for path in sorted(folder.rglob("*.yaml")):
+            if not path.name.startswith("_"):
+                names.extend(self.add_file(path))
+        return names
+
+    def tags(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for entry in self.tasks.values():
+            for tag in entry.tags:
+                out.setdefault(tag, []).append(entry.name)
+        return out
+
+    def select(self, spec: str) -> list["TaskConfig"]:
+        """Expand a comma-separated `--tasks` value: task, group or tag names, YAML files, folders."""
+        names: list[str] = []
+        for token in (t.strip() for t in spec.split(",")):
+            if token:
+                names.extend(self._expand(token, set()))
+        if not names:
+            raise UsageError("--tasks selected no task")
+        unique = list(dict.fromkeys(names))
+        return [self.tasks[n].config() for n in unique]
+
+    def _expand(self, token: str, seen: set[str]) -> list[str]:
+        path = Path(token).expanduser()
+        if token.endswith((".yaml", ".yml")) or path.is_dir() or (path.is_file() and path.suffix in (".yaml", ".yml")):
+            if path.is_dir():
+                found = self.add_folder(path)
+                if not found:
+                    raise UsageError(f"no task YAML files in folder {token}")
+                return found
+            if not path.is_file():
+                raise UsageError(f"task file not found: {token}")
+            found = self.add_file(path.resolve())
+            if not found:
+                group = next(g for g in self.groups.values() if g.path == path.resolve())
+                return self._expand(group.name, seen)
+            return found
+        if token in self.tasks:
+            return [token]
+        if token in self.groups:
+            if token in seen:
+                raise ConfigError(f"group {token!r} includes itself")
+            out: list[str] = []
+            for member in self.groups[token].members:
+                out.extend(self._expand(member, seen | {token}))
+            return out
+        tagged = self.tags().get(token)
+        if tagged:
+            return sorted(tagged)
+        candidates = [*self.tasks, *self.groups, *self.tags()]
+        close = difflib.get_close_matches(token, candidates, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " (see `rbh list tasks`)"
+        raise UsageError(f"unknown task, group or tag {token!r}{hint}")
+
+
+def load_task_index(folders: Iterable[Path]) -> TaskIndex:
+    """Index the task folders in order (rbh's own first, then plugins')."""
+    index = TaskIndex()
+    for folder in folders:
+        if folder.is_dir():
+            index.add_folder(folder)
+    return index

@@ -1,0 +1,18 @@
+"""Built-in non-LLM baselines: oracle, random, popularity and replay of recorded responses."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rbh import hookimpl
+
+
+@hookimpl
+def register_models(register: Callable[..., None]) -> None:
+    from rbh_baselines.oracle import OracleModel
+    from rbh_baselines.popularity import PopularityModel
+    from rbh_baselines.random_model import RandomModel
+    from rbh_baselines.replay import ReplayModel
+
+    for cls in (OracleModel, RandomModel, PopularityModel, ReplayModel):
+        register(cls)

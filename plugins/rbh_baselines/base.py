@@ -1,0 +1,36 @@
+"""Shared machinery of the baselines: synchronous, per-sample, answer in the `[SEP]` format."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterator, Mapping, Sequence
+
+from rbh.models.base import ChatRequest, Completion, Model
+
+DEFAULT_N = 10
+SEPARATOR = " [SEP] "
+
+
+class SampleBaseline(Model):
+    """A baseline that answers each request from its sample (and dataset), not from the prompt."""
+
+    def answer(self, request: ChatRequest) -> Completion:
+        raise NotImplementedError
+
+    def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
+        for i, request in enumerate(requests):
+            start = time.perf_counter()
+            completion = self.answer(request)
+            yield i, Completion(text=completion.text, error=completion.error, finish_reason=completion.finish_reason or "stop", latency_s=time.perf_counter() - start)
+
+    def request_identity(self, request: ChatRequest) -> Mapping[str, Any]:
+        return {"sample": request.sample.id if request.sample else None}
+
+
+def titles_answer(titles: Sequence[str]) -> Completion:
+    """A completion listing titles in the official `[SEP]` format."""
+    return Completion(text=SEPARATOR.join(titles))
+
+
+def how_many(request: ChatRequest, default: int = DEFAULT_N) -> int:
+    return request.k or default

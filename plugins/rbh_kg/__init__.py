@@ -1,0 +1,1 @@
+"""Curated knowledge graphs, simulated users and the `kg` benchmark generator."""

@@ -1,0 +1,103 @@
+"""Shared fixtures: the repository paths, the shared real data, a CLI runner, tiny datasets."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+MINI_BENCHMARK = FIXTURES / "mini-benchmark"
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own rbh cache dir and a fresh plugin registry."""
+    monkeypatch.setenv("RBH_CACHE_DIR", str(tmp_path_factory.mktemp("rbh-cache")))
+    from rbh.registry import set_registry
+
+    set_registry(None)
+    yield
+    set_registry(None)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """`../shared/data` (real RecBench+, MovieLens and TML1M files); skips when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not available")
+    return SHARED_DATA
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300) -> CliResult:
+    """Run `rbh ARGS` in a subprocess (the real console entry point)."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "rbh.cli.main", *args],
+        capture_output=True, text=True, env=full_env, cwd=cwd or REPO, timeout=timeout,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli() -> Any:
+    return run_cli
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row) + "\n")
+    return path
+
+
+def make_dataset(root: Path, n_samples: int = 12, domain: str = "movie", subtype: str = "explicit") -> Path:
+    """A small synthetic dataset folder (JSONL per config) with a consistent catalog and KG."""
+    items = [{"id": f"{domain}-{i:03d}", "title": f"Title Number {i}", "year": 1990 + i % 10, "aliases": []} for i in range(40)]
+    kg = []
+    for i, item in enumerate(items):
+        kg.append({"item_id": item["id"], "relation": "directed_by", "entity": f"Director {i % 5}"})
+        kg.append({"item_id": item["id"], "relation": "genre", "entity": ["Drama", "Comedy", "Action"][i % 3]})
+    samples = []
+    for s in range(n_samples):
+        d = s % 5
+        members = [it["id"] for i, it in enumerate(items) if i % 5 == d]
+        samples.append({
+            "id": f"{domain}-{subtype}-{s:06d}", "domain": domain, "subtype": subtype,
+            "query": f"Films directed by Director {d}, please (request {s})",
+            "query_direct": None, "conditions": [{"relation": "directed_by", "entity": f"Director {d}"}],
+            "bridges": [], "misinformation": [], "ground_truth": members[:3], "user_id": f"u{s}",
+            "history": members[3:6], "group": None, "source": "test", "official_id": str(s), "ground_truth_titles": [],
+        })
+    write_jsonl(root / f"{domain}_items" / "train.jsonl", items)
+    write_jsonl(root / f"{domain}_kg" / "train.jsonl", kg)
+    write_jsonl(root / f"{domain}_{subtype}" / "test.jsonl", samples)
+    return root
+
+
+@pytest.fixture
+def tiny_dataset(tmp_path: Path) -> Path:
+    return make_dataset(tmp_path / "tiny")
+
+
+def only_run_dir(output: Path) -> Path:
+    """The single run folder under an --output folder."""
+    runs = [p for p in output.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert len(runs) == 1, runs
+    return runs[0]

@@ -1,0 +1,234 @@
+"""The plugin system: entry points, isolation of broken plugins, env switches, collisions,
+provenance, tracing — and every hookspec exercised."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import pluggy
+import pytest
+
+from rbh import hookimpl, hookspecs
+from rbh.errors import PluginError
+from rbh.events import RunEnd, RunStart, SampleEnd
+from rbh.models.base import ChatRequest, Completion, Model
+from rbh.plugins import load_plugins
+from rbh.registry import DatasetEntry, Registry, set_registry
+from rbh.scoring.base import Scorer, ScoringInput
+from tests.conftest import FIXTURES, REPO, only_run_dir, run_cli
+
+
+@pytest.fixture(scope="module")
+def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example and the broken plugin, really pip-installed into a folder put on PYTHONPATH."""
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target),
+         str(FIXTURES / "example-plugin"), str(FIXTURES / "broken-plugin")],
+        check=True, capture_output=True, text=True, timeout=300,
+    )
+    return target
+
+
+def _env(site: Path, **extra: str) -> dict[str, str]:
+    return {"PYTHONPATH": str(site), **extra}
+
+
+def test_builtin_plugins_are_entry_points() -> None:
+    pm, infos = load_plugins()
+    names = {i.name: i for i in infos}
+    for builtin in ("baselines", "recbench", "kg"):
+        assert names[builtin].status == "loaded"
+        assert names[builtin].distribution == "recbench-harness"
+
+
+def test_example_plugin_shows_and_runs(plugin_site: Path, tmp_path: Path, tiny_dataset: Path) -> None:
+    listing = run_cli("plugins", env=_env(plugin_site))
+    assert listing.code == 0, listing.err
+    assert "rbh-example" in listing.out and "0.3.0" in listing.out
+    models = run_cli("list", "models", env=_env(plugin_site))
+    assert "echo" in models.out and "rbh-example" in models.out
+    scorers = run_cli("list", "scorers", env=_env(plugin_site))
+    assert "list_length" in scorers.out
+
+    task = tmp_path / "echo_task.yaml"
+    task.write_text(
+        "task: echo_explicit\n"
+        "dataset: {config: movie_explicit}\n"
+        "prompt: {system: recommend/system.jinja, user: recommend/user.jinja}\n"
+        "metrics: [recall, {name: list_length, options: {cap: 1}}]\n"
+    )
+    out = tmp_path / "out"
+    result = run_cli("run", "--tasks", str(task), "--model", "echo:Title Number 0 [SEP] Title Number 5",
+                     "--dataset", str(tiny_dataset), "--output", str(out), "--no-progress", env=_env(plugin_site))
+    assert result.code == 0, result.err
+    import json
+
+    results = json.loads((only_run_dir(out) / "results.json").read_text())
+    task_result = results["tasks"]["echo_explicit"]
+    assert task_result["metrics"]["list_length"]["value"] == 1.0  # capped at 1 by the YAML option
+    assert task_result["scorers"]["list_length"]["distribution"] == "rbh-example"
+    assert results["model"]["distribution"] == "rbh-example"
+    assert results["plugins"]["example"] == "rbh-example 0.3.0"
+
+
+def test_broken_plugin_is_isolated(plugin_site: Path, tiny_dataset: Path, tmp_path: Path) -> None:
+    result = run_cli("list", "models", env=_env(plugin_site))
+    assert result.code == 0
+    warnings = [ln for ln in result.err.splitlines() if "broken" in ln]
+    assert len(warnings) == 1 and "failed to load" in warnings[0]
+    assert "oracle" in result.out
+    plugins = run_cli("plugins", env=_env(plugin_site))
+    assert "failed" in plugins.out and "broken on" in plugins.out
+
+
+def test_strict_mode_makes_broken_plugin_fatal(plugin_site: Path) -> None:
+    result = run_cli("list", "models", env=_env(plugin_site, RBH_STRICT_PLUGINS="1"))
+    assert result.code == 2
+    assert "plugin 'broken'" in result.err and "Traceback" not in result.err
+
+
+def test_disable_plugins(plugin_site: Path) -> None:
+    result = run_cli("plugins", env=_env(plugin_site, RBH_DISABLE_PLUGINS="broken,example"))
+    assert result.code == 0
+    assert "failed to load" not in result.err
+    assert result.out.count("disabled") == 2
+    models = run_cli("list", "models", env=_env(plugin_site, RBH_DISABLE_PLUGINS="example"))
+    assert "echo" not in models.out
+
+
+def test_trace_plugins(plugin_site: Path) -> None:
+    result = run_cli("list", "models", env=_env(plugin_site, RBH_TRACE_PLUGINS="1"))
+    assert "[rbh trace] register_models" in result.err
+    assert "example" in result.err
+
+
+# -- in-process registry tests with a fresh PluginManager ------------------------------------
+
+
+class _Dummy(Model):
+    name = "dummy"
+
+    def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
+        for i, _ in enumerate(requests):
+            yield i, Completion(text="x")
+
+
+class _Collider:
+    @hookimpl
+    def register_models(self, register: Callable[..., None]) -> None:
+        register(_Dummy)
+
+
+def _registry(*plugins: tuple[str, Any]) -> Registry:
+    pm = pluggy.PluginManager("rbh")
+    pm.add_hookspecs(hookspecs)
+    for name, plugin in plugins:
+        pm.register(plugin, name=name)
+    return Registry(pm)
+
+
+def test_collision_names_both_plugins() -> None:
+    registry = _registry(("first", _Collider()), ("second", _Collider()))
+    with pytest.raises(PluginError) as err:
+        registry.models()
+    assert "'first'" in str(err.value) and "'second'" in str(err.value) and "'dummy'" in str(err.value)
+
+
+class _AllHooks:
+    """One implementation of every hookspec, recording lifecycle calls."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.events: list[str] = []
+
+    @hookimpl
+    def register_models(self, register: Callable[..., None]) -> None:
+        register(_Dummy, aliases=("dummy2",))
+
+    @hookimpl
+    def register_scorers(self, register: Callable[..., None]) -> None:
+        class Always(Scorer):
+            name = "always_one"
+
+            def score(self, x: ScoringInput) -> float | None:
+                return 1.0
+
+        register(Always)
+
+    @hookimpl
+    def register_generators(self, register: Callable[..., None]) -> None:
+        from rbh.generators import Generator
+
+        class Gen(Generator):
+            name = "nullgen"
+
+            def generate(self, out_dir: Path, **options: Any) -> Path:
+                return out_dir
+
+        register(Gen)
+
+    @hookimpl
+    def register_datasets(self, register: Callable[..., None]) -> None:
+        register(DatasetEntry("tiny", lambda: str(self.root), "a tiny dataset"))
+
+    @hookimpl
+    def register_task_paths(self, register: Callable[..., None]) -> None:
+        register(self.root / "tasks")
+
+    @hookimpl
+    def register_template_paths(self, register: Callable[..., None]) -> None:
+        register(self.root / "templates")
+
+    @hookimpl
+    def on_run_start(self, run: RunStart) -> None:
+        self.events.append(f"start:{','.join(run.tasks)}")
+
+    @hookimpl
+    def on_sample_end(self, sample: SampleEnd) -> None:
+        self.events.append(f"sample:{sample.sample_id}")
+
+    @hookimpl
+    def on_run_end(self, run: RunEnd) -> None:
+        self.events.append(f"end:{run.output_dir.name}")
+
+
+def test_every_hookspec_is_exercised(tiny_dataset: Path, tmp_path: Path) -> None:
+    (tiny_dataset / "tasks").mkdir()
+    (tiny_dataset / "templates").mkdir()
+    (tiny_dataset / "templates" / "plain.jinja").write_text("{{ query }}")
+    (tiny_dataset / "tasks" / "plugin_task.yaml").write_text(
+        "task: plugin_task\ndataset: {name: tiny, config: movie_explicit}\nprompt: {user: plain.jinja}\nmetrics: [always_one]\n"
+    )
+    plugin = _AllHooks(tiny_dataset)
+    registry = _registry(("allhooks", plugin))
+    assert "dummy2" in registry.models() and registry.model("dummy2").obj is _Dummy
+    assert registry.generator("nullgen").plugin == "allhooks"
+    assert registry.dataset("tiny") is not None
+    assert tiny_dataset / "tasks" in registry.task_paths()
+    assert tiny_dataset / "templates" in registry.template_paths()
+
+    from rbh.models.spec import parse_model_spec
+    from rbh.runner.run import RunOptions, run_evaluation
+
+    set_registry(registry)
+    outcome = run_evaluation(
+        RunOptions(tasks="plugin_task", model=parse_model_spec("dummy"), output=tmp_path / "out", show_progress=False),
+        registry,
+    )
+    assert outcome.exit_code == 0
+    assert outcome.results["tasks"]["plugin_task"]["metrics"]["always_one"]["value"] == 1.0
+    assert plugin.events[0] == "start:plugin_task"
+    assert sum(e.startswith("sample:") for e in plugin.events) == 12
+    assert plugin.events[-1] == f"end:{outcome.run_dir.name}"
+
+
+def test_every_hookspec_is_documented() -> None:
+    doc = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
+    specs = [name for name in dir(hookspecs) if name.startswith(("register_", "on_"))]
+    assert len(specs) == 9
+    for name in specs:
+        assert f"`{name}" in doc, f"docs/plugins.md does not document the hook {name}"

@@ -1,0 +1,59 @@
+"""The real wheel, installed into a fresh venv, runs `rbh run --model oracle` offline and finds
+its shipped tasks and templates (no source checkout on the path)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI_BENCHMARK, REPO
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
+                   check=True, capture_output=True, text=True, timeout=600)
+    (whl,) = dist.glob("recbench_harness-*.whl")
+    return whl
+
+
+def test_wheel_contents(wheel: Path) -> None:
+    import zipfile
+
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "rbh/_shipped/tasks/recbench/movie/movie_explicit.yaml" in names
+    assert "rbh/_shipped/templates/recommend/user.jinja" in names
+    assert "rbh/py.typed" in names
+    assert any(n.startswith("rbh_baselines/") for n in names)
+    assert not any(n.startswith(("tests/", "harness/", "plugins/")) for n in names)
+
+
+def test_wheel_in_fresh_venv_runs_offline(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    install = subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, timeout=900)
+    assert install.returncode == 0, install.stderr[-2000:]
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", RBH_CACHE_DIR=str(tmp_path / "cache"))
+    rbh = env_dir / "bin" / "rbh"
+    where = subprocess.run([str(py), "-c", "import rbh, rbh.paths; print(rbh.__file__); print(rbh.paths.shipped_dir('tasks'))"],
+                           capture_output=True, text=True, cwd=work, env=env)
+    assert str(env_dir) in where.stdout and "_shipped" in where.stdout, where.stdout
+    listing = subprocess.run([str(rbh), "list", "tasks"], capture_output=True, text=True, cwd=work, env=env)
+    assert listing.returncode == 0 and "movie_misinformed" in listing.stdout
+    run = subprocess.run([str(rbh), "run", "--tasks", "explicit", "--model", "oracle", "--dataset", str(MINI_BENCHMARK), "--no-progress"],
+                         capture_output=True, text=True, cwd=work, env=env, timeout=600)
+    assert run.returncode == 0, run.stderr
+    (run_dir,) = (work / "results").iterdir()
+    results = json.loads((run_dir / "results.json").read_text())
+    assert results["tasks"]["movie_explicit"]["metrics"]["recall"]["value"] == 1.0
