@@ -40,7 +40,7 @@ def rescore_run(run_dir: Path, registry: "Registry", *, scoring: str = "rbh", da
             raise UsageError(f"{run_dir}: samples/{name}.jsonl is malformed: {exc}") from None
         k = task_result.get("effective", {}).get("k", task.k)
         scores = score_task(task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), registry, k=k, scoring=scoring, seed=seed)
-        new_tasks[name] = {**task_result, "metrics": {m: v.to_dict() for m, v in scores.metrics.items()}, "scorers": scores.scorer_provenance}
+        new_tasks[name] = {**task_result, "metrics": {m: v.to_dict() for m, v in scores.metrics.items()}, "breakdowns": scores.breakdowns, "scorers": scores.scorer_provenance}
     rescored = {
         **results,
         "scoring": scoring,

@@ -234,6 +234,7 @@ def _task_result(plan: TaskPlan, scores: TaskScores, counts: dict[str, Any], err
             "fingerprint": plan.dataset.fingerprint,
         },
         "metrics": {name: value.to_dict() for name, value in scores.metrics.items()},
+        "breakdowns": scores.breakdowns,
         "scorers": scores.scorer_provenance,
         "counts": {k: v for k, v in counts.items() if k not in ("cached_keys", "prompt_tokens", "completion_tokens")},
         "tokens": {"prompt": counts["prompt_tokens"], "completion": counts["completion_tokens"]},

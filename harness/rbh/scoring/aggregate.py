@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
-import random
 from dataclasses import dataclass
 from typing import Sequence
 
 DEFAULT_BOOTSTRAP = 1000
+_MAX_DISTINCT = 4096
+_CHUNK_CELLS = 8_000_000  # indices per chunk (~32 MB of int32)
 
 
 @dataclass(frozen=True)
@@ -23,24 +23,32 @@ class MetricValue:
 
 
 def bootstrap_stderr(values: Sequence[float], seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> float | None:
-    """Standard deviation of the mean over `n_boot` resamples (None for fewer than 2 values)."""
+    """Standard deviation of the mean over `n_boot` resamples (None for fewer than 2 values).
+
+    Resampling n values with replacement is a multinomial draw over the distinct values, so
+    metrics with few distinct values (binary hits, recall fractions) cost O(n_boot x distinct),
+    not O(n_boot x n); other inputs are resampled by index in bounded-memory chunks.
+    """
     n = len(values)
     if n < 2:
         return None
-    if min(values) == max(values):
-        return 0.0
-    try:
-        import numpy as np
+    import numpy as np
 
-        rng = np.random.default_rng(seed)
-        arr = np.asarray(values, dtype=float)
-        means = arr[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
-        return float(means.std(ddof=1))
-    except ImportError:  # pragma: no cover - numpy is a dependency
-        rnd = random.Random(seed)
-        means = [sum(values[rnd.randrange(n)] for _ in range(n)) / n for _ in range(n_boot)]
-        mu = sum(means) / n_boot
-        return math.sqrt(sum((m - mu) ** 2 for m in means) / (n_boot - 1))
+    arr = np.asarray(values, dtype=float)
+    if arr.min() == arr.max():
+        return 0.0
+    rng = np.random.default_rng(seed)
+    uniq, counts = np.unique(arr, return_counts=True)
+    if len(uniq) <= _MAX_DISTINCT:
+        draws = rng.multinomial(n, counts / n, size=n_boot)
+        means = draws @ uniq / n
+    else:
+        rows = max(1, _CHUNK_CELLS // n)
+        means = np.concatenate([
+            arr[rng.integers(0, n, size=(min(rows, n_boot - start), n), dtype=np.int32)].mean(axis=1)
+            for start in range(0, n_boot, rows)
+        ])
+    return float(means.std(ddof=1))
 
 
 def mean_with_stderr(values: Sequence[float | None], seed: int = 0) -> MetricValue:

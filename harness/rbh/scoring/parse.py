@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rbh.data.normalize import split_year, title_key
 
@@ -20,6 +21,7 @@ _THINK_RE = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
 _ORPHAN_THINK_END_RE = re.compile(r"^.*?</think>", re.DOTALL | re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·–—]+|\(?\d{1,3}[.):]|#\d{1,3}[.:]?|\(?[a-zA-Z][.)])\s+")
 _QUOTES = "\"'“”‘’`«»*_[]"
+_SENTENCE_THEN_WORDS_RE = re.compile(r"[.!?]\s+\S+(?:\s+\S+){3,}")
 _YEAR_THEN_NOTE_RE = re.compile(r"^(?P<title>.+?\(\d{4}\))\s*(?:[-–—:,]\s*|\s)\S.*$")
 _PROSE_START_RE = re.compile(
     r"^(?:i'?m sorry|i am sorry|sorry\b|unfortunately|apologies|my apologies|i apologi[sz]e|here (?:are|is)\b|here's"
@@ -53,11 +55,12 @@ def is_prose(entry: str) -> bool:
     text = entry.strip()
     if not text:
         return True
-    if text.endswith(":") or len(text.split()) > MAX_TITLE_WORDS:
+    words = text.count(" ") + 1
+    if text.endswith(":") or words > MAX_TITLE_WORDS:
         return True
-    if _PROSE_START_RE.match(text.lstrip(_QUOTES + " ")) and len(text.split()) > 2:
+    if words > 2 and _PROSE_START_RE.match(text.lstrip(_QUOTES + " ")):
         return True
-    return bool(re.search(r"[.!?]\s+\S+(?:\s+\S+){3,}", text))  # several words after a sentence end
+    return words > 4 and bool(_SENTENCE_THEN_WORDS_RE.search(text))  # several words after a sentence end
 
 
 def split_entries(text: str, fmt: str = "sep") -> list[str]:
@@ -79,6 +82,8 @@ def split_entries(text: str, fmt: str = "sep") -> list[str]:
 
 def _entry_lines(part: str, single_line_is_title: bool = False) -> list[str]:
     """The title lines of one chunk: bulleted lines win over unbulleted prose lines."""
+    if "\n" not in part:
+        return [cut_preamble(part)] if ":" in part else [part]
     lines = [ln for ln in part.splitlines() if ln.strip()]
     if len(lines) > 1:
         bulleted = [ln for ln in lines if _BULLET_RE.match(ln)]
@@ -114,6 +119,7 @@ def _json_entries(text: str) -> list[str] | None:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def clean_title(raw: str) -> ParsedTitle | None:
     """Strip bullets, quotes and whitespace; keep a trailing '(YYYY)' as the year hint; drop prose."""
     text = _BULLET_RE.sub("", raw.strip()).strip().strip(_QUOTES).strip()

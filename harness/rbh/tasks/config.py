@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rbh.data.resolution import ResolutionOptions
+
 DEFAULT_GENERATION: dict[str, Any] = {"max_tokens": 512, "temperature": 0}
 
 
@@ -57,6 +59,7 @@ class TaskConfig(_Strict):
     k: int | None = Field(default=None, ge=1)
     generation: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_GENERATION))
     output: OutputConfig = Field(default_factory=OutputConfig)
+    resolution: ResolutionOptions = Field(default_factory=ResolutionOptions)
     metrics: list[MetricSpec] = Field(default_factory=lambda: [MetricSpec(name=n) for n in ("recall", "precision", "ndcg", "ftr")])
     source_path: Path | None = Field(default=None, exclude=True)
 

@@ -1,0 +1,42 @@
+"""Shared pieces of the RecBench+ scorers: the resolution option and ground-truth hits."""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict
+
+from rbh.data.normalize import title_key
+from rbh.data.resolution import ResolutionOptions
+from rbh.scoring.base import Scorer, ScoringInput
+
+
+class ResolvingScorer(Scorer):
+    """A scorer that looks at resolved ids; `resolution:` in its options tunes title resolution."""
+
+    class Options(Scorer.Options):
+        model_config = ConfigDict(extra="forbid")
+        resolution: ResolutionOptions = ResolutionOptions()
+
+
+def ranked_hits(x: ScoringInput) -> list[bool]:
+    """Per recommended position: does it hold a ground-truth item not already counted?
+
+    Ground-truth entries that are not catalog ids (imported titles that did not resolve) are
+    matched by normalized title key instead.
+    """
+    truth = set(x.sample.ground_truth)
+    by_key = {title_key(g): g for g in truth if g not in x.catalog}
+    seen: set[str] = set()
+    out = []
+    for parsed, item_id in zip(x.recommended, x.resolved):
+        target = item_id if item_id in truth else None
+        if target is None and item_id is None and by_key:
+            target = by_key.get(title_key(parsed.title))
+        hit = target is not None and target not in seen
+        if target is not None:
+            seen.add(target)
+        out.append(hit)
+    return out
+
+
+def is_official(x: ScoringInput) -> bool:
+    return x.scoring == "official"

@@ -1,0 +1,141 @@
+"""The released RecBench+ evaluator, reproduced exactly (DESIGN §8.4) for `--scoring official`.
+
+Quirks kept on purpose: titles are the raw response split on "[SEP]"; a trailing " (YYYY)" is
+removed from predictions but not from the ground truth; each prediction is replaced by the FIRST
+ground-truth title with a difflib ratio >= threshold; precision divides by the raw list length;
+nDCG's ideal DCG runs over all |G| ground-truth titles; condition subtypes take the max of the
+title-based and the KG-id-based score; CMR is -1 (excluded) when no prediction is in the KG.
+The released code looks titles up in a Neo4j KG; here `name2id` uses the catalog the same way
+(exact title, then the first title containing the name, case-sensitive).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Sequence
+from weakref import WeakKeyDictionary
+
+from rbh.data.sample import CONDITION_SUBTYPES
+from rbh.scoring.base import ScoringInput
+
+if TYPE_CHECKING:
+    from rbh.data.catalog import Catalog
+
+SEP = "[SEP]"
+PAD = "none"
+THRESHOLDS = {"movie": 0.8, "book": 0.65}
+_YEAR_RE = re.compile(r"\s\(\d{4}\)$")
+
+
+@dataclass(frozen=True)
+class OfficialScores:
+    """The official evaluator's per-sample output (cmr = satisfied_ratio, None when it is -1)."""
+
+    ftr: float
+    recall: float
+    precision: float
+    ndcg: float
+    cmr: float | None = None
+
+
+def predicted_titles(response: str, k: int | None) -> list[str]:
+    """Split on [SEP]; strip whitespace, then ', then "; drop a trailing ' (YYYY)'; cut/pad to k."""
+    titles = [t.strip().strip("'").strip('"') for t in response.split(SEP)]
+    titles = [_YEAR_RE.sub("", t.strip()).strip() for t in titles]
+    if k:
+        titles = titles[:k] + [PAD] * max(0, k - len(titles))
+    return titles
+
+
+def match_titles(predicted: Sequence[str], truth: Sequence[str], threshold: float) -> list[str]:
+    """Replace each prediction by the first ground-truth title similar enough, else keep it."""
+    out = []
+    for pred in predicted:
+        out.append(next((gt for gt in truth if SequenceMatcher(None, pred, gt).ratio() >= threshold), pred))
+    return out
+
+
+def recall(recommended: Sequence[object], truth: Sequence[object]) -> float:
+    hits = sum(1 for item in truth if item in recommended)
+    return hits / len(truth) if truth else 0.0
+
+
+def precision(recommended: Sequence[object], truth: Sequence[object]) -> float:
+    hits = sum(1 for item in truth if item in recommended)
+    return hits / len(recommended) if recommended else 0.0
+
+
+def ndcg(prediction: Sequence[object], truth: Sequence[object]) -> float:
+    dcg = _dcg([1 if item in truth else 0 for item in prediction])
+    idcg = _dcg([1] * len(truth))
+    return dcg / idcg if idcg else 0.0
+
+
+def _dcg(relevance: Sequence[int]) -> float:
+    return float(sum(rel / math.log2(i + 2) for i, rel in enumerate(relevance)))
+
+
+_NAME_CACHE: "WeakKeyDictionary[Catalog, dict[str, str | None]]" = WeakKeyDictionary()
+
+
+def name2id(name: str, catalog: "Catalog") -> str | None:
+    """Title -> item id as the released code does: exact title (year removed), then the first
+    catalog title containing the name (case-sensitive; an empty name matches the first item)."""
+    cache = _NAME_CACHE.setdefault(catalog, {})
+    if name in cache:
+        return cache[name]
+    wanted = _YEAR_RE.sub("", name).strip().replace('"', "'")
+    found = next((i.id for i in catalog.items.values() if i.title == wanted or wanted in i.aliases), None)
+    if found is None:
+        found = next((i.id for i in catalog.items.values() if wanted in i.title), None)
+    cache[name] = found
+    return found
+
+
+def truth_titles(x: ScoringInput) -> list[str]:
+    """Ground-truth titles as the official files write them (imported), else 'Title (Year)'."""
+    if x.sample.ground_truth_titles:
+        return list(x.sample.ground_truth_titles)
+    return [x.catalog[i].display if i in x.catalog else i for i in x.sample.ground_truth]
+
+
+def official_scores(x: ScoringInput, threshold: float | None = None) -> OfficialScores:
+    """Every official metric of one sample (memoized for the ScoringInput last asked about)."""
+    global _LAST
+    if _LAST is not None and _LAST[0] is x and _LAST[1] == threshold:
+        return _LAST[2]
+    result = _compute(x, THRESHOLDS.get(x.sample.domain, 0.8) if threshold is None else threshold)
+    _LAST = (x, threshold, result)
+    return result
+
+
+_LAST: tuple[ScoringInput, float | None, OfficialScores] | None = None
+
+
+def _compute(x: ScoringInput, threshold: float) -> OfficialScores:
+    response = x.response or ""
+    predicted = predicted_titles(response, x.k)
+    truth = truth_titles(x)
+    matched = match_titles(predicted, truth, threshold)
+    r, p, n = recall(matched, truth), precision(matched, truth), ndcg(matched, truth)
+    cmr: float | None = None
+    if x.sample.subtype in CONDITION_SUBTYPES:
+        ids = [name2id(t, x.catalog) for t in predicted]
+        truth_ids = list(x.sample.ground_truth)
+        r, p, n = max(r, recall(ids, truth_ids)), max(p, precision(ids, truth_ids)), max(n, ndcg(ids, truth_ids))
+        cmr = satisfied_ratio(x, ids, truth_ids)
+    return OfficialScores(float(SEP not in response), r, p, n, cmr)
+
+
+def satisfied_ratio(x: ScoringInput, ids: Sequence[str | None], truth_ids: Sequence[str]) -> float | None:
+    """Among predictions found in the KG/catalog, the share satisfying every condition (ground-truth
+    hits count as satisfying); None where the released code gives -1 (nothing found)."""
+    found = [i for i in ids if i is not None]
+    if not found:
+        return None
+    satisfied = sum(1 for i in ids if i not in truth_ids and i and x.kg.satisfies(i, x.sample.conditions))
+    satisfied += sum(1 for g in truth_ids if g in ids)
+    return satisfied / len(found)

@@ -1,0 +1,27 @@
+"""Answer-quality metrics that need no ground truth: unresolved titles and history repeats."""
+
+from __future__ import annotations
+
+from rbh.scoring.base import ScoringInput
+from rbh_recbench.base import ResolvingScorer
+
+
+class Unresolved(ResolvingScorer):
+    name = "unresolved"
+    description = "share of recommended titles that resolve to no catalog item (a hallucination proxy)"
+
+    def score(self, x: ScoringInput) -> float | None:
+        if not x.recommended:
+            return None
+        return sum(1 for i in x.resolved if i is None) / len(x.recommended)
+
+
+class HistoryRepeat(ResolvingScorer):
+    name = "history_repeat"
+    description = "share of recommendations already in the user's history (history tasks)"
+
+    def score(self, x: ScoringInput) -> float | None:
+        if not x.recommended or not x.sample.history:
+            return None
+        history = set(x.sample.history)
+        return sum(1 for i in x.resolved if i is not None and i in history) / len(x.recommended)
