@@ -67,3 +67,10 @@ def test_year_followed_by_a_note() -> None:
 
 def test_parsed_title_to_dict() -> None:
     assert ParsedTitle("Heat", 1995).to_dict() == {"title": "Heat", "year": 1995}
+
+
+def test_abbreviations_are_not_sentence_ends() -> None:
+    titles = parse_response("Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1964) [SEP] Mr. Smith Goes to Washington [SEP] St. Elmo's Fire")
+    assert [t.title for t in titles] == [
+        "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb", "Mr. Smith Goes to Washington", "St. Elmo's Fire",
+    ]

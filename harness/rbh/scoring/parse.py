@@ -22,6 +22,8 @@ _ORPHAN_THINK_END_RE = re.compile(r"^.*?</think>", re.DOTALL | re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·–—]+|\(?\d{1,3}[.):]|#\d{1,3}[.:]?|\(?[a-zA-Z][.)])\s+")
 _QUOTES = "\"'“”‘’`«»*_[]"
 _SENTENCE_THEN_WORDS_RE = re.compile(r"[.!?]\s+\S+(?:\s+\S+){3,}")
+# Periods that do not end a sentence: "Dr. Strangelove", "Mr. Smith Goes to Washington", "J. R. R."
+_ABBREVIATION_RE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|Vol|No|Mt|Ft|Lt|Col|Gen|Capt|Prof|[A-Z])\.", re.IGNORECASE)
 _YEAR_THEN_NOTE_RE = re.compile(r"^(?P<title>.+?\(\d{4}\))\s*(?:[-–—:,]\s*|\s)\S.*$")
 _PROSE_START_RE = re.compile(
     r"^(?:i'?m sorry|i am sorry|sorry\b|unfortunately|apologies|my apologies|i apologi[sz]e|here (?:are|is)\b|here's"
@@ -60,7 +62,8 @@ def is_prose(entry: str) -> bool:
         return True
     if words > 2 and _PROSE_START_RE.match(text.lstrip(_QUOTES + " ")):
         return True
-    return words > 4 and bool(_SENTENCE_THEN_WORDS_RE.search(text))  # several words after a sentence end
+    # several words after a sentence end
+    return words > 4 and bool(_SENTENCE_THEN_WORDS_RE.search(_ABBREVIATION_RE.sub("", text)))
 
 
 def split_entries(text: str, fmt: str = "sep") -> list[str]:
