@@ -13,7 +13,7 @@ from typing import Sequence
 
 from rbh.version import __version__
 
-COMMANDS = ("run", "score", "list", "plugins", "import_cmd")
+COMMANDS = ("run", "score", "list", "plugins", "import_cmd", "push")
 
 
 class _Parser(argparse.ArgumentParser):
