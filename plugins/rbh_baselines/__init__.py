@@ -1,4 +1,4 @@
-"""Built-in non-LLM baselines: oracle, random, popularity and replay of recorded responses."""
+"""Built-in non-LLM baselines: oracle, random, popularity, bm25 and replay of recorded responses."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from rbh import hookimpl
 
 @hookimpl
 def register_models(register: Callable[..., None]) -> None:
+    from rbh_baselines.bm25 import BM25Model
     from rbh_baselines.oracle import OracleModel
     from rbh_baselines.popularity import PopularityModel
     from rbh_baselines.random_model import RandomModel
     from rbh_baselines.replay import ReplayModel
 
-    for cls in (OracleModel, RandomModel, PopularityModel, ReplayModel):
+    for cls in (OracleModel, RandomModel, PopularityModel, BM25Model, ReplayModel):
         register(cls)

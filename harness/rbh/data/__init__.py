@@ -2,6 +2,7 @@
 
 from rbh.data.catalog import Catalog, Item
 from rbh.data.dataset import BenchmarkDataset, load_dataset
+from rbh.data.interactions import Interaction, Interactions, User, Users, load_interactions, load_users
 from rbh.data.kg import KG, Triple
 from rbh.data.sample import Bridge, Condition, Misinformation, Sample
 
@@ -10,10 +11,16 @@ __all__ = [
     "Bridge",
     "Catalog",
     "Condition",
+    "Interaction",
+    "Interactions",
     "Item",
     "KG",
     "Misinformation",
     "Sample",
     "Triple",
+    "User",
+    "Users",
     "load_dataset",
+    "load_interactions",
+    "load_users",
 ]
