@@ -22,6 +22,7 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own rbh cache dir and a fresh plugin registry."""
     monkeypatch.setenv("RBH_CACHE_DIR", str(tmp_path_factory.mktemp("rbh-cache")))
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path_factory.mktemp("hf-datasets-cache")))
     from rbh.registry import set_registry
 
     set_registry(None)

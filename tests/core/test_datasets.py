@@ -84,3 +84,20 @@ def test_bad_dataset_errors(tmp_path: Path) -> None:
         ds.catalog("book")
     with pytest.raises(DataError, match="no config 'movie_implicit'"):
         ds.samples("movie_implicit")
+
+
+def test_unreachable_hub_is_one_line(tmp_path: Path) -> None:
+    """A Hub that cannot be reached gives one clear line and exit 2, not a stale cache or a traceback."""
+    import socket
+
+    from tests.conftest import run_cli
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run_cli("run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", "hf:some-org/some-bench",
+                     "--output", str(tmp_path / "out"), env={"HF_ENDPOINT": f"http://127.0.0.1:{port}", "HF_HUB_OFFLINE": "0"})
+    assert result.code == 2, result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "cannot reach the Hub" in lines[0] and "hf:some-org/some-bench" in lines[0]
+    assert not (tmp_path / "out").exists()

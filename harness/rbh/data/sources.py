@@ -152,10 +152,42 @@ class HubSource:
         self.repo = repo
         self.revision = revision
         self._fingerprints: dict[tuple[str, str], str] = {}
+        self._checked = False
+
+    def check_access(self) -> None:
+        """Fail with one clear line when a Hub repo cannot be reached or read.
+
+        Without this, `datasets` quietly falls back to a stale local cache (a private repo without
+        a token then looks like a dataset with no configs). Local folders and offline mode skip it.
+        """
+        if self._checked or Path(self.repo).is_dir():
+            return
+        import datasets
+        from huggingface_hub import HfApi, constants
+        from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
+
+        datasets.logging.set_verbosity_error()
+        self._checked = True
+        if constants.HF_HUB_OFFLINE or datasets.config.HF_DATASETS_OFFLINE:
+            return
+        try:
+            HfApi().repo_info(self.repo, repo_type="dataset", revision=self.revision)
+        except RevisionNotFoundError:
+            raise DataError(f"hf:{self.repo} has no revision {self.revision!r}") from None
+        except (RepositoryNotFoundError, GatedRepoError):
+            raise DataError(f"hf:{self.repo} was not found on {constants.ENDPOINT} or is not accessible "
+                            "(a private repo needs HF_TOKEN or `hf auth login`)") from None
+        except HfHubHTTPError as exc:
+            status = getattr(getattr(exc, "response", None), "status_code", "?")
+            raise DataError(f"the Hub at {constants.ENDPOINT} answered HTTP {status} for hf:{self.repo}") from None
+        except Exception:  # connection refused, DNS, timeouts: httpx and OS errors alike
+            raise DataError(f"cannot reach the Hub at {constants.ENDPOINT} to load hf:{self.repo} "
+                            "(offline? HF_DATASETS_OFFLINE=1 uses the local cache)") from None
 
     def configs(self) -> list[str]:
         import datasets
 
+        self.check_access()
         try:
             return sorted(datasets.get_dataset_config_names(self.repo, revision=self.revision))
         except Exception as exc:
@@ -172,8 +204,13 @@ class HubSource:
     def rows(self, config: str, split: str) -> list[dict[str, Any]]:
         import datasets
 
+        self.check_access()
+        # a local folder laid out like a repo is re-read every time: `datasets` would otherwise
+        # serve a stale cache keyed by the folder name after its files change
+        local = Path(self.repo).is_dir()
+        fresh = {"download_mode": "force_redownload", "verification_mode": "no_checks"} if local else {}
         try:
-            ds = datasets.load_dataset(self.repo, config, split=split, revision=self.revision)
+            ds = datasets.load_dataset(self.repo, config, split=split, revision=self.revision, **fresh)
         except Exception as exc:
             raise DataError(f"cannot load hf:{self.repo} config {config!r} split {split!r}: {_one_line(exc)}") from None
         self._fingerprints[(config, split)] = str(getattr(ds, "_fingerprint", ""))
