@@ -1,1 +1,23 @@
 """Curated knowledge graphs, simulated users and the `kg` benchmark generator."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rbh import hookimpl
+
+
+@hookimpl
+def register_generators(register: Callable[..., None]) -> None:
+    from rbh_kg.generator import KGGenerator
+
+    register(KGGenerator)
+
+
+@hookimpl
+def register_datasets(register: Callable[..., None]) -> None:
+    from rbh.registry import DatasetEntry
+
+    from rbh_kg.generator.default_dataset import DESCRIPTION, NAME, default_dataset_path
+
+    register(DatasetEntry(NAME, default_dataset_path, DESCRIPTION))

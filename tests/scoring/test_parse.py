@@ -74,3 +74,8 @@ def test_abbreviations_are_not_sentence_ends() -> None:
     assert [t.title for t in titles] == [
         "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb", "Mr. Smith Goes to Washington", "St. Elmo's Fire",
     ]
+
+
+def test_exclamation_titles_with_years_are_kept() -> None:
+    titles = parse_response("Tie Me Up! Tie Me Down! (1990) [SEP] Airplane! (1980)")
+    assert [(t.title, t.year) for t in titles] == [("Tie Me Up! Tie Me Down!", 1990), ("Airplane!", 1980)]

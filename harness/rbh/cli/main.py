@@ -13,7 +13,7 @@ from typing import Sequence
 
 from rbh.version import __version__
 
-COMMANDS = ("run", "score", "list", "plugins", "import_cmd", "push")
+COMMANDS = ("run", "score", "list", "plugins", "import_cmd", "push", "generate")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -131,10 +131,10 @@ def clean_title(raw: str) -> ParsedTitle | None:
     note = _YEAR_THEN_NOTE_RE.match(text)
     if note:
         text = note.group("title")
-    if is_prose(text):
-        return None
     title, year = split_year(text)
     title = title.strip().strip(_QUOTES).strip()
+    if is_prose(title):
+        return None
     return ParsedTitle(title, year) if title else None
 
 

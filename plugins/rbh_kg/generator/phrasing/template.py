@@ -1,0 +1,58 @@
+"""The offline phraser: Jinja templates in `templates/generator/`, seeded variant choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from rbh.data.catalog import Catalog
+
+from rbh_kg.generator.drafts import Draft
+from rbh_kg.generator.phrasing.base import Phrased
+from rbh_kg.generator.phrasing.describe import template_context, variants
+
+
+def generator_environment(template_dirs: Sequence[Path] | None = None):  # type: ignore[no-untyped-def]
+    """A sandboxed Jinja environment over rbh's template folders (StrictUndefined)."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+    from rbh.paths import shipped_dir
+
+    dirs = list(template_dirs) if template_dirs else [shipped_dir("templates")]
+    return SandboxedEnvironment(
+        loader=FileSystemLoader([str(d) for d in dirs]), undefined=StrictUndefined,
+        extensions=["jinja2.ext.do"], autoescape=False, keep_trailing_newline=False,
+    )
+
+
+class TemplatePhraser:
+    """Renders `generator/<subtype>.jinja`; a re-ask (attempt > 0) draws other variants."""
+
+    name = "template"
+
+    def __init__(self, seed: int = 0, template_dirs: Sequence[Path] | None = None):
+        self.seed = seed
+        self.env = generator_environment(template_dirs)
+        self._templates: dict[str, Any] = {}
+        self._titles: dict[str, str] = {}
+
+    def bind(self, catalog: "Catalog") -> None:
+        """The catalog the drafts refer to (bridge titles)."""
+        self._titles = {i: item.title for i, item in catalog.items.items()}
+
+    def render(self, draft: Draft, v: list[int]) -> str:
+        if draft.subtype not in self._templates:
+            self._templates[draft.subtype] = self.env.get_template(f"generator/{draft.subtype}.jinja")
+        text = self._templates[draft.subtype].render(template_context(draft, self._titles, v))
+        return " ".join(text.split())
+
+    def direct(self, draft: Draft) -> str | None:
+        """The plain phrasing of the true conditions (every variant 0)."""
+        if not draft.conditions:
+            return None
+        plain = Draft(draft.domain, "explicit", draft.key, draft.ground_truth, conditions=draft.conditions)
+        return self.render(plain, [0] * 9)
+
+    def phrase(self, drafts: Sequence[Draft], attempt: int) -> list[Phrased]:
+        return [Phrased(self.render(d, variants(d, self.seed, attempt)), self.direct(d)) for d in drafts]

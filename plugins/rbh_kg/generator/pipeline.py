@@ -1,0 +1,109 @@
+"""The generator end to end for one domain: mine → draft every subtype → phrase → validate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable, Sequence
+
+from rbh.data.catalog import Catalog
+from rbh.data.kg import KG
+from rbh.data.sample import Sample
+
+from rbh_kg.generator.config import SOURCE, GeneratorConfig, GeneratorInputs
+from rbh_kg.generator.context import BuildContext
+from rbh_kg.generator.demographics import build_demographics
+from rbh_kg.generator.drafts import Draft
+from rbh_kg.generator.explicit import build_explicit
+from rbh_kg.generator.implicit import build_implicit
+from rbh_kg.generator.interest import build_interest
+from rbh_kg.generator.mining import dedupe_history, mine_users
+from rbh_kg.generator.misinformed import build_misinformed
+from rbh_kg.generator.phrasing.base import Phraser
+from rbh_kg.generator.selection import select_drafts
+from rbh_kg.generator.stats import GenerationStats
+from rbh_kg.generator.validators import violations
+
+CONDITION_BUILDERS = (("explicit", build_explicit), ("implicit", build_implicit), ("misinformed", build_misinformed))
+
+
+@dataclass
+class DomainResult:
+    """The generated benchmark of one domain."""
+
+    domain: str
+    catalog: Catalog
+    kg: KG
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+
+
+def _stage(description: str, total: int | None, progress: bool):  # type: ignore[no-untyped-def]
+    from rbh.ui import StageProgress
+
+    return StageProgress(description, total, enabled=progress)
+
+
+def build_drafts(inputs: GeneratorInputs, config: GeneratorConfig, progress: bool = False) -> dict[str, list[Draft]]:
+    """Unphrased drafts of every subtype the inputs have data for."""
+    ctx = BuildContext(inputs, config)
+    user_ids = inputs.user_ids(config.limit_users)
+    histories = {u: dedupe_history(inputs.histories[u], ctx.index) for u in user_ids}
+    minable = [(u, histories[u]) for u in user_ids if len(histories[u]) >= config.min_support]
+    with _stage(f"{inputs.domain}: mining conditions", len(minable), progress) as bar:
+        mined = mine_users(minable, ctx.index, config, bar.advance)
+    drafts: dict[str, list[Draft]] = {}
+    used: dict[str, set[int]] = {}
+    for subtype, builder in CONDITION_BUILDERS:
+        with _stage(f"{inputs.domain}: {subtype} drafts", len(mined), progress) as bar:
+            drafts[subtype] = select_drafts(mined, subtype, partial(builder, ctx), config, used)
+            bar.advance(len(mined))
+    with _stage(f"{inputs.domain}: interest sequences", None, progress):
+        drafts["interest"] = build_interest(ctx, histories)
+    with _stage(f"{inputs.domain}: demographic groups", None, progress):
+        drafts["demographics"] = build_demographics(ctx, histories)
+    return {s: d for s, d in drafts.items() if d}
+
+
+def phrase_and_validate(
+    drafts: Sequence[Draft], phraser: Phraser, catalog: Catalog, config: GeneratorConfig,
+    stats: GenerationStats, advance: Callable[[int], None] | None = None,
+) -> list[Sample]:
+    """Phrase every draft; a query that breaks a validator is re-asked up to `max_attempts`
+    times, then dropped. Ids follow draft order: `{domain}-{subtype}-{n:06d}`."""
+    accepted: list[tuple[Draft, str, str | None] | None] = [None] * len(drafts)
+    pending = list(range(len(drafts)))
+    for attempt in range(config.max_attempts):
+        if not pending:
+            break
+        phrased = phraser.phrase([drafts[i] for i in pending], attempt)
+        retry = []
+        for i, p in zip(pending, phrased):
+            broken = violations(drafts[i], p.query, catalog)
+            if broken:
+                for rule in broken:
+                    stats.rejected[(drafts[i].domain, drafts[i].subtype, rule)] += 1
+                retry.append(i)
+            else:
+                accepted[i] = (drafts[i], p.query, p.query_direct)
+                if advance:
+                    advance(1)
+        pending = retry
+    for i in pending:
+        stats.dropped[(drafts[i].domain, drafts[i].subtype)] += 1
+    kept = [a for a in accepted if a is not None]
+    return [d.to_sample(f"{d.domain}-{d.subtype}-{n:06d}", q, qd, SOURCE) for n, (d, q, qd) in enumerate(kept)]
+
+
+def generate_domain(inputs: GeneratorInputs, config: GeneratorConfig, phraser: Phraser, stats: GenerationStats, progress: bool = False) -> DomainResult:
+    """Drafts, phrased and validated samples of one domain."""
+    drafts = build_drafts(inputs, config, progress)
+    phraser.bind(inputs.catalog)
+    result = DomainResult(inputs.domain, inputs.catalog, inputs.kg)
+    for subtype, subtype_drafts in drafts.items():
+        stats.drafts[(inputs.domain, subtype)] += len(subtype_drafts)
+        with _stage(f"{inputs.domain}: phrasing {subtype}", len(subtype_drafts), progress) as bar:
+            samples = phrase_and_validate(subtype_drafts, phraser, inputs.catalog, config, stats, bar.advance)
+        stats.add_samples(samples)
+        if samples:
+            result.samples[subtype] = samples
+    return result
