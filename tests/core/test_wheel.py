@@ -57,3 +57,19 @@ def test_wheel_in_fresh_venv_runs_offline(wheel: Path, tmp_path: Path) -> None:
     (run_dir,) = (work / "results").iterdir()
     results = json.loads((run_dir / "results.json").read_text())
     assert results["tasks"]["movie_explicit"]["metrics"]["recall"]["value"] == 1.0
+
+    # the embedded default dataset, built from the wheel's own shipped KGs and users, offline
+    for model in ("oracle", "bm25"):
+        out = work / model
+        run = subprocess.run([str(rbh), "run", "--tasks", "explicit", "--model", model, "--output", str(out), "--no-progress"],
+                             capture_output=True, text=True, cwd=work, env=env, timeout=900)
+        assert run.returncode == 0, run.stderr
+        (run_dir,) = out.iterdir()
+        tasks = json.loads((run_dir / "results.json").read_text())["tasks"]
+        for name in ("movie_explicit", "book_explicit"):
+            recall = tasks[name]["metrics"]["recall"]["value"]
+            assert "rbh-default" in tasks[name]["dataset"]["spec"]
+            if model == "oracle":
+                assert recall == 1.0, (name, recall)
+            else:
+                assert 0.0 < recall < 1.0, (name, recall)
