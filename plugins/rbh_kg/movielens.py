@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from rbh.data.catalog import Item
+from rbh.data.interactions import read_dat_lines
 from rbh.data.normalize import move_trailing_article
 from rbh.errors import DataError
 
@@ -51,16 +52,7 @@ class UserRow:
 
 def read_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Non-empty lines split on '::', with their line numbers (UTF-8, else latin-1 per line)."""
-    if not path.is_file():
-        raise DataError(f"file not found: {path}")
-    for lineno, raw in enumerate(path.read_bytes().splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            line = raw.decode("latin-1")
-        yield lineno, line.rstrip("\r").split("::")
+    return read_dat_lines(path)
 
 
 def split_movie_title(raw: str) -> tuple[str, int | None, tuple[str, ...]]:

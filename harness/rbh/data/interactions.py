@@ -18,6 +18,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
+from rbh.data.sources import read_rows
 from rbh.errors import DataError
 
 AGE_BUCKETS: dict[int, str] = {
@@ -309,38 +310,30 @@ def read_table(path: Path, dat_columns: Sequence[str] = ()) -> list[dict[str, An
     suffix = path.suffix.lower()
     if suffix == ".dat" and dat_columns:
         return read_dat(path, dat_columns)
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            return pq.read_table(path).to_pylist()
-        except Exception as exc:  # pyarrow raises several types for corrupt files
-            raise DataError(f"{path}: cannot read parquet: {exc}") from None
+    if suffix in (".parquet", ".jsonl", ".json"):
+        return read_rows(path)
     if suffix == ".csv":
         import csv
 
         with path.open(encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
-    if suffix in (".jsonl", ".json"):
-        rows = []
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
-                if not isinstance(row, dict):
-                    raise DataError(f"{path}:{lineno}: expected a JSON object per line")
-                rows.append(row)
-        return rows
     raise DataError(f"{path}: unsupported file type {suffix!r} (use .csv, .jsonl or .parquet)")
 
 
 def read_dat(path: Path, columns: Sequence[str]) -> list[dict[str, Any]]:
     """A MovieLens `.dat` file (`::` separators; UTF-8, else latin-1 per line) as row dicts."""
     rows = []
+    for lineno, parts in read_dat_lines(path):
+        if len(parts) < len(columns) - 1:
+            raise DataError(f"{path}:{lineno}: expected {len(columns)} '::'-separated fields ({'::'.join(columns)})")
+        rows.append(dict(zip(columns, parts)))
+    return rows
+
+
+def read_dat_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Non-empty lines of a `.dat` file split on '::', with their line numbers (UTF-8, else latin-1)."""
+    if not path.is_file():
+        raise DataError(f"file not found: {path}")
     for lineno, raw in enumerate(path.read_bytes().splitlines(), 1):
         if not raw.strip():
             continue
@@ -348,11 +341,8 @@ def read_dat(path: Path, columns: Sequence[str]) -> list[dict[str, Any]]:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             line = raw.decode("latin-1")
-        parts = line.rstrip("\r").split("::")
-        if len(parts) < len(columns) - 1:
-            raise DataError(f"{path}:{lineno}: expected {len(columns)} '::'-separated fields ({'::'.join(columns)})")
-        rows.append(dict(zip(columns, parts)))
-    return rows
+        yield lineno, line.rstrip("\r").split("::")
+
 
 
 def write_table(path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
