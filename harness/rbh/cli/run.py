@@ -13,6 +13,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument("--tasks", required=True, help="comma-separated task, group or tag names, task YAML files or folders")
     p.add_argument("--model", required=True, help="BACKEND[:MODEL], e.g. oracle, bm25, openai:gpt-4o, vllm:qwen, replay:FILE")
     p.add_argument("--model-args", default=None, help="backend arguments: k=v,k=v (e.g. base_url=...,concurrency=32)")
+    p.add_argument("--concurrency", type=int, default=None, help="API backends: requests in flight at most (same as --model-args concurrency=N)")
     p.add_argument("--gen-kwargs", default=None, help="generation arguments: k=v,... (override the task's generation:)")
     p.add_argument("--dataset", default=None, help="dataset for every task: a registered name, hf:ORG/NAME or a folder")
     p.add_argument("--limit", type=int, default=None, help="evaluate the first N samples of each task")
@@ -38,9 +39,14 @@ def handle(args: argparse.Namespace) -> int:
         value = getattr(args, flag)
         if value is not None and value < 1:
             raise UsageError(f"--{flag} must be a positive integer")
+    if args.concurrency is not None and args.concurrency < 1:
+        raise UsageError("--concurrency must be a positive integer")
+    spec = parse_model_spec(args.model, args.model_args)
+    if args.concurrency is not None:
+        spec.args["concurrency"] = args.concurrency
     options = RunOptions(
         tasks=args.tasks,
-        model=parse_model_spec(args.model, args.model_args),
+        model=spec,
         gen_kwargs=parse_kv(args.gen_kwargs, "--gen-kwargs"),
         dataset=args.dataset,
         limit=args.limit,

@@ -71,8 +71,11 @@ def instantiate_model(spec: ModelSpec, registry: "Registry") -> tuple["Model", "
 
 
 def model_identity(model: "Model") -> dict[str, Any]:
-    """The part of every cache key that names the model (secrets excluded)."""
-    return {"backend": model.name, "model": model.model_name, "args": redact_args(model.model_args, model.secret_args)}
+    """The part of every cache key that names the model (secrets and transport-only args such as
+    `concurrency` or `timeout`, listed in a backend's `transport_args`, excluded)."""
+    transport = set(getattr(model, "transport_args", ()))
+    args = {k: v for k, v in model.model_args.items() if k not in transport}
+    return {"backend": model.name, "model": model.model_name, "args": redact_args(args, model.secret_args)}
 
 
 def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:

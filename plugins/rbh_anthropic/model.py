@@ -1,0 +1,86 @@
+"""`anthropic:MODEL`: the Messages API through the official SDK with rbh's retry machinery."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
+
+from rbh.models.api_keys import resolve_api_key
+from rbh.models.base import ChatRequest, Completion, Model
+from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy, classify_other, classify_status, split_sdk_kwargs
+from rbh.runner.secrets import scrub
+from rbh_anthropic.messages import completion_from_message, message_params
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+
+
+class AnthropicModel(Model):
+    name = "anthropic"
+    description = "Anthropic Messages API (api_key_env=ANTHROPIC_API_KEY, base_url=..., concurrency=16, timeout=300); gen thinking_budget=N"
+    aliases: ClassVar[dict[str, str]] = {"sonnet": "claude-sonnet-4-5", "haiku": "claude-haiku-4-5", "opus": "claude-opus-4-1"}
+    needs_model_name = True
+    needs_key = True
+    secret_args: ClassVar[tuple[str, ...]] = ("api_key",)
+    transport_args: ClassVar[tuple[str, ...]] = ("api_key_env", "concurrency", "timeout", "max_retries", "retry_base_delay")
+    default_key_env: ClassVar[str] = "ANTHROPIC_API_KEY"
+
+    def __init__(
+        self,
+        model_name: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        api_key_env: str | None = None,
+        concurrency: int = 16,
+        timeout: float = 300.0,
+        max_retries: int = 8,
+        retry_base_delay: float = 0.5,
+    ):
+        passed = {k: v for k, v in dict(base_url=base_url, api_key=api_key, api_key_env=api_key_env).items() if v is not None}
+        super().__init__(model_name, **passed, concurrency=concurrency, timeout=timeout, max_retries=max_retries, retry_base_delay=retry_base_delay)
+        self.base_url = base_url
+        self._key = resolve_api_key(self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env,
+                                    custom_server=False)
+        self.backend: AsyncBackend[Any] = AsyncBackend(
+            open=self._open, call=self._call, classify=self.classify, close=self._close,
+            concurrency=int(concurrency), timeout=float(timeout),
+            policy=RetryPolicy(max_retries=int(max_retries), base_delay=float(retry_base_delay)),
+            redact=self.redact,
+        )
+
+    def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
+        return self.backend.generate(requests)
+
+    def redact(self, text: str) -> str:
+        return scrub(text, [self._key])
+
+    def request_params(self, request: ChatRequest) -> dict[str, Any]:
+        return message_params(self.model_name, request.messages, request.gen)
+
+    async def _open(self) -> "AsyncAnthropic":
+        from anthropic import AsyncAnthropic
+
+        return AsyncAnthropic(api_key=self._key, base_url=self.base_url, max_retries=0, timeout=self.backend.timeout)
+
+    async def _close(self, client: "AsyncAnthropic") -> None:
+        await client.close()
+
+    async def _call(self, client: "AsyncAnthropic", request: ChatRequest) -> Completion:
+        create = client.messages.create
+        return completion_from_message(await create(**split_sdk_kwargs(create, self.request_params(request))))
+
+    def classify(self, exc: BaseException) -> Failure:
+        import anthropic
+
+        if isinstance(exc, anthropic.APIStatusError):
+            return classify_status(self.name, exc.status_code, exc.response.headers, _short(exc.message))
+        if isinstance(exc, anthropic.APITimeoutError):
+            return Failure(f"{self.name}: request timed out")
+        if isinstance(exc, anthropic.APIConnectionError):
+            cause = exc.__cause__ or exc
+            return Failure(f"{self.name}: connection error: {type(cause).__name__}: {_short(str(cause))}")
+        return classify_other(self.name, exc)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

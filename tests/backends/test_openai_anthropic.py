@@ -1,0 +1,113 @@
+"""The API backends against the fake servers: request shape, reasoning split, usage, timeouts,
+malformed JSON and non-retryable errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from rbh.models.base import ChatRequest
+from tests.backends.conftest import SECRET
+from tests.servers.llm_server import Faults, Reply
+
+MESSAGES = ({"role": "system", "content": "You recommend films."}, {"role": "user", "content": "Films by Director 1?"})
+
+
+def _req(gen: dict[str, Any] | None = None, key: str = "k") -> ChatRequest:
+    return ChatRequest(key=key, messages=MESSAGES, gen=gen or {"max_tokens": 64, "temperature": 0})
+
+
+def _openai(server: Any, **args: Any) -> Any:
+    from rbh_openai.model import OpenAIChatModel
+
+    return OpenAIChatModel("fake-gpt", base_url=f"{server.url}/v1", api_key=SECRET, retry_base_delay=0.01, **args)
+
+
+@pytest.mark.parametrize("style", ["field", "think_tags"])
+def test_openai_reasoning_goes_apart(llm_server: Any, style: str) -> None:
+    bodies: list[dict[str, Any]] = []
+
+    def responder(route: str, body: dict[str, Any]) -> Reply:
+        bodies.append(body)
+        return Reply("Heat [SEP] Ronin", reasoning="The user wants Michael Mann films. Heat (1995) fits.")
+
+    server = llm_server(responder=responder, reasoning_style=style, api_key=SECRET)
+    [(i, c)] = list(_openai(server).generate([_req({"max_tokens": 64, "temperature": 0, "top_k": 5})]))
+    assert c.text == "Heat [SEP] Ronin" and c.reasoning == "The user wants Michael Mann films. Heat (1995) fits."
+    assert c.usage.prompt_tokens > 0 and c.usage.completion_tokens == 3 and c.finish_reason == "stop"
+    assert bodies[0]["messages"] == [dict(m) for m in MESSAGES]
+    assert bodies[0]["max_tokens"] == 64 and bodies[0]["top_k"] == 5  # extra args reach the server as body fields
+
+
+def test_openai_max_completion_tokens_param() -> None:
+    from rbh_openai.model import OpenAIChatModel
+
+    model = OpenAIChatModel("o3", api_key=SECRET, max_tokens_param="max_completion_tokens")
+    assert model.request_params(_req())["max_completion_tokens"] == 64
+
+
+def test_timeout_and_malformed_json_are_retried(llm_server: Any) -> None:
+    server = llm_server(faults=Faults(slow=1.0, slow_s=2.0), api_key=SECRET)
+    [(_, c)] = list(_openai(server, timeout=0.3, max_retries=1).generate([_req()]))
+    assert c.error is not None and "timed out" in c.error and "2 attempts" in c.error
+
+    server = llm_server(faults=Faults(malformed=1.0), api_key=SECRET)
+    [(_, c)] = list(_openai(server, max_retries=2).generate([_req()]))
+    assert c.error is not None and "malformed response" in c.error and "3 attempts" in c.error
+    assert len(server.log) == 3
+
+
+def test_client_error_is_not_retried(llm_server: Any) -> None:
+    server = llm_server(api_key=SECRET)
+    from rbh_openai.model import OpenAIChatModel
+
+    model = OpenAIChatModel("fake", base_url=f"{server.url}/v1/nowhere", api_key=SECRET)
+    from rbh.models.concurrency import FatalBackendError
+
+    with pytest.raises(FatalBackendError, match="not found"):
+        list(model.generate([_req()]))
+
+
+def test_anthropic_system_mapping_and_thinking(llm_server: Any) -> None:
+    from rbh_anthropic.model import AnthropicModel
+
+    bodies: list[dict[str, Any]] = []
+
+    def responder(route: str, body: dict[str, Any]) -> Reply:
+        bodies.append(body)
+        return Reply("Heat [SEP] Collateral", reasoning="Mann directed both.")
+
+    server = llm_server(responder=responder, api_key=SECRET)
+    model = AnthropicModel("claude-x", base_url=server.url, api_key=SECRET)
+    [(_, c)] = list(model.generate([_req({"max_tokens": 2000, "thinking_budget": 1024, "temperature": 0, "stop": "###"})]))
+    body = bodies[0]
+    assert body["system"] == "You recommend films."
+    assert body["messages"] == [{"role": "user", "content": "Films by Director 1?"}]
+    assert body["thinking"] == {"type": "enabled", "budget_tokens": 1024} and "temperature" not in body
+    assert body["stop_sequences"] == ["###"] and body["max_tokens"] == 2000
+    assert (c.text, c.reasoning, c.finish_reason) == ("Heat [SEP] Collateral", "Mann directed both.", "end_turn")
+    assert c.usage.prompt_tokens > 0 and c.usage.completion_tokens == 3
+
+
+def test_anthropic_merges_consecutive_turns() -> None:
+    from rbh_anthropic.messages import split_system
+
+    system, turns = split_system([{"role": "system", "content": "a"}, {"role": "user", "content": "b"}, {"role": "user", "content": "c"}])
+    assert system == "a" and turns == [{"role": "user", "content": "b\n\nc"}]
+
+
+def test_concurrency_flag_reaches_the_backend(llm_server: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    from tests.backends.conftest import rbh_main, run_dir
+    from tests.conftest import make_dataset
+
+    server = llm_server(latency=0.02, api_key=SECRET)
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    dataset = make_dataset(tmp_path / "ds", n_samples=4)
+    code, _, err = rbh_main("run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-cache", "--no-progress",
+                            "--output", str(tmp_path / "out"), "--model", "openai:fake", "--concurrency", "2",
+                            "--model-args", f"base_url={server.url}/v1")
+    assert code == 0, err
+    results = json.loads((run_dir(tmp_path / "out") / "results.json").read_text())
+    assert results["model"]["args"]["concurrency"] == 2
