@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from rbh.models.api_keys import resolve_api_key
-from rbh.models.base import ChatRequest, Completion, Model
-from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy, classify_other, classify_status, split_sdk_kwargs
-from rbh.runner.secrets import scrub
+from rbh.models.api_model import ApiModel
+from rbh.models.base import ChatRequest, Completion
+from rbh.models.concurrency import Failure, classify_other, classify_status, split_sdk_kwargs
 from rbh_anthropic.messages import completion_from_message, message_params
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
 
-class AnthropicModel(Model):
+class AnthropicModel(ApiModel):
     name = "anthropic"
     description = "Anthropic Messages API (api_key_env=ANTHROPIC_API_KEY, base_url=..., concurrency=16, timeout=300); gen thinking_budget=N"
     aliases: ClassVar[dict[str, str]] = {"sonnet": "claude-sonnet-4-5", "haiku": "claude-haiku-4-5", "opus": "claude-opus-4-1"}
-    needs_model_name = True
-    needs_key = True
-    secret_args: ClassVar[tuple[str, ...]] = ("api_key",)
-    transport_args: ClassVar[tuple[str, ...]] = ("api_key_env", "concurrency", "timeout", "max_retries", "retry_base_delay")
     default_key_env: ClassVar[str] = "ANTHROPIC_API_KEY"
 
     def __init__(
@@ -38,20 +33,8 @@ class AnthropicModel(Model):
         passed = {k: v for k, v in dict(base_url=base_url, api_key=api_key, api_key_env=api_key_env).items() if v is not None}
         super().__init__(model_name, **passed, concurrency=concurrency, timeout=timeout, max_retries=max_retries, retry_base_delay=retry_base_delay)
         self.base_url = base_url
-        self._key = resolve_api_key(self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env,
-                                    custom_server=False)
-        self.backend: AsyncBackend[Any] = AsyncBackend(
-            open=self._open, call=self._call, classify=self.classify, close=self._close,
-            concurrency=int(concurrency), timeout=float(timeout),
-            policy=RetryPolicy(max_retries=int(max_retries), base_delay=float(retry_base_delay)),
-            redact=self.redact,
-        )
-
-    def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
-        return self.backend.generate(requests)
-
-    def redact(self, text: str) -> str:
-        return scrub(text, [self._key])
+        self._start(api_key=api_key, api_key_env=api_key_env, custom_server=False, concurrency=concurrency,
+                    timeout=timeout, max_retries=max_retries, retry_base_delay=retry_base_delay)
 
     def request_params(self, request: ChatRequest) -> dict[str, Any]:
         return message_params(self.model_name, request.messages, request.gen)

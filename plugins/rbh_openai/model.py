@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from rbh.errors import UsageError
-from rbh.models.api_keys import resolve_api_key
-from rbh.models.base import ChatRequest, Completion, Model, Usage
-from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy, classify_other, classify_status
-from rbh.runner.secrets import scrub
+from rbh.models.api_model import ApiModel
+from rbh.models.base import ChatRequest, Completion, Usage
+from rbh.models.concurrency import Failure, classify_other, classify_status
 from rbh.models.reasoning import merge_reasoning, split_think_tags
 
 if TYPE_CHECKING:
@@ -22,12 +21,9 @@ NATIVE_GEN_ARGS = frozenset({
 })
 
 
-class OpenAIChatModel(Model):
+class OpenAIChatModel(ApiModel):
     name = "openai"
     description = "OpenAI Chat Completions or any OpenAI-compatible server (base_url=..., api_key_env=..., concurrency=32, timeout=120)"
-    needs_model_name = True
-    needs_key = True
-    secret_args: ClassVar[tuple[str, ...]] = ("api_key",)
     transport_args: ClassVar[tuple[str, ...]] = ("api_key_env", "concurrency", "timeout", "max_retries", "retry_base_delay", "http_client")
     default_key_env: ClassVar[str] = "OPENAI_API_KEY"
 
@@ -51,21 +47,9 @@ class OpenAIChatModel(Model):
             raise UsageError(f"{self.name}: http_client must be auto, aiohttp or httpx, got {http_client!r}")
         self.http_client = http_client
         self.base_url = base_url
-        self._key = resolve_api_key(self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env,
-                                    custom_server=base_url is not None)
         self.max_tokens_param = max_tokens_param
-        self.backend: AsyncBackend[Any] = AsyncBackend(
-            open=self._open, call=self._call, classify=self.classify, close=self._close,
-            concurrency=int(concurrency), timeout=float(timeout),
-            policy=RetryPolicy(max_retries=int(max_retries), base_delay=float(retry_base_delay)),
-            redact=self.redact,
-        )
-
-    def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
-        return self.backend.generate(requests)
-
-    def redact(self, text: str) -> str:
-        return scrub(text, [self._key])
+        self._start(api_key=api_key, api_key_env=api_key_env, custom_server=base_url is not None, concurrency=concurrency,
+                    timeout=timeout, max_retries=max_retries, retry_base_delay=retry_base_delay)
 
     # -- one request ------------------------------------------------------------------------
     def request_params(self, request: ChatRequest) -> dict[str, Any]:

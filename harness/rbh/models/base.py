@@ -82,6 +82,7 @@ class Model(ABC):
     needs_model_name: ClassVar[bool] = False
     needs_key: ClassVar[bool] = False
     secret_args: ClassVar[tuple[str, ...]] = ("api_key",)  # never written to results or logs
+    transport_args: ClassVar[tuple[str, ...]] = ()  # args that do not change outputs (kept out of cache keys)
 
     def __init__(self, model_name: str | None = None, **model_args: Any):
         self.model_name = model_name

@@ -73,7 +73,7 @@ def instantiate_model(spec: ModelSpec, registry: "Registry") -> tuple["Model", "
 def model_identity(model: "Model") -> dict[str, Any]:
     """The part of every cache key that names the model (secrets and transport-only args such as
     `concurrency` or `timeout`, listed in a backend's `transport_args`, excluded)."""
-    transport = set(getattr(model, "transport_args", ()))
+    transport = set(model.transport_args)
     args = {k: v for k, v in model.model_args.items() if k not in transport}
     return {"backend": model.name, "model": model.model_name, "args": redact_args(args, model.secret_args)}
 

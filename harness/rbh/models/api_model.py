@@ -1,0 +1,58 @@
+"""The common base of HTTP API backends: the API key, the retrying async backend, redaction."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, ClassVar, Iterator, Sequence
+
+from rbh.models.api_keys import resolve_api_key
+from rbh.models.base import ChatRequest, Completion, Model
+from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy
+from rbh.runner.secrets import scrub
+
+
+class ApiModel(Model):
+    """A backend that sends each request to an HTTP API through an async SDK client.
+
+    Subclasses implement `_open` (create the client), `_call` (one request), `_close` and
+    `classify` (which failures are retried), and call `_start` from their constructor.
+    """
+
+    needs_model_name = True
+    needs_key = True
+    secret_args: ClassVar[tuple[str, ...]] = ("api_key",)
+    transport_args: ClassVar[tuple[str, ...]] = ("api_key_env", "concurrency", "timeout", "max_retries", "retry_base_delay")
+    default_key_env: ClassVar[str]
+
+    def _start(
+        self, *, api_key: str | None, api_key_env: str | None, custom_server: bool,
+        concurrency: int, timeout: float, max_retries: int, retry_base_delay: float,
+    ) -> None:
+        """Resolve the key (a missing one is a one-line usage error) and build the retrying backend."""
+        self._key = resolve_api_key(self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env,
+                                    custom_server=custom_server)
+        self.backend: AsyncBackend[Any] = AsyncBackend(
+            open=self._open, call=self._call, classify=self.classify, close=self._close,
+            concurrency=int(concurrency), timeout=float(timeout),
+            policy=RetryPolicy(max_retries=int(max_retries), base_delay=float(retry_base_delay)),
+            redact=self.redact,
+        )
+
+    def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
+        return self.backend.generate(requests)
+
+    def redact(self, text: str) -> str:
+        """Remove the API key from any text that may reach results or logs."""
+        return scrub(text, [self._key])
+
+    @abstractmethod
+    async def _open(self) -> Any: ...
+
+    @abstractmethod
+    async def _close(self, client: Any) -> None: ...
+
+    @abstractmethod
+    async def _call(self, client: Any, request: ChatRequest) -> Completion: ...
+
+    @abstractmethod
+    def classify(self, exc: BaseException) -> Failure: ...
