@@ -11,13 +11,11 @@ ids are kept in `official_id` (condition queries: `data_idx`; profile queries:
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from rbh.atomic import atomic_folder
 from rbh.data.catalog import Catalog, Item
 from rbh.data.kg import Triple
 from rbh.data.normalize import split_year
@@ -280,9 +278,7 @@ def write_dataset(out: Path, tables: Mapping[str, list[dict[str, Any]]], report:
     """Parquet per config + a dataset card, written to a temporary folder and renamed into place."""
     from rbh_kg.parquet_tables import write_table
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         lines = ["---", "configs:"]
         for config in sorted(tables):
             split = "train" if config.endswith(("_items", "_kg")) else "test"
@@ -294,9 +290,3 @@ def write_dataset(out: Path, tables: Mapping[str, list[dict[str, Any]]], report:
         unresolved = sum(len(v) for v in report.unresolved.values())
         lines += ["", f"Ground-truth titles not resolved to a catalog id (kept as titles): {unresolved}.", ""]
         (tmp / "README.md").write_text("\n".join(lines), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

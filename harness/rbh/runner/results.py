@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from rbh.atomic import atomic_folder
 from rbh.errors import UsageError
 
 SCHEMA_VERSION = 1
@@ -35,19 +35,13 @@ def unique_dir(parent: Path, name: str) -> Path:
 
 def write_run(run_dir: Path, results: Mapping[str, Any], samples: Mapping[str, Iterable[Mapping[str, Any]]]) -> Path:
     """Write a whole run folder at once: into a hidden temporary folder, then renamed."""
-    run_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.", dir=run_dir.parent))
-    try:
+    with atomic_folder(run_dir, replace=False) as tmp:
         (tmp / SAMPLES_DIR).mkdir()
         for task, rows in samples.items():
             with (tmp / SAMPLES_DIR / f"{task}.jsonl").open("w", encoding="utf-8") as fh:
                 for row in rows:
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         (tmp / RESULTS_FILE).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, run_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return run_dir
 
 

@@ -5,12 +5,10 @@ timestamps. Publishing is a separate step over the finished folder (`rbh_kg.hub.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from rbh.atomic import atomic_folder
 from rbh.data.sample import Sample
 
 from rbh_kg.generator.config import SOURCE, GeneratorConfig
@@ -68,19 +66,11 @@ def export_dataset(out: Path, results: Sequence[DomainResult], stats: Generation
     """Write the folder atomically (a temporary sibling renamed into place) and return it."""
     out = Path(out)
     tables = dataset_tables(results)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         for name, rows in tables.items():
             (tmp / name).mkdir()
             write_parquet(tmp / name / f"{split_of(name)}.parquet", name, rows)
         (tmp / "README.md").write_text(dataset_card(tables, stats, config, phraser, title), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 

@@ -1,0 +1,26 @@
+"""Writing folders atomically: readers see the whole folder or nothing, never half of it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+@contextmanager
+def atomic_folder(out: Path, replace: bool = True) -> Iterator[Path]:
+    """Yield a hidden temporary folder beside `out`; on success it becomes `out` in one rename
+    (an existing `out` is removed first when `replace`), on any failure it is deleted."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        yield tmp
+        if replace and out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
