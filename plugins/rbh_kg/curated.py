@@ -7,13 +7,13 @@ line raises one `DataError` naming file:line. The year becomes `release_year` (m
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from rbh.data.catalog import Catalog, Item
 from rbh.data.kg import KG, Triple
+from rbh.data.sources import parse_json_object
 from rbh.errors import DataError
 
 DOMAINS = ("movie", "book")
@@ -87,12 +87,7 @@ def _load(domain: str, root: Path) -> CatalogKG:
 
 def parse_line(domain: str, line: str, where: str) -> tuple[Item, list[Triple]]:
     """One JSONL line → item + triples, validated; errors are one line naming `where`."""
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{where}: invalid JSON: {exc.msg}") from None
-    if not isinstance(row, dict):
-        raise DataError(f"{where}: expected a JSON object")
+    row = parse_json_object(line, where)
     unknown = sorted(set(row) - set(ITEM_KEYS) - set(LIST_RELATIONS[domain]))
     if unknown:
         raise DataError(f"{where}: unknown key(s) {', '.join(unknown)}")

@@ -135,14 +135,19 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
-            if not isinstance(row, dict):
-                raise DataError(f"{path}:{lineno}: expected a JSON object per line")
-            rows.append(row)
+            rows.append(parse_json_object(line, f"{path}:{lineno}"))
     return rows
+
+
+def parse_json_object(line: str, where: str) -> dict[str, Any]:
+    """One JSONL line as a mapping; anything else is one DataError naming `where` (file:line)."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{where}: invalid JSON: {exc.msg}") from None
+    if not isinstance(row, dict):
+        raise DataError(f"{where}: expected a JSON object per line")
+    return row
 
 
 class HubSource:

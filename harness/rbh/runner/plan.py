@@ -3,7 +3,7 @@ the first request is sent, so a configuration error stops the run with nothing w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
 from rbh.data.dataset import BenchmarkDataset, load_dataset
@@ -79,9 +79,9 @@ def plan_task(
     requests = []
     for sample in samples:
         messages = renderer.render(sample, catalog, use_k, use_history)
-        partial = ChatRequest(key="", messages=messages, gen=gen, sample=sample, dataset=dataset, k=use_k)
-        key = request_key({**model_identity, "gen": gen, "messages": messages, "extra": model.request_identity(partial)})
-        requests.append(ChatRequest(key=key, messages=messages, gen=gen, sample=sample, dataset=dataset, k=use_k))
+        request = ChatRequest(key="", messages=messages, gen=gen, sample=sample, dataset=dataset, k=use_k)
+        key = request_key({**model_identity, "gen": gen, "messages": messages, "extra": model.request_identity(request)})
+        requests.append(replace(request, key=key))
     return TaskPlan(task, spec, dataset, samples, requests, use_k, use_history, gen)
 
 
