@@ -18,6 +18,7 @@ class AnthropicModel(ApiModel):
     description = "Anthropic Messages API (api_key_env=ANTHROPIC_API_KEY, base_url=..., concurrency=16, timeout=300); gen thinking_budget=N"
     aliases: ClassVar[dict[str, str]] = {"sonnet": "claude-sonnet-4-5", "haiku": "claude-haiku-4-5", "opus": "claude-opus-4-1"}
     default_key_env: ClassVar[str] = "ANTHROPIC_API_KEY"
+    sdk_modules: ClassVar[tuple[str, ...]] = ("anthropic",)
 
     def __init__(
         self,

@@ -57,6 +57,20 @@ def test_adaptive_limit_halves_once_per_burst_and_grows_back() -> None:
     asyncio.run(asyncio.wait_for(scenario(), 5))
 
 
+def test_adaptive_limit_passes_on_a_wake_up_its_waiter_cannot_use() -> None:
+    async def scenario() -> None:
+        limit = AdaptiveLimit(1)
+        await limit.acquire()
+        first, second = asyncio.create_task(limit.acquire()), asyncio.create_task(limit.acquire())
+        await asyncio.sleep(0)  # both wait for the one slot
+        await limit.release()  # wakes `first`...
+        first.cancel()  # ...which gives up before it runs: `second` must get the slot
+        assert await asyncio.wait_for(second, 1) == 0
+        assert limit.in_flight == 1
+
+    asyncio.run(scenario())
+
+
 def test_bridge_yields_in_completion_order_within_the_limit() -> None:
     in_flight, peak = 0, 0
 

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.backends.conftest import SECRET, rbh_main, run_dir
 from tests.conftest import make_dataset
 from tests.servers.llm_server import Faults
@@ -18,7 +20,8 @@ def _rows(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (folder / "samples" / "movie_explicit.jsonl").read_text().splitlines()]
 
 
-def test_faulty_server_500_samples(tmp_path: Path, llm_server: Any, monkeypatch: Any) -> None:
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_faulty_server_500_samples(tmp_path: Path, llm_server: Any, monkeypatch: Any, transport: str) -> None:
     faults = Faults(rate_limit=0.30, server_error=0.10, drop=0.05, retry_after="0.02")
     server = llm_server(faults=faults, api_key=SECRET, echo_key_in_errors=True, seed=7)
     monkeypatch.setenv("RBH_TEST_KEY", SECRET)
@@ -26,7 +29,7 @@ def test_faulty_server_500_samples(tmp_path: Path, llm_server: Any, monkeypatch:
     cache = tmp_path / "cache.sqlite"
     args = ["run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress", "--cache", str(cache),
             "--model", "openai:fake-gpt", "--model-args",
-            f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY,concurrency=32,max_retries=4,retry_base_delay=0.01,timeout=10"]
+            f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY,concurrency=32,max_retries=4,retry_base_delay=0.01,timeout=10,http_client={transport}"]
 
     code, out, err = rbh_main(*args, "--output", str(tmp_path / "first"))
     rows = _rows(run_dir(tmp_path / "first"))

@@ -25,8 +25,9 @@ def _openai(server: Any, **args: Any) -> Any:
     return OpenAIChatModel("fake-gpt", base_url=f"{server.url}/v1", api_key=SECRET, retry_base_delay=0.01, **args)
 
 
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 @pytest.mark.parametrize("style", ["field", "think_tags"])
-def test_openai_reasoning_goes_apart(llm_server: Any, style: str) -> None:
+def test_openai_reasoning_goes_apart(llm_server: Any, style: str, transport: str) -> None:
     bodies: list[dict[str, Any]] = []
 
     def responder(route: str, body: dict[str, Any]) -> Reply:
@@ -34,11 +35,32 @@ def test_openai_reasoning_goes_apart(llm_server: Any, style: str) -> None:
         return Reply("Heat [SEP] Ronin", reasoning="The user wants Michael Mann films. Heat (1995) fits.")
 
     server = llm_server(responder=responder, reasoning_style=style, api_key=SECRET)
-    [(i, c)] = list(_openai(server).generate([_req({"max_tokens": 64, "temperature": 0, "top_k": 5})]))
+    model = _openai(server, http_client=transport)
+    assert model.transport == transport
+    [(i, c)] = list(model.generate([_req({"max_tokens": 64, "temperature": 0, "top_k": 5})]))
     assert c.text == "Heat [SEP] Ronin" and c.reasoning == "The user wants Michael Mann films. Heat (1995) fits."
     assert c.usage.prompt_tokens > 0 and c.usage.completion_tokens == 3 and c.finish_reason == "stop"
     assert bodies[0]["messages"] == [dict(m) for m in MESSAGES]
     assert bodies[0]["max_tokens"] == 64 and bodies[0]["top_k"] == 5  # extra args reach the server as body fields
+
+
+def test_completion_from_response_body() -> None:
+    from rbh_openai.model import completion_from_response
+
+    body = {"choices": [{"message": {"content": "A [SEP] B", "reasoning": "thought"}, "finish_reason": "length"}]}
+    c = completion_from_response(body)
+    assert (c.text, c.reasoning, c.finish_reason, c.usage.prompt_tokens) == ("A [SEP] B", "thought", "length", 0)
+    for broken in ({}, {"choices": []}, {"choices": [{"text": "x"}]}, {"error": {"message": "overloaded"}}, []):
+        with pytest.raises(ValueError, match="no choices"):
+            completion_from_response(broken)  # type: ignore[arg-type]
+
+
+def test_missing_sdk_is_one_line() -> None:
+    from rbh.errors import UsageError
+    from rbh.models.api_model import import_sdk
+
+    with pytest.raises(UsageError, match="'no_such_sdk' package is not installed.*pip install no_such_sdk"):
+        import_sdk("openai", "no_such_sdk")
 
 
 def test_openai_max_completion_tokens_param() -> None:

@@ -2,9 +2,14 @@
 ratio of the ideal N·L/C (target ≤ 1.1), and the same workload through lm-evaluation-harness's
 `local-chat-completions` model when an lm-eval venv is given.
 
-    python tests/benchmarks/bench_api.py [--n 2000] [--latency 0.2] [--concurrency 64] [--lm-eval-python /tmp/lmeval-venv/bin/python]
+    python tests/benchmarks/bench_api.py [--n 2000] [--latency 0.2] [--concurrency 64] [--http-client auto|aiohttp|httpx]
+        [--rbh-run] [--lm-eval-python /tmp/lmeval-venv/bin/python]
 
-The server runs in its own process so that it does not share the client's interpreter.
+The server runs in its own process so that it does not share the client's interpreter. The clock
+of the backend figure starts when `generate()` is called; building the model (which imports the
+SDK, a one-off of about 0.7 s per run) is timed and printed apart. `--rbh-run` also times the
+whole task through `rbh run` (planning, requests, response cache and scoring of every sample),
+as its results.json reports it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,7 +43,9 @@ def bench_rbh(port: int, n: int, concurrency: int, http_client: str) -> tuple[fl
     system = {"role": "system", "content": "You are a movie recommender system. Please output the recommended movies directly."}
     requests = [ChatRequest(key=str(i), messages=(system, {"role": "user", "content": f"Query: request {i}\nRecommended movies (separated by [SEP]):"}),
                             gen={"max_tokens": 64, "temperature": 0}) for i in range(n)]
+    built = time.perf_counter()
     model = OpenAIChatModel("fake", base_url=f"http://127.0.0.1:{port}/v1", concurrency=concurrency, http_client=http_client)
+    print(f"model built (SDK imported) in {time.perf_counter() - built:.2f}s, transport {model.transport}")
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     done = sum(1 for _, c in model.generate(requests) if not c.error)
@@ -46,6 +54,42 @@ def bench_rbh(port: int, n: int, concurrency: int, http_client: str) -> tuple[fl
     assert done == n, f"{n - done} requests failed"
     cpu = (cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime) / n * 1000
     return wall, cpu
+
+
+def bench_floor(port: int, n: int, concurrency: int) -> float:
+    """Wall seconds of a bare aiohttp client (no SDK, no retries) on the same workload: the floor
+    that the server and the lock-step of N/C rounds leave to any client."""
+    import asyncio
+
+    import aiohttp
+
+    async def run() -> float:
+        gate = asyncio.Semaphore(concurrency)
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+            async def one(i: int) -> None:
+                async with gate, session.post(f"http://127.0.0.1:{port}/v1/chat/completions",
+                                              json={"model": "fake", "messages": [{"role": "user", "content": f"request {i}"}]}) as response:
+                    await response.read()
+
+            start = time.perf_counter()
+            await asyncio.gather(*(one(i) for i in range(n)))
+            return time.perf_counter() - start
+
+    return asyncio.run(run())
+
+
+def bench_rbh_run(port: int, n: int, concurrency: int) -> float:
+    """The task wall time that `rbh run` reports for n movie_explicit samples against the server."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "BENCH_KEY": "unused"}
+        cmd = [str(Path(sys.executable).parent / "rbh"), "run", "--tasks", "movie_explicit", "--limit", str(n), "--model", "openai:fake",
+               "--model-args", f"base_url=http://127.0.0.1:{port}/v1,api_key_env=BENCH_KEY", "--concurrency", str(concurrency),
+               "--output", str(Path(tmp) / "out"), "--cache", str(Path(tmp) / "responses.sqlite"), "--no-progress"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stdout[-2000:] + proc.stderr[-2000:])
+        [results] = (Path(tmp) / "out").glob("*/results.json")
+        return float(json.loads(results.read_text())["tasks"]["movie_explicit"]["wall_time_s"])
 
 
 def bench_lm_eval(python: str, port: int, n: int, concurrency: int) -> float:
@@ -77,15 +121,29 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--http-client", default="auto", choices=("auto", "aiohttp", "httpx"))
+    parser.add_argument("--repeat", type=int, default=1, help="measure the backend this many times and print the median")
+    parser.add_argument("--floor", action="store_true", help="also time a bare aiohttp client on the same server")
+    parser.add_argument("--rbh-run", action="store_true", help="also time the task through `rbh run` (builds rbh-default first if needed)")
     parser.add_argument("--lm-eval-python", default=None, help="python of a venv with lm-eval installed")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     proc, port = start_server(args.latency)
     try:
         ideal = args.n * args.latency / args.concurrency
-        wall, cpu = bench_rbh(port, args.n, args.concurrency, args.http_client)
-        print(f"rbh openai backend ({args.http_client}): N={args.n} L={args.latency}s C={args.concurrency}: "
-              f"wall {wall:.2f}s, ideal {ideal:.2f}s, ratio {wall / ideal:.3f} (target <= 1.1), client CPU {cpu:.2f} ms/request")
+        if args.floor:
+            floor = bench_floor(port, args.n, args.concurrency)
+            print(f"floor (bare aiohttp client, no SDK): wall {floor:.2f}s, ratio {floor / ideal:.3f}")
+        ratios = []
+        for _ in range(args.repeat):
+            wall, cpu = bench_rbh(port, args.n, args.concurrency, args.http_client)
+            ratios.append(wall / ideal)
+            print(f"rbh openai backend ({args.http_client}): N={args.n} L={args.latency}s C={args.concurrency}: "
+                  f"wall {wall:.2f}s, ideal {ideal:.2f}s, ratio {wall / ideal:.3f} (target <= 1.1), client CPU {cpu:.2f} ms/request")
+        if args.repeat > 1:
+            print(f"ratio over {args.repeat} runs: median {statistics.median(ratios):.3f}, min {min(ratios):.3f}, max {max(ratios):.3f}")
+        if args.rbh_run:
+            run_wall = bench_rbh_run(port, args.n, args.concurrency)
+            print(f"rbh run movie_explicit (requests + cache + scoring): task wall {run_wall:.2f}s, ratio {run_wall / ideal:.3f}")
         if args.lm_eval_python:
             lm_wall = bench_lm_eval(args.lm_eval_python, port, args.n, args.concurrency)
             print(f"lm-eval local-chat-completions: wall {lm_wall:.2f}s (whole command, incl. startup), ratio {lm_wall / ideal:.3f}")

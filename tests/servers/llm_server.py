@@ -256,19 +256,19 @@ def _error(route: str, kind: str, message: str) -> dict[str, Any]:
 
 
 async def _read_request(reader: asyncio.StreamReader) -> tuple[str, str, dict[str, str], bytes] | None:
-    line = await reader.readline()
-    if not line:
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")  # the request line and headers in one read
+    except asyncio.IncompleteReadError:
         return None
-    parts = line.decode("latin-1").split()
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split()
     if len(parts) < 2:
         return None
     headers: dict[str, str] = {}
-    while True:
-        h = await reader.readline()
-        if h in (b"\r\n", b"\n", b""):
-            break
-        name, _, value = h.decode("latin-1").partition(":")
-        headers[name.strip().lower()] = value.strip()
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name:
+            headers[name.strip().lower()] = value.strip()
     body = b""
     if headers.get("transfer-encoding", "").lower() == "chunked":
         while True:
