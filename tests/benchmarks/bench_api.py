@@ -28,6 +28,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+SYSTEM = {"role": "system", "content": "You are a movie recommender system. Please output the recommended movies directly."}
+
+
+def user_turn(i: int) -> dict[str, str]:
+    return {"role": "user", "content": f"Query: request {i}\nRecommended movies (separated by [SEP]):"}
+
+
 def start_server(latency: float) -> tuple[subprocess.Popen[str], int]:
     proc = subprocess.Popen([sys.executable, "-m", "tests.servers.llm_server", "--latency", str(latency)],
                             cwd=REPO, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -40,9 +47,7 @@ def bench_rbh(port: int, n: int, concurrency: int, http_client: str) -> tuple[fl
     from rbh.models.base import ChatRequest
     from rbh_openai.model import OpenAIChatModel
 
-    system = {"role": "system", "content": "You are a movie recommender system. Please output the recommended movies directly."}
-    requests = [ChatRequest(key=str(i), messages=(system, {"role": "user", "content": f"Query: request {i}\nRecommended movies (separated by [SEP]):"}),
-                            gen={"max_tokens": 64, "temperature": 0}) for i in range(n)]
+    requests = [ChatRequest(key=str(i), messages=(SYSTEM, user_turn(i)), gen={"max_tokens": 64, "temperature": 0}) for i in range(n)]
     built = time.perf_counter()
     model = OpenAIChatModel("fake", base_url=f"http://127.0.0.1:{port}/v1", concurrency=concurrency, http_client=http_client)
     print(f"model built (SDK imported) in {time.perf_counter() - built:.2f}s, transport {model.transport}")
@@ -74,6 +79,31 @@ def bench_floor(port: int, n: int, concurrency: int) -> float:
             start = time.perf_counter()
             await asyncio.gather(*(one(i) for i in range(n)))
             return time.perf_counter() - start
+
+    return asyncio.run(run())
+
+
+def bench_sdk(port: int, n: int, concurrency: int) -> float:
+    """Wall seconds of the openai SDK used directly (AsyncOpenAI with its aiohttp transport,
+    a semaphore, `client.post` of the same bodies): what the SDK itself costs, without rbh."""
+    import asyncio
+
+    from openai import AsyncOpenAI, DefaultAioHttpClient
+
+    async def run() -> float:
+        gate = asyncio.Semaphore(concurrency)
+        client = AsyncOpenAI(api_key="unused", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0, http_client=DefaultAioHttpClient())
+
+        async def one(i: int) -> None:
+            async with gate:
+                await client.post("/chat/completions", body={"model": "fake", "messages": [SYSTEM, user_turn(i)], "max_tokens": 64,
+                                                             "temperature": 0}, cast_to=bytes)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(n)))
+        wall = time.perf_counter() - start
+        await client.close()
+        return wall
 
     return asyncio.run(run())
 
@@ -122,7 +152,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--http-client", default="auto", choices=("auto", "aiohttp", "httpx"))
     parser.add_argument("--repeat", type=int, default=1, help="measure the backend this many times and print the median")
-    parser.add_argument("--floor", action="store_true", help="also time a bare aiohttp client on the same server")
+    parser.add_argument("--floor", action="store_true", help="also time a bare aiohttp client and the bare openai SDK on the same server")
     parser.add_argument("--rbh-run", action="store_true", help="also time the task through `rbh run` (builds rbh-default first if needed)")
     parser.add_argument("--lm-eval-python", default=None, help="python of a venv with lm-eval installed")
     args = parser.parse_args()
@@ -133,6 +163,8 @@ def main() -> None:
         if args.floor:
             floor = bench_floor(port, args.n, args.concurrency)
             print(f"floor (bare aiohttp client, no SDK): wall {floor:.2f}s, ratio {floor / ideal:.3f}")
+            sdk = bench_sdk(port, args.n, args.concurrency)
+            print(f"openai SDK alone (aiohttp transport, no rbh): wall {sdk:.2f}s, ratio {sdk / ideal:.3f}")
         ratios = []
         for _ in range(args.repeat):
             wall, cpu = bench_rbh(port, args.n, args.concurrency, args.http_client)
