@@ -48,7 +48,6 @@ class OpenAIChatModel(ApiModel):
                          retry_base_delay=retry_base_delay, max_tokens_param=max_tokens_param, http_client=http_client)
         if http_client not in ("auto", "aiohttp", "httpx"):
             raise UsageError(f"{self.name}: http_client must be auto, aiohttp or httpx, got {http_client!r}")
-        self.http_client = http_client
         self.base_url = base_url
         self.max_tokens_param = max_tokens_param
         self._start(api_key=api_key, api_key_env=api_key_env, custom_server=base_url is not None, concurrency=concurrency,

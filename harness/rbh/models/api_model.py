@@ -6,10 +6,10 @@ import importlib
 from abc import abstractmethod
 from typing import Any, ClassVar, Iterator, Sequence
 
+from rbh.errors import UsageError
 from rbh.models.api_keys import resolve_api_key
 from rbh.models.base import ChatRequest, Completion, Model
 from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy
-from rbh.errors import UsageError
 from rbh.runner.secrets import scrub
 
 
