@@ -43,15 +43,12 @@ class OpenAIChatModel(ApiModel):
         max_tokens_param: str = "max_tokens",
         http_client: str = "auto",
     ):
-        passed = {k: v for k, v in dict(base_url=base_url, api_key=api_key, api_key_env=api_key_env).items() if v is not None}
-        super().__init__(model_name, **passed, concurrency=concurrency, timeout=timeout, max_retries=max_retries,
-                         retry_base_delay=retry_base_delay, max_tokens_param=max_tokens_param, http_client=http_client)
         if http_client not in ("auto", "aiohttp", "httpx"):
             raise UsageError(f"{self.name}: http_client must be auto, aiohttp or httpx, got {http_client!r}")
-        self.base_url = base_url
+        super().__init__(model_name, base_url=base_url, api_key=api_key, api_key_env=api_key_env, custom_server=base_url is not None,
+                         concurrency=concurrency, timeout=timeout, max_retries=max_retries, retry_base_delay=retry_base_delay,
+                         max_tokens_param=max_tokens_param, http_client=http_client)
         self.max_tokens_param = max_tokens_param
-        self._start(api_key=api_key, api_key_env=api_key_env, custom_server=base_url is not None, concurrency=concurrency,
-                    timeout=timeout, max_retries=max_retries, retry_base_delay=retry_base_delay)
         self.transport = choose_transport(self.name, http_client)
 
     # -- one request ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ as its results.json reports it.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import resource
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Awaitable, Callable
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,6 +35,11 @@ SYSTEM = {"role": "system", "content": "You are a movie recommender system. Plea
 
 def user_turn(i: int) -> dict[str, str]:
     return {"role": "user", "content": f"Query: request {i}\nRecommended movies (separated by [SEP]):"}
+
+
+def body(i: int) -> dict[str, Any]:
+    """The Chat Completions body of request i, as the backend sends it."""
+    return {"model": "fake", "messages": [SYSTEM, user_turn(i)], "max_tokens": 64, "temperature": 0}
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen[str], int]:
@@ -61,24 +68,31 @@ def bench_rbh(port: int, n: int, concurrency: int, http_client: str) -> tuple[fl
     return wall, cpu
 
 
+async def _gated(n: int, concurrency: int, one: Callable[[int], Awaitable[Any]]) -> float:
+    """Wall seconds of `one(0..n-1)` with at most `concurrency` in flight."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def gated(i: int) -> None:
+        async with gate:
+            await one(i)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(gated(i) for i in range(n)))
+    return time.perf_counter() - start
+
+
 def bench_floor(port: int, n: int, concurrency: int) -> float:
     """Wall seconds of a bare aiohttp client (no SDK, no retries) on the same workload: the floor
     that the server and the lock-step of N/C rounds leave to any client."""
-    import asyncio
-
     import aiohttp
 
     async def run() -> float:
-        gate = asyncio.Semaphore(concurrency)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
             async def one(i: int) -> None:
-                async with gate, session.post(f"http://127.0.0.1:{port}/v1/chat/completions",
-                                              json={"model": "fake", "messages": [{"role": "user", "content": f"request {i}"}]}) as response:
+                async with session.post(f"http://127.0.0.1:{port}/v1/chat/completions", json=body(i)) as response:
                     await response.read()
 
-            start = time.perf_counter()
-            await asyncio.gather(*(one(i) for i in range(n)))
-            return time.perf_counter() - start
+            return await _gated(n, concurrency, one)
 
     return asyncio.run(run())
 
@@ -86,24 +100,14 @@ def bench_floor(port: int, n: int, concurrency: int) -> float:
 def bench_sdk(port: int, n: int, concurrency: int) -> float:
     """Wall seconds of the openai SDK used directly (AsyncOpenAI with its aiohttp transport,
     a semaphore, `client.post` of the same bodies): what the SDK itself costs, without rbh."""
-    import asyncio
-
     from openai import AsyncOpenAI, DefaultAioHttpClient
 
     async def run() -> float:
-        gate = asyncio.Semaphore(concurrency)
         client = AsyncOpenAI(api_key="unused", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0, http_client=DefaultAioHttpClient())
-
-        async def one(i: int) -> None:
-            async with gate:
-                await client.post("/chat/completions", body={"model": "fake", "messages": [SYSTEM, user_turn(i)], "max_tokens": 64,
-                                                             "temperature": 0}, cast_to=bytes)
-
-        start = time.perf_counter()
-        await asyncio.gather(*(one(i) for i in range(n)))
-        wall = time.perf_counter() - start
-        await client.close()
-        return wall
+        try:
+            return await _gated(n, concurrency, lambda i: client.post("/chat/completions", body=body(i), cast_to=bytes))
+        finally:
+            await client.close()
 
     return asyncio.run(run())
 

@@ -17,7 +17,8 @@ class ApiModel(Model):
     """A backend that sends each request to an HTTP API through an async SDK client.
 
     Subclasses implement `_open` (create the client), `_call` (one request), `_close` and
-    `classify` (which failures are retried), and call `_start` from their constructor.
+    `classify` (which failures are retried), and pass their common arguments to this constructor
+    (with their own defaults) along with any arguments of their own, recorded as model args.
     """
 
     needs_model_name = True
@@ -27,13 +28,18 @@ class ApiModel(Model):
     default_key_env: ClassVar[str]
     sdk_modules: ClassVar[tuple[str, ...]] = ()  # imported when the model is built, not on its first request
 
-    def _start(
-        self, *, api_key: str | None, api_key_env: str | None, custom_server: bool,
-        concurrency: int, timeout: float, max_retries: int, retry_base_delay: float,
+    def __init__(
+        self, model_name: str | None, *, base_url: str | None, api_key: str | None, api_key_env: str | None,
+        custom_server: bool, concurrency: int, timeout: float, max_retries: int, retry_base_delay: float, **own_args: Any,
     ) -> None:
-        """Resolve the key (a missing one is a one-line usage error), import the SDK and build the
-        retrying backend. Importing here keeps the SDK's start-up (about 0.7 s for openai) out of
-        the request loop, and a missing SDK fails before any prompt is rendered."""
+        """Record the model args (unset base_url/api_key/api_key_env left out), resolve the key (a
+        missing one is a one-line usage error), import the SDK and build the retrying backend.
+        Importing here keeps the SDK's start-up (about 0.7 s for openai) out of the request loop,
+        and a missing SDK fails before any prompt is rendered."""
+        passed = {k: v for k, v in dict(base_url=base_url, api_key=api_key, api_key_env=api_key_env).items() if v is not None}
+        super().__init__(model_name, **passed, concurrency=concurrency, timeout=timeout, max_retries=max_retries,
+                         retry_base_delay=retry_base_delay, **own_args)
+        self.base_url = base_url
         self._key = resolve_api_key(self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env,
                                     custom_server=custom_server)
         for module in self.sdk_modules:
