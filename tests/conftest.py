@@ -6,9 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,11 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "rbh.cli.main", *args],
-        capture_output=True, text=True, env=full_env, cwd=cwd or REPO, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or REPO,
+        timeout=timeout,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
@@ -79,13 +84,25 @@ def make_dataset(root: Path, n_samples: int = 12, domain: str = "movie", subtype
     for s in range(n_samples):
         d = s % 5
         members = [it["id"] for i, it in enumerate(items) if i % 5 == d]
-        samples.append({
-            "id": f"{domain}-{subtype}-{s:06d}", "domain": domain, "subtype": subtype,
-            "query": f"Films directed by Director {d}, please (request {s})",
-            "query_direct": None, "conditions": [{"relation": "directed_by", "entity": f"Director {d}"}],
-            "bridges": [], "misinformation": [], "ground_truth": members[:3], "user_id": f"u{s}",
-            "history": members[3:6], "group": None, "source": "test", "official_id": str(s), "ground_truth_titles": [],
-        })
+        samples.append(
+            {
+                "id": f"{domain}-{subtype}-{s:06d}",
+                "domain": domain,
+                "subtype": subtype,
+                "query": f"Films directed by Director {d}, please (request {s})",
+                "query_direct": None,
+                "conditions": [{"relation": "directed_by", "entity": f"Director {d}"}],
+                "bridges": [],
+                "misinformation": [],
+                "ground_truth": members[:3],
+                "user_id": f"u{s}",
+                "history": members[3:6],
+                "group": None,
+                "source": "test",
+                "official_id": str(s),
+                "ground_truth_titles": [],
+            }
+        )
     write_jsonl(root / f"{domain}_items" / "train.jsonl", items)
     write_jsonl(root / f"{domain}_kg" / "train.jsonl", kg)
     write_jsonl(root / f"{domain}_{subtype}" / "test.jsonl", samples)

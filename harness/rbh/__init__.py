@@ -41,7 +41,23 @@ _EXPORTS = {
     "DatasetEntry": "rbh.registry",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "__version__",
+    "hookimpl",
+    "Model",
+    "ChatRequest",
+    "Completion",
+    "Usage",
+    "Scorer",
+    "ScoringInput",
+    "Generator",
+    "Sample",
+    "Catalog",
+    "Item",
+    "KG",
+    "BenchmarkDataset",
+    "DatasetEntry",
+]
 
 
 def __getattr__(name: str) -> Any:

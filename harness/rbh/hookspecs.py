@@ -7,7 +7,8 @@ one frozen payload (`rbh.events`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import Generator
-    from rbh.models.base import Model
     from rbh.registry import DatasetEntry
     from rbh.scoring.base import Scorer
 

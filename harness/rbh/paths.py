@@ -7,13 +7,13 @@ installed wheel (`rbh/_shipped/<name>`) or at the root of a source checkout (edi
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_dir(name: str) -> Path:
     """Return the folder of a shipped resource (`tasks` or `templates`)."""
     in_wheel = _PACKAGE_DIR / "_shipped" / name

@@ -6,9 +6,10 @@ template folders exist, and which plugin (distribution, version) provided each.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pluggy
 
@@ -114,6 +115,10 @@ class Registry:
 
     def datasets(self) -> dict[str, Registered[DatasetEntry]]:
         return self._collect("register_datasets", "dataset", lambda entry: entry.name)
+
+    def tables(self) -> "dict[str, dict[str, Registered[Any]]]":
+        """Every registration table by kind: models, scorers, generators, datasets."""
+        return {"models": self.models(), "scorers": self.scorers(), "generators": self.generators(), "datasets": self.datasets()}
 
     def model(self, name: str) -> "Registered[type[Model]]":
         return _lookup(self.models(), name, "model backend")

@@ -5,7 +5,7 @@ The SDK is imported only when a run starts, so `rbh --help` and `rbh list` stay 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rbh import hookimpl
 

@@ -31,8 +31,17 @@ class AnthropicModel(ApiModel):
         max_retries: int = 8,
         retry_base_delay: float = 0.5,
     ):
-        super().__init__(model_name, base_url=base_url, api_key=api_key, api_key_env=api_key_env, custom_server=False,
-                         concurrency=concurrency, timeout=timeout, max_retries=max_retries, retry_base_delay=retry_base_delay)
+        super().__init__(
+            model_name,
+            base_url=base_url,
+            api_key=api_key,
+            api_key_env=api_key_env,
+            custom_server=False,
+            concurrency=concurrency,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_base_delay=retry_base_delay,
+        )
 
     def request_params(self, request: ChatRequest) -> dict[str, Any]:
         return message_params(self.model_name, request.messages, request.gen)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from rbh.models.base import ChatRequest, Completion, Model
 
@@ -21,7 +22,15 @@ class SampleBaseline(Model):
         for i, request in enumerate(requests):
             start = time.perf_counter()
             completion = self.answer(request)
-            yield i, Completion(text=completion.text, error=completion.error, finish_reason=completion.finish_reason or "stop", latency_s=time.perf_counter() - start)
+            yield (
+                i,
+                Completion(
+                    text=completion.text,
+                    error=completion.error,
+                    finish_reason=completion.finish_reason or "stop",
+                    latency_s=time.perf_counter() - start,
+                ),
+            )
 
     def request_identity(self, request: ChatRequest) -> Mapping[str, Any]:
         return {"sample": request.sample.id if request.sample else None}

@@ -5,7 +5,8 @@ it reads only the query text, never the ground truth, conditions or bridges.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from rbh.models.base import ChatRequest, Completion
 from rbh_baselines.base import SampleBaseline, how_many, titles_answer

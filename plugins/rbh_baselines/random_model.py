@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from rbh.models.base import ChatRequest, Completion
 from rbh_baselines.base import SampleBaseline, how_many, titles_answer

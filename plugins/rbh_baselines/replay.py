@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from rbh.errors import UsageError
 from rbh.models.base import ChatRequest, Completion

@@ -4,7 +4,8 @@ batches, greedy decoding by default."""
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, ClassVar
 
 from rbh.errors import UsageError
 from rbh.models.base import ChatRequest, Completion, Model, Usage
@@ -32,8 +33,15 @@ class HFModel(Model):
         revision: str | None = None,
         trust_remote_code: bool = False,
     ):
-        super().__init__(model_name, dtype=dtype, device_map=device_map, batch_size=batch_size, gguf_file=gguf_file,
-                         revision=revision, trust_remote_code=trust_remote_code)
+        super().__init__(
+            model_name,
+            dtype=dtype,
+            device_map=device_map,
+            batch_size=batch_size,
+            gguf_file=gguf_file,
+            revision=revision,
+            trust_remote_code=trust_remote_code,
+        )
         if dtype not in DTYPES:
             raise UsageError(f"hf: dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
         if int(batch_size) < 1:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rbh import hookimpl
 
@@ -17,7 +17,6 @@ def register_generators(register: Callable[..., None]) -> None:
 @hookimpl
 def register_datasets(register: Callable[..., None]) -> None:
     from rbh.registry import DatasetEntry
-
     from rbh_kg.generator.default_dataset import DESCRIPTION, NAME, default_dataset_path
 
     register(DatasetEntry(NAME, default_dataset_path, DESCRIPTION))

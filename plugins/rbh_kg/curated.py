@@ -29,16 +29,58 @@ CARDINALITY: dict[str, dict[str, tuple[int, int]]] = {
     "book": {"written_by": (1, 10), "genre": (1, 3)},
 }
 GENRES: dict[str, frozenset[str]] = {
-    "movie": frozenset({
-        "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
-        "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
-    }),
-    "book": frozenset({
-        "Fiction", "Literary Fiction", "Classic", "Fantasy", "Science Fiction", "Mystery", "Thriller", "Horror",
-        "Romance", "Historical Fiction", "Adventure", "Children's", "Young Adult", "Dystopian", "Satire", "Poetry",
-        "Drama", "Biography", "Memoir", "History", "Science", "Philosophy", "Self-Help", "Nonfiction",
-        "Graphic Novel", "Short Stories",
-    }),
+    "movie": frozenset(
+        {
+            "Action",
+            "Adventure",
+            "Animation",
+            "Children's",
+            "Comedy",
+            "Crime",
+            "Documentary",
+            "Drama",
+            "Fantasy",
+            "Film-Noir",
+            "Horror",
+            "Musical",
+            "Mystery",
+            "Romance",
+            "Sci-Fi",
+            "Thriller",
+            "War",
+            "Western",
+        }
+    ),
+    "book": frozenset(
+        {
+            "Fiction",
+            "Literary Fiction",
+            "Classic",
+            "Fantasy",
+            "Science Fiction",
+            "Mystery",
+            "Thriller",
+            "Horror",
+            "Romance",
+            "Historical Fiction",
+            "Adventure",
+            "Children's",
+            "Young Adult",
+            "Dystopian",
+            "Satire",
+            "Poetry",
+            "Drama",
+            "Biography",
+            "Memoir",
+            "History",
+            "Science",
+            "Philosophy",
+            "Self-Help",
+            "Nonfiction",
+            "Graphic Novel",
+            "Short Stories",
+        }
+    ),
 }
 ITEM_KEYS = ("id", "title", "year", "aliases")
 

@@ -21,8 +21,7 @@ class HubError(UsageError):
     """Publishing to the Hub failed: missing token, refused, not found, conflict, or unreachable."""
 
 
-def push_dataset(folder: Path, repo_id: str, *, private: bool = False, token: str | None = None,
-                 commit_message: str | None = None) -> str:
+def push_dataset(folder: Path, repo_id: str, *, private: bool = False, token: str | None = None, commit_message: str | None = None) -> str:
     """Upload a dataset folder (README.md card + data files) to the dataset repo `repo_id`.
 
     Creates the repo when missing (`private` applies then); an existing repo gets a new commit.
@@ -41,12 +40,16 @@ def push_dataset(folder: Path, repo_id: str, *, private: bool = False, token: st
     try:
         url = api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
         if private and not api.repo_info(repo_id, repo_type="dataset").private:
-            raise HubError(f"{repo_id} already exists on {endpoint} and is public; --private only applies to new "
-                           "repos: make it private in its settings on the Hub, or push without --private")
+            raise HubError(
+                f"{repo_id} already exists on {endpoint} and is public; --private only applies to new "
+                "repos: make it private in its settings on the Hub, or push without --private"
+            )
         from rbh.version import __version__
 
         api.create_commit(
-            repo_id, operations, repo_type="dataset",
+            repo_id,
+            operations,
+            repo_type="dataset",
             commit_message=commit_message or f"Upload dataset with rbh {__version__}",
         )
     except HubError:
@@ -71,7 +74,8 @@ def _collect(folder: Path) -> tuple[list[tuple[str, Path]], str | None]:
         for split in source.splits(config):
             source.files(config, split)
     files = sorted(
-        (p.relative_to(folder).as_posix(), p) for p in folder.rglob("*")
+        (p.relative_to(folder).as_posix(), p)
+        for p in folder.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
     if read_card_configs(folder / CARD):
@@ -88,10 +92,13 @@ def dataset_card(folder: Path, source: Any) -> str:
     import yaml
 
     configs = [
-        {"config_name": config, "data_files": [
-            {"split": split, "path": [p.relative_to(folder).as_posix() for p in source.files(config, split)]}
-            for split in source.splits(config)
-        ]}
+        {
+            "config_name": config,
+            "data_files": [
+                {"split": split, "path": [p.relative_to(folder).as_posix() for p in source.files(config, split)]}
+                for split in source.splits(config)
+            ],
+        }
         for config in source.configs()
     ]
     readme = folder / CARD
@@ -100,11 +107,13 @@ def dataset_card(folder: Path, source: Any) -> str:
     end = body.find("\n---", 3) if body.startswith("---") else -1
     if end > 0:  # front matter without configs: keep it and add ours
         meta = yaml.safe_load(body[3:end]) or {}
-        body = body[end + 4:].lstrip("\n")
+        body = body[end + 4 :].lstrip("\n")
     meta["configs"] = configs
     if not body.strip():
-        body = (f"# {folder.name}\n\nA RecBench+ benchmark dataset in the rbh sample schema. Evaluate a model on it "
-                f"with `rbh run --dataset hf:ORG/NAME`.\n")
+        body = (
+            f"# {folder.name}\n\nA RecBench+ benchmark dataset in the rbh sample schema. Evaluate a model on it "
+            f"with `rbh run --dataset hf:ORG/NAME`.\n"
+        )
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n" + body
 
 
@@ -118,8 +127,7 @@ def _resolve_token(token: str | None, endpoint: str) -> str:
     except Exception as exc:  # OIDC exchange failure and the like
         raise HubError(f"cannot get a Hugging Face token: {type(exc).__name__}") from None
     if not found:
-        raise HubError(f"no Hugging Face token for {endpoint}: set HF_TOKEN to a token with write access, "
-                       "or log in with `hf auth login`")
+        raise HubError(f"no Hugging Face token for {endpoint}: set HF_TOKEN to a token with write access, or log in with `hf auth login`")
     return found
 
 
@@ -129,19 +137,23 @@ def _hub_error(exc: BaseException, repo_id: str, endpoint: str, token: str) -> H
 
 
 def _describe(exc: BaseException, repo_id: str, endpoint: str) -> str:
-    from huggingface_hub.errors import HFValidationError, HfHubHTTPError, OfflineModeIsEnabled
+    from huggingface_hub.errors import HfHubHTTPError, HFValidationError, OfflineModeIsEnabled
 
     if isinstance(exc, HfHubHTTPError) and getattr(exc, "response", None) is not None:
         status = exc.response.status_code
         detail = _server_message(exc)
         if status in (401, 403):
-            return (f"not authorized to push {repo_id} to {endpoint} (HTTP {status}): check HF_TOKEN "
-                    "(a token with write access to that user or organisation)")
+            return (
+                f"not authorized to push {repo_id} to {endpoint} (HTTP {status}): check HF_TOKEN "
+                "(a token with write access to that user or organisation)"
+            )
         if status == 404:
             return f"repository or organisation not found: {repo_id} on {endpoint} (HTTP 404)"
         if status in (409, 412):
-            return (f"conflict while pushing {repo_id} to {endpoint} (HTTP {status}: {detail or 'conflict'}); "
-                    "another change landed on the repo first — run the push again")
+            return (
+                f"conflict while pushing {repo_id} to {endpoint} (HTTP {status}: {detail or 'conflict'}); "
+                "another change landed on the repo first — run the push again"
+            )
         return f"the Hub at {endpoint} refused the push of {repo_id} (HTTP {status}: {detail or 'no message'})"
     if isinstance(exc, OfflineModeIsEnabled):
         return "HF_HUB_OFFLINE is set: unset it to push to the Hub"
@@ -164,8 +176,16 @@ def _server_message(exc: Any) -> str:
 
 def _is_network_error(exc: BaseException) -> bool:
     """Connection refused, DNS failure, timeout — from whichever HTTP client huggingface_hub uses."""
-    names = {"ConnectError", "ConnectTimeout", "TimeoutException", "TransportError", "NetworkError",
-             "ReadTimeout", "RemoteProtocolError", "ConnectionError"}
+    names = {
+        "ConnectError",
+        "ConnectTimeout",
+        "TimeoutException",
+        "TransportError",
+        "NetworkError",
+        "ReadTimeout",
+        "RemoteProtocolError",
+        "ConnectionError",
+    }
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, (ConnectionError, TimeoutError)) or any(c.__name__ in names for c in type(seen).__mro__):

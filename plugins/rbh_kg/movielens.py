@@ -8,9 +8,9 @@ failing that, as latin-1, so both read cleanly.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from rbh.data.catalog import Item
 from rbh.data.interactions import read_dat_lines
@@ -19,10 +19,27 @@ from rbh.errors import DataError
 
 AGES = {"1": "Under 18", "18": "18-24", "25": "25-34", "35": "35-44", "45": "45-49", "50": "50-55", "56": "56+"}
 OCCUPATIONS = (
-    "other", "academic/educator", "artist", "clerical/admin", "college/grad student", "customer service",
-    "doctor/health care", "executive/managerial", "farmer", "homemaker", "K-12 student", "lawyer",
-    "programmer", "retired", "sales/marketing", "scientist", "self-employed", "technician/engineer",
-    "tradesman/craftsman", "unemployed", "writer",
+    "other",
+    "academic/educator",
+    "artist",
+    "clerical/admin",
+    "college/grad student",
+    "customer service",
+    "doctor/health care",
+    "executive/managerial",
+    "farmer",
+    "homemaker",
+    "K-12 student",
+    "lawyer",
+    "programmer",
+    "retired",
+    "sales/marketing",
+    "scientist",
+    "self-employed",
+    "technician/engineer",
+    "tradesman/craftsman",
+    "unemployed",
+    "writer",
 )
 GENDERS = {"M": "Male", "F": "Female"}
 
@@ -95,7 +112,9 @@ def read_users(path: Path) -> list[UserRow]:
             occupation = OCCUPATIONS[int(parts[3])]
         except (ValueError, IndexError):
             raise DataError(f"{path}:{lineno}: unknown occupation code {parts[3]!r}") from None
-        users.append(UserRow(parts[0], GENDERS.get(parts[1], parts[1]), AGES.get(parts[2], parts[2]), occupation, parts[4] if len(parts) > 4 else ""))
+        users.append(
+            UserRow(parts[0], GENDERS.get(parts[1], parts[1]), AGES.get(parts[2], parts[2]), occupation, parts[4] if len(parts) > 4 else "")
+        )
     return users
 
 

@@ -11,9 +11,10 @@ ids are kept in `official_id` (condition queries: `data_idx`; profile queries:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from rbh.atomic import atomic_folder
 from rbh.data.catalog import Catalog, Item
@@ -125,11 +126,19 @@ class DomainImport:
         if not query:
             raise ValueError("no query text (query / situational_description_query)")
         return Sample(
-            id=self._next_id(subtype), domain=self.domain, subtype=subtype, query=str(query),
-            ground_truth=tuple(truth), query_direct=record.get("direct_description_query"),
-            conditions=conditions, bridges=bridges, misinformation=misinformation,
+            id=self._next_id(subtype),
+            domain=self.domain,
+            subtype=subtype,
+            query=str(query),
+            ground_truth=tuple(truth),
+            query_direct=record.get("direct_description_query"),
+            conditions=conditions,
+            bridges=bridges,
+            misinformation=misinformation,
             user_id=None if record.get("source_user") is None else str(record["source_user"]),
-            source=SOURCE, official_id=str(record["data_idx"]), ground_truth_titles=tuple(titles),
+            source=SOURCE,
+            official_id=str(record["data_idx"]),
+            ground_truth_titles=tuple(titles),
         )
 
     def _bridge(self, fact: Mapping[str, Any]) -> Bridge:
@@ -156,11 +165,20 @@ class DomainImport:
         for j, entry in enumerate(entries):
             titles = self._subset(entry, spaced=True)
             truth = [self.resolve(t) for t in titles]
-            out.append(Sample(
-                id=self._next_id(subtype), domain=self.domain, subtype=subtype, query=str(entry["query"]),
-                ground_truth=tuple(truth), history=tuple(i for i in shared if i not in truth), group=group,
-                source=SOURCE, official_id=f"{index}-{j}", ground_truth_titles=tuple(titles),
-            ))
+            out.append(
+                Sample(
+                    id=self._next_id(subtype),
+                    domain=self.domain,
+                    subtype=subtype,
+                    query=str(entry["query"]),
+                    ground_truth=tuple(truth),
+                    history=tuple(i for i in shared if i not in truth),
+                    group=group,
+                    source=SOURCE,
+                    official_id=f"{index}-{j}",
+                    ground_truth_titles=tuple(titles),
+                )
+            )
         return out
 
     def _group(self, subtype: str, record: Mapping[str, Any]) -> dict[str, Any] | None:

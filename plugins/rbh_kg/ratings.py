@@ -12,7 +12,6 @@ from pathlib import Path
 from rbh.data.catalog import Catalog, Item
 from rbh.data.interactions import Interactions, Users, load_interactions, load_users, read_columns
 from rbh.errors import DataError
-
 from rbh_kg.movielens import split_movie_title
 
 

@@ -17,23 +17,59 @@ from pathlib import Path
 from rbh.data.catalog import Catalog, Item
 from rbh.data.kg import KG, Triple
 from rbh.errors import DataError
-
 from rbh_kg.curated import CatalogKG
 from rbh_kg.movielens import split_movie_title
 
 COLUMNS = ("Title", "Year", "Genre", "Director", "Cast", "Languages", "Url")
 LANGUAGE_NAMES = {
-    "Français": "French", "Español": "Spanish", "Italiano": "Italian", "Deutsch": "German", "Pусский": "Russian",
-    "日本語": "Japanese", "普通话": "Mandarin", "广州话 / 廣州話": "Cantonese", "Português": "Portuguese",
-    "العربية": "Arabic", "Magyar": "Hungarian", "Polski": "Polish", "svenska": "Swedish", "Tiếng Việt": "Vietnamese",
-    "עִבְרִית": "Hebrew", "ελληνικά": "Greek", "Nederlands": "Dutch", "Gaeilge": "Irish", "Český": "Czech",
-    "한국어/조선말": "Korean", "हिन्दी": "Hindi", "Srpski": "Serbian", "فارسی": "Persian", "Norsk": "Norwegian",
-    "Türkçe": "Turkish", "Dansk": "Danish", "ภาษาไทย": "Thai", "Kiswahili": "Swahili", "Bosanski": "Bosnian",
-    "Hrvatski": "Croatian", "Română": "Romanian", "shqip": "Albanian", "Cymraeg": "Welsh", "Català": "Catalan",
-    "български език": "Bulgarian", "اردو": "Urdu", "Bahasa melayu": "Malay", "Íslenska": "Icelandic",
-    "বাংলা": "Bengali", "suomi": "Finnish", "ਪੰਜਾਬੀ": "Punjabi", "Bahasa indonesia": "Indonesian",
-    "Український": "Ukrainian", "ქართული": "Georgian", "Latviešu": "Latvian", "Slovenščina": "Slovenian",
-    "Slovenčina": "Slovak", "Bokmål": "Norwegian",
+    "Français": "French",
+    "Español": "Spanish",
+    "Italiano": "Italian",
+    "Deutsch": "German",
+    "Pусский": "Russian",
+    "日本語": "Japanese",
+    "普通话": "Mandarin",
+    "广州话 / 廣州話": "Cantonese",
+    "Português": "Portuguese",
+    "العربية": "Arabic",
+    "Magyar": "Hungarian",
+    "Polski": "Polish",
+    "svenska": "Swedish",
+    "Tiếng Việt": "Vietnamese",
+    "עִבְרִית": "Hebrew",
+    "ελληνικά": "Greek",
+    "Nederlands": "Dutch",
+    "Gaeilge": "Irish",
+    "Český": "Czech",
+    "한국어/조선말": "Korean",
+    "हिन्दी": "Hindi",
+    "Srpski": "Serbian",
+    "فارسی": "Persian",
+    "Norsk": "Norwegian",
+    "Türkçe": "Turkish",
+    "Dansk": "Danish",
+    "ภาษาไทย": "Thai",
+    "Kiswahili": "Swahili",
+    "Bosanski": "Bosnian",
+    "Hrvatski": "Croatian",
+    "Română": "Romanian",
+    "shqip": "Albanian",
+    "Cymraeg": "Welsh",
+    "Català": "Catalan",
+    "български език": "Bulgarian",
+    "اردو": "Urdu",
+    "Bahasa melayu": "Malay",
+    "Íslenska": "Icelandic",
+    "বাংলা": "Bengali",
+    "suomi": "Finnish",
+    "ਪੰਜਾਬੀ": "Punjabi",
+    "Bahasa indonesia": "Indonesian",
+    "Український": "Ukrainian",
+    "ქართული": "Georgian",
+    "Latviešu": "Latvian",
+    "Slovenščina": "Slovenian",
+    "Slovenčina": "Slovak",
+    "Bokmål": "Norwegian",
 }
 NO_LANGUAGE = "No Language"
 
@@ -77,7 +113,7 @@ def repair_ids(ids: list[int | None]) -> list[int]:
     fixed: list[int] = []
     for i, raw in enumerate(ids):
         prev = fixed[-1] if fixed else 0
-        nxt = next((x for x in ids[i + 1:i + 2] if x is not None), None)
+        nxt = next((x for x in ids[i + 1 : i + 2] if x is not None), None)
         if raw is not None and raw > prev and (nxt is None or raw < nxt):
             fixed.append(raw)
         elif nxt is not None and nxt - prev == 2:

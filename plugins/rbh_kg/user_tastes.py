@@ -12,13 +12,47 @@ from rbh.data.interactions import OCCUPATIONS
 
 AGE_WEIGHTS: dict[int, float] = {1: 222, 18: 1103, 25: 2096, 35: 1193, 45: 550, 50: 496, 56: 380}
 GENDER_WEIGHTS: dict[str, float] = {"M": 4331, "F": 1709}
-OCCUPATION_WEIGHTS: dict[str, float] = dict(zip(OCCUPATIONS, (
-    711, 528, 267, 173, 759, 112, 236, 679, 17, 92, 195, 129, 388, 142, 302, 144, 241, 502, 70, 72, 281,
-)))
+OCCUPATION_WEIGHTS: dict[str, float] = dict(
+    zip(
+        OCCUPATIONS,
+        (
+            711,
+            528,
+            267,
+            173,
+            759,
+            112,
+            236,
+            679,
+            17,
+            92,
+            195,
+            129,
+            388,
+            142,
+            302,
+            144,
+            241,
+            502,
+            70,
+            72,
+            281,
+        ),
+    )
+)
 # Occupation weight multipliers per age bucket (absent = 1): students are young, retirees old.
 OCCUPATION_BY_AGE: dict[int, dict[str, float]] = {
-    1: {"K-12 student": 60.0, "college/grad student": 0.3, "retired": 0.0, "doctor/health care": 0.05, "lawyer": 0.0,
-        "executive/managerial": 0.05, "scientist": 0.05, "academic/educator": 0.1, "homemaker": 0.1},
+    1: {
+        "K-12 student": 60.0,
+        "college/grad student": 0.3,
+        "retired": 0.0,
+        "doctor/health care": 0.05,
+        "lawyer": 0.0,
+        "executive/managerial": 0.05,
+        "scientist": 0.05,
+        "academic/educator": 0.1,
+        "homemaker": 0.1,
+    },
     18: {"K-12 student": 1.0, "college/grad student": 4.0, "retired": 0.0, "executive/managerial": 0.3, "lawyer": 0.2},
     25: {"K-12 student": 0.02, "college/grad student": 0.8, "retired": 0.02},
     35: {"K-12 student": 0.0, "college/grad student": 0.2, "retired": 0.05},
@@ -36,7 +70,16 @@ ERA_BY_AGE: dict[str, dict[int, float]] = {
 GenreBias = dict[str, float]
 
 MOVIE_AGE: dict[int, GenreBias] = {
-    1: {"Animation": 1.2, "Children's": 1.2, "Comedy": 0.5, "Adventure": 0.6, "Fantasy": 0.6, "Film-Noir": -1.0, "War": -0.6, "Western": -0.6},
+    1: {
+        "Animation": 1.2,
+        "Children's": 1.2,
+        "Comedy": 0.5,
+        "Adventure": 0.6,
+        "Fantasy": 0.6,
+        "Film-Noir": -1.0,
+        "War": -0.6,
+        "Western": -0.6,
+    },
     18: {"Comedy": 0.6, "Horror": 0.6, "Action": 0.5, "Sci-Fi": 0.4, "Thriller": 0.3, "Film-Noir": -0.5},
     25: {"Action": 0.3, "Thriller": 0.4, "Crime": 0.4, "Sci-Fi": 0.3},
     35: {"Drama": 0.3, "Thriller": 0.3, "Crime": 0.3, "Mystery": 0.2},

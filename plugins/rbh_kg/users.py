@@ -50,12 +50,12 @@ def default_users(domain: str) -> SimulatedUsers:
     return simulate_users(domain)
 
 
-def simulate_users(domain: str, data: CatalogKG | None = None, n_users: int | None = None,
-                   seed: int = DEFAULT_SEED) -> SimulatedUsers:
+def simulate_users(domain: str, data: CatalogKG | None = None, n_users: int | None = None, seed: int = DEFAULT_SEED) -> SimulatedUsers:
     """Draw `n_users` users (default `USER_COUNTS[domain]`) over `data` (default: the curated KG)."""
     with gc_paused():
-        return _simulate(ItemSpace.build(domain, data or load_curated(domain)),
-                         n_users if n_users is not None else USER_COUNTS[domain], seed)
+        return _simulate(
+            ItemSpace.build(domain, data or load_curated(domain)), n_users if n_users is not None else USER_COUNTS[domain], seed
+        )
 
 
 def _simulate(space: ItemSpace, n: int, seed: int) -> SimulatedUsers:
@@ -67,12 +67,15 @@ def _simulate(space: ItemSpace, n: int, seed: int) -> SimulatedUsers:
     for row, facts in enumerate(favourites):
         for fact in facts:
             scores[row, space.runs[fact]] += 1.2
-    lengths = np.clip(np.exp(np.log(HISTORY_MEDIAN) + 0.8 * _normal(rng, n)).astype(int),
-                      HISTORY_MIN, min(HISTORY_MAX, len(space.ids) // 2))
+    lengths = np.clip(
+        np.exp(np.log(HISTORY_MEDIAN) + 0.8 * _normal(rng, n)).astype(int), HISTORY_MIN, min(HISTORY_MAX, len(space.ids) // 2)
+    )
     order = preference_order(-(scores + _gumbel(rng, scores.shape)), int(lengths.max()))
     uniforms = rng.random((n, HISTORY_MAX + 8))
-    histories = [draw_history(space, uniforms[row, : size + 8].tolist(), order[row, :size].tolist(), favourites[row], size)
-                 for row, size in enumerate(lengths.tolist())]
+    histories = [
+        draw_history(space, uniforms[row, : size + 8].tolist(), order[row, :size].tolist(), favourites[row], size)
+        for row, size in enumerate(lengths.tolist())
+    ]
     return SimulatedUsers(Users(users), timestamped(space, rng, users, histories, scores))
 
 
@@ -119,8 +122,7 @@ class ItemSpace:
             for relation in FAVOURITE_RELATIONS[domain]:
                 for entity in kg.entities(item, relation):
                     members.setdefault((relation, entity), []).append(row)
-        runs = {f: np.array(sorted(rows, key=lambda r: (years[r], ids[r])))
-                for f, rows in sorted(members.items()) if len(rows) >= 2}
+        runs = {f: np.array(sorted(rows, key=lambda r: (years[r], ids[r]))) for f, rows in sorted(members.items()) if len(rows) >= 2}
         item_runs: list[list[tuple[str, str]]] = [[] for _ in ids]
         for fact, rows in runs.items():
             for r in rows:
@@ -147,8 +149,9 @@ def draw_demographics(rng: np.random.Generator, n: int) -> list[User]:
 def taste_scores(space: ItemSpace, rng: np.random.Generator, users: list[User]) -> np.ndarray:
     """Users × items log-weights: popularity + genre taste (personal + demographic) + era."""
     n, n_genres = len(users), len(space.genres)
-    weights = np.array([[b.get(g, 0.0) for g in space.genres]
-                        for b in (genre_bias(space.domain, u.age, u.gender, u.occupation) for u in users)]).reshape(n, n_genres)
+    weights = np.array(
+        [[b.get(g, 0.0) for g in space.genres] for b in (genre_bias(space.domain, u.age, u.gender, u.occupation) for u in users)]
+    ).reshape(n, n_genres)
     share = space.genre_matrix.sum(axis=0) + 1
     extra = 2 + (rng.random(n) < 0.5)
     picks, boosts = rng.random((n, 3)), 1.0 + rng.random((n, 3))
@@ -175,8 +178,7 @@ def pick_favourites(space: ItemSpace, rng: np.random.Generator, scores: np.ndarr
     return out
 
 
-def draw_history(space: ItemSpace, uniforms: list[float], order: list[int],
-                 favourites: list[tuple[str, str]], length: int) -> list[int]:
+def draw_history(space: ItemSpace, uniforms: list[float], order: list[int], favourites: list[tuple[str, str]], length: int) -> list[int]:
     """Item indices in consumption order: picks in `order` (the user's sampled preference order)
     interleaved with chronological runs through a favourite's works. `uniforms` holds at least
     `length + 8` draws in [0, 1)."""
@@ -202,8 +204,9 @@ def draw_history(space: ItemSpace, uniforms: list[float], order: list[int],
     return history
 
 
-def timestamped(space: ItemSpace, rng: np.random.Generator, users: list[User], histories: list[list[int]],
-                scores: np.ndarray) -> Interactions:
+def timestamped(
+    space: ItemSpace, rng: np.random.Generator, users: list[User], histories: list[list[int]], scores: np.ndarray
+) -> Interactions:
     """Strictly increasing timestamps per user (minutes apart within a session, days between
     sessions) and 1–5 ratings that follow the user's taste scores (z-scored over the history)."""
     sizes = np.array([len(h) for h in histories])
@@ -223,14 +226,18 @@ def timestamped(space: ItemSpace, rng: np.random.Generator, users: list[User], h
     ratings = np.clip(np.rint(3.6 + 0.9 * z + 0.7 * noise), 1, 5)
     ids, make = space.ids, tuple.__new__
     ratings_list, times_list, items_list = ratings.tolist(), times.tolist(), items.tolist()
-    return Interactions.from_users({
-        user.user_id: [make(Interaction, (user.user_id, ids[items_list[k]], ratings_list[k], times_list[k]))
-                       for k in range(start, start + size)]
-        for user, start, size in zip(users, starts.tolist(), sizes.tolist())
-    })
+    return Interactions.from_users(
+        {
+            user.user_id: [
+                make(Interaction, (user.user_id, ids[items_list[k]], ratings_list[k], times_list[k])) for k in range(start, start + size)
+            ]
+            for user, start, size in zip(users, starts.tolist(), sizes.tolist())
+        }
+    )
 
 
 # -- seeded draws from uniforms only (stable across numpy versions) ---------------------------
+
 
 def _pick(cumulative: np.ndarray, u: float) -> int:
     """The index a uniform `u` in [0, 1) selects from cumulative weights."""

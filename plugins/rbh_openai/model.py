@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh.errors import UsageError
 from rbh.models.api_model import ApiModel, import_sdk
@@ -17,10 +18,23 @@ if TYPE_CHECKING:
 
 # generation arguments the Chat Completions endpoint takes as such; others go into extra_body
 # (e.g. top_k, repetition_penalty or chat_template_kwargs for vLLM serve)
-NATIVE_GEN_ARGS = frozenset({
-    "max_tokens", "max_completion_tokens", "temperature", "top_p", "seed", "stop", "presence_penalty",
-    "frequency_penalty", "logit_bias", "reasoning_effort", "response_format", "user", "service_tier",
-})
+NATIVE_GEN_ARGS = frozenset(
+    {
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "top_p",
+        "seed",
+        "stop",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "reasoning_effort",
+        "response_format",
+        "user",
+        "service_tier",
+    }
+)
 
 
 class OpenAIChatModel(ApiModel):
@@ -45,9 +59,19 @@ class OpenAIChatModel(ApiModel):
     ):
         if http_client not in ("auto", "aiohttp", "httpx"):
             raise UsageError(f"{self.name}: http_client must be auto, aiohttp or httpx, got {http_client!r}")
-        super().__init__(model_name, base_url=base_url, api_key=api_key, api_key_env=api_key_env, custom_server=base_url is not None,
-                         concurrency=concurrency, timeout=timeout, max_retries=max_retries, retry_base_delay=retry_base_delay,
-                         max_tokens_param=max_tokens_param, http_client=http_client)
+        super().__init__(
+            model_name,
+            base_url=base_url,
+            api_key=api_key,
+            api_key_env=api_key_env,
+            custom_server=base_url is not None,
+            concurrency=concurrency,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_base_delay=retry_base_delay,
+            max_tokens_param=max_tokens_param,
+            http_client=http_client,
+        )
         self.max_tokens_param = max_tokens_param
         self.transport = choose_transport(self.name, http_client)
 
@@ -75,8 +99,7 @@ class OpenAIChatModel(ApiModel):
             from openai import DefaultAioHttpClient
 
             transport = DefaultAioHttpClient()
-        return AsyncOpenAI(api_key=self._key, base_url=self.base_url, max_retries=0, timeout=self.backend.timeout,
-                           http_client=transport)
+        return AsyncOpenAI(api_key=self._key, base_url=self.base_url, max_retries=0, timeout=self.backend.timeout, http_client=transport)
 
     async def _close(self, client: "AsyncOpenAI") -> None:
         await client.close()
@@ -104,7 +127,7 @@ class OpenAIChatModel(ApiModel):
 
 
 def choose_transport(backend: str, choice: str) -> str:
-    """"aiohttp" (the SDK's DefaultAioHttpClient: about half the CPU per request of its default
+    """ "aiohttp" (the SDK's DefaultAioHttpClient: about half the CPU per request of its default
     httpx transport) when asked for or, with "auto", when the SDK and aiohttp support it."""
     if choice == "httpx":
         return "httpx"

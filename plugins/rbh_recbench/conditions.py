@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rbh.data.sample import CONDITION_SUBTYPES
 from rbh.scoring.aggregate import MetricValue, mean_with_stderr

@@ -78,6 +78,8 @@ class Correction(Scorer):
         entity: bool = True  # naming a true entity counts
         premise: bool = True  # flagging the premise ("did not direct", "misunderstanding") counts
 
+    options: Options
+
     def score(self, x: ScoringInput) -> float | None:
         text = strip_reasoning(x.response or "")
         if not text.strip():

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from rbh.data.sample import CONDITION_SUBTYPES

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from typing import Any, ClassVar, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar
 
 from rbh.errors import UsageError
 from rbh.models.base import ChatRequest, Completion, Model, Usage
@@ -28,14 +29,23 @@ class VLLMModel(Model):
     }
     needs_model_name = True
     transport_args: ClassVar[tuple[str, ...]] = (
-        "tensor_parallel_size", "data_parallel_size", "pipeline_parallel_size", "gpu_memory_utilization",
-        "enforce_eager", "enable_prefix_caching", "distributed_executor_backend", "download_dir", "max_num_seqs",
+        "tensor_parallel_size",
+        "data_parallel_size",
+        "pipeline_parallel_size",
+        "gpu_memory_utilization",
+        "enforce_eager",
+        "enable_prefix_caching",
+        "distributed_executor_backend",
+        "download_dir",
+        "max_num_seqs",
     )
 
     def __init__(self, model_name: str | None = None, chat_template_kwargs: dict[str, Any] | None = None, **engine_args: Any):
         unknown = sorted(set(engine_args) - set(ENGINE_DEFAULTS))
         if unknown:
-            raise UsageError(f"vllm: unknown model arg(s) {', '.join(unknown)} (known: {', '.join(sorted(ENGINE_DEFAULTS))}, chat_template_kwargs)")
+            raise UsageError(
+                f"vllm: unknown model arg(s) {', '.join(unknown)} (known: {', '.join(sorted(ENGINE_DEFAULTS))}, chat_template_kwargs)"
+            )
         if importlib.util.find_spec("vllm") is None:
             raise UsageError(INSTALL_HINT)
         super().__init__(model_name, **engine_args, **({"chat_template_kwargs": chat_template_kwargs} if chat_template_kwargs else {}))
@@ -75,6 +85,9 @@ def completion_from_output(output: Any, latency: float = 0.0) -> Completion:
     best = output.outputs[0]
     text, reasoning = split_think_tags(best.text or "")
     return Completion(
-        text=text, reasoning=reasoning, finish_reason=best.finish_reason,
-        usage=Usage(len(output.prompt_token_ids or ()), len(best.token_ids or ())), latency_s=latency,
+        text=text,
+        reasoning=reasoning,
+        finish_reason=best.finish_reason,
+        usage=Usage(len(output.prompt_token_ids or ()), len(best.token_ids or ())),
+        latency_s=latency,
     )

@@ -3,16 +3,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rbh.models.base import ChatRequest
 
 DEFAULT_MAX_TOKENS = 512
 # rbh generation arg -> SamplingParams field (same name unless listed)
-SAMPLING_FIELDS = frozenset({
-    "max_tokens", "temperature", "top_p", "top_k", "min_p", "seed", "stop", "presence_penalty",
-    "frequency_penalty", "repetition_penalty", "min_tokens", "n",
-})
+SAMPLING_FIELDS = frozenset(
+    {
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "top_k",
+        "min_p",
+        "seed",
+        "stop",
+        "presence_penalty",
+        "frequency_penalty",
+        "repetition_penalty",
+        "min_tokens",
+        "n",
+    }
+)
 ENGINE_DEFAULTS: dict[str, Any] = {
     "tensor_parallel_size": 1,
     "data_parallel_size": 1,

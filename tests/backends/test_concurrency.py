@@ -32,7 +32,9 @@ def test_parse_retry_after() -> None:
 
 
 def test_classify_status() -> None:
-    assert classify_status("openai", 429, {"retry-after": "1"}, "slow down") == Failure("openai: HTTP 429: slow down", retry_after=1.0, rate_limited=True)
+    assert classify_status("openai", 429, {"retry-after": "1"}, "slow down") == Failure(
+        "openai: HTTP 429: slow down", retry_after=1.0, rate_limited=True
+    )
     assert classify_status("openai", 500, None, "x").retryable
     assert classify_status("openai", 400, None, "bad").retryable is False
     assert classify_status("openai", 401, None, "no").fatal
@@ -103,8 +105,9 @@ def test_retries_then_reports_the_failure() -> None:
     async def open_client() -> object:
         return object()
 
-    backend: AsyncBackend[object] = AsyncBackend(open=open_client, call=call, classify=lambda e: Failure(f"x: {e}"),
-                                                 policy=RetryPolicy(max_retries=3, base_delay=0.001))
+    backend: AsyncBackend[object] = AsyncBackend(
+        open=open_client, call=call, classify=lambda e: Failure(f"x: {e}"), policy=RetryPolicy(max_retries=3, base_delay=0.001)
+    )
     out = dict(backend.generate([ChatRequest(key="good", messages=()), ChatRequest(key="bad", messages=())]))
     assert out[0].text == "ok" and attempts["good"] == 3
     assert out[1].error == "x: boom (gave up after 4 attempts)" and attempts["bad"] == 4

@@ -27,9 +27,20 @@ def test_faulty_server_500_samples(tmp_path: Path, llm_server: Any, monkeypatch:
     monkeypatch.setenv("RBH_TEST_KEY", SECRET)
     dataset = make_dataset(tmp_path / "ds", n_samples=N)
     cache = tmp_path / "cache.sqlite"
-    args = ["run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress", "--cache", str(cache),
-            "--model", "openai:fake-gpt", "--model-args",
-            f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY,concurrency=32,max_retries=4,retry_base_delay=0.01,timeout=10,http_client={transport}"]
+    args = [
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--no-progress",
+        "--cache",
+        str(cache),
+        "--model",
+        "openai:fake-gpt",
+        "--model-args",
+        f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY,concurrency=32,max_retries=4,retry_base_delay=0.01,timeout=10,http_client={transport}",
+    ]
 
     code, out, err = rbh_main(*args, "--output", str(tmp_path / "first"))
     rows = _rows(run_dir(tmp_path / "first"))

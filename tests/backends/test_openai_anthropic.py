@@ -127,9 +127,23 @@ def test_concurrency_flag_reaches_the_backend(llm_server: Any, tmp_path: Any, mo
     server = llm_server(latency=0.02, api_key=SECRET)
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     dataset = make_dataset(tmp_path / "ds", n_samples=4)
-    code, _, err = rbh_main("run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-cache", "--no-progress",
-                            "--output", str(tmp_path / "out"), "--model", "openai:fake", "--concurrency", "2",
-                            "--model-args", f"base_url={server.url}/v1")
+    code, _, err = rbh_main(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--no-cache",
+        "--no-progress",
+        "--output",
+        str(tmp_path / "out"),
+        "--model",
+        "openai:fake",
+        "--concurrency",
+        "2",
+        "--model-args",
+        f"base_url={server.url}/v1",
+    )
     assert code == 0, err
     results = json.loads((run_dir(tmp_path / "out") / "results.json").read_text())
     assert results["model"]["args"]["concurrency"] == 2

@@ -38,11 +38,26 @@ def test_sigkill_then_resume_sends_nothing_twice(tmp_path: Path, llm_server: Any
     dataset = make_dataset(tmp_path / "ds", n_samples=N)
     cache = tmp_path / "cache.sqlite"
     env = {**os.environ, "RBH_TEST_KEY": SECRET}
-    base = ["run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress", "--model", "openai:fake-gpt",
-            "--model-args", f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY,concurrency=4"]
+    base = [
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--no-progress",
+        "--model",
+        "openai:fake-gpt",
+        "--model-args",
+        f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY,concurrency=4",
+    ]
 
-    proc = subprocess.Popen([sys.executable, "-m", "rbh.cli.main", *base, "--cache", str(cache), "--output", str(tmp_path / "killed")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rbh.cli.main", *base, "--cache", str(cache), "--output", str(tmp_path / "killed")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=REPO,
+    )
     deadline = time.time() + 60
     while _cached(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.02)

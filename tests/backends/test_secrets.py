@@ -24,9 +24,21 @@ def test_key_never_written(tmp_path: Path, llm_server: Any, monkeypatch: Any, ba
     dataset = make_dataset(tmp_path / "ds", n_samples=30)
     base_url = f"{server.url}/v1" if backend == "openai" else server.url
     monkeypatch.setenv("RBH_TEST_KEY", SECRET)
-    args = ["run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--cache", str(tmp_path / "cache.sqlite"),
-            "--output", str(tmp_path / "out"), "--model", f"{backend}:fake",
-            "--model-args", f"base_url={base_url},api_key_env=RBH_TEST_KEY,max_retries=1,retry_base_delay=0.01"]
+    args = [
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--cache",
+        str(tmp_path / "cache.sqlite"),
+        "--output",
+        str(tmp_path / "out"),
+        "--model",
+        f"{backend}:fake",
+        "--model-args",
+        f"base_url={base_url},api_key_env=RBH_TEST_KEY,max_retries=1,retry_base_delay=0.01",
+    ]
     code, out, err = rbh_main(*args)
     assert code == 1, err  # some samples failed after their retries
     assert SECRET not in out + err
@@ -44,9 +56,21 @@ def test_rejected_key_is_one_line_exit_2(tmp_path: Path, llm_server: Any, monkey
     server = llm_server(api_key="sk-the-right-one", echo_key_in_errors=True)
     monkeypatch.setenv("RBH_TEST_KEY", SECRET)
     dataset = make_dataset(tmp_path / "ds", n_samples=5)
-    code, out, err = rbh_main("run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-cache", "--no-progress",
-                              "--output", str(tmp_path / "out"), "--model", "openai:fake",
-                              "--model-args", f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY")
+    code, out, err = rbh_main(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--no-cache",
+        "--no-progress",
+        "--output",
+        str(tmp_path / "out"),
+        "--model",
+        "openai:fake",
+        "--model-args",
+        f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY",
+    )
     assert code == 2
     assert "rejected the API key" in err and len(err.strip().splitlines()) == 1, err
     assert SECRET not in out + err
@@ -57,8 +81,20 @@ def test_rejected_key_is_one_line_exit_2(tmp_path: Path, llm_server: Any, monkey
 def test_missing_key_is_one_line_exit_2(tmp_path: Path, monkeypatch: Any, backend: str, env: str) -> None:
     monkeypatch.delenv(env, raising=False)
     dataset = make_dataset(tmp_path / "ds", n_samples=3)
-    code, out, err = rbh_main("run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-cache",
-                              "--output", str(tmp_path / "out"), "--model", f"{backend}:some-model")
+    code, out, err = rbh_main(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--no-cache",
+        "--output",
+        str(tmp_path / "out"),
+        "--model",
+        f"{backend}:some-model",
+    )
     assert code == 2
-    assert err.strip().splitlines() == [f"error: {backend}: no API key: set the environment variable {env} (or choose another with --model-args api_key_env=NAME)"]
+    assert err.strip().splitlines() == [
+        f"error: {backend}: no API key: set the environment variable {env} (or choose another with --model-args api_key_env=NAME)"
+    ]
     assert not (tmp_path / "out").exists()

@@ -38,7 +38,9 @@ def fake_vllm(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         def __init__(self, **kwargs: Any):
             calls["engine"] = kwargs
 
-        def chat(self, messages: list[list[dict[str, str]]], sampling_params: Any = None, use_tqdm: bool = True, **kw: Any) -> list[_RequestOutput]:
+        def chat(
+            self, messages: list[list[dict[str, str]]], sampling_params: Any = None, use_tqdm: bool = True, **kw: Any
+        ) -> list[_RequestOutput]:
             calls.setdefault("chat", []).append({"messages": messages, "params": sampling_params, "use_tqdm": use_tqdm, **kw})
             return [_RequestOutput(7, _Out(f"<think>hmm {i}</think>Title {i} [SEP] Other", "stop", 5)) for i in range(len(messages))]
 
@@ -52,14 +54,34 @@ def fake_vllm(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def test_whole_request_list_in_one_chat_call(fake_vllm: dict[str, Any]) -> None:
     from rbh_vllm.model import VLLMModel
 
-    model = VLLMModel("Qwen/Qwen2.5-3B-Instruct", tensor_parallel_size=2, data_parallel_size=2, gpu_memory_utilization=0.8,
-                      max_model_len=4096, chat_template_kwargs={"enable_thinking": False})
-    requests = [ChatRequest(key=str(i), messages=({"role": "system", "content": "S"}, {"role": "user", "content": f"q{i}"}),
-                            gen={"max_tokens": 64, "temperature": 0, "stop": "\n\n"}) for i in range(5)]
+    model = VLLMModel(
+        "Qwen/Qwen2.5-3B-Instruct",
+        tensor_parallel_size=2,
+        data_parallel_size=2,
+        gpu_memory_utilization=0.8,
+        max_model_len=4096,
+        chat_template_kwargs={"enable_thinking": False},
+    )
+    requests = [
+        ChatRequest(
+            key=str(i),
+            messages=({"role": "system", "content": "S"}, {"role": "user", "content": f"q{i}"}),
+            gen={"max_tokens": 64, "temperature": 0, "stop": "\n\n"},
+        )
+        for i in range(5)
+    ]
     out = dict(model.generate(requests))
-    assert fake_vllm["engine"] == {"model": "Qwen/Qwen2.5-3B-Instruct", "tensor_parallel_size": 2, "data_parallel_size": 2,
-                                   "gpu_memory_utilization": 0.8, "max_model_len": 4096, "dtype": "auto",
-                                   "trust_remote_code": False, "seed": 0, "enforce_eager": False}
+    assert fake_vllm["engine"] == {
+        "model": "Qwen/Qwen2.5-3B-Instruct",
+        "tensor_parallel_size": 2,
+        "data_parallel_size": 2,
+        "gpu_memory_utilization": 0.8,
+        "max_model_len": 4096,
+        "dtype": "auto",
+        "trust_remote_code": False,
+        "seed": 0,
+        "enforce_eager": False,
+    }
     [call] = fake_vllm["chat"]  # one call with every request: vLLM batches continuously
     assert call["messages"][3] == [{"role": "system", "content": "S"}, {"role": "user", "content": "q3"}]
     assert call["use_tqdm"] is False and call["chat_template_kwargs"] == {"enable_thinking": False}
@@ -92,10 +114,22 @@ def test_missing_vllm_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest.Mon
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "vllm" else real(name, *a))
     dataset = make_dataset(tmp_path / "ds", n_samples=2)
-    code, out, err = rbh_main("run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-cache",
-                              "--output", str(tmp_path / "out"), "--model", "vllm:qwen")
+    code, out, err = rbh_main(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--dataset",
+        str(dataset),
+        "--no-cache",
+        "--output",
+        str(tmp_path / "out"),
+        "--model",
+        "vllm:qwen",
+    )
     assert code == 2
-    assert err.strip().splitlines() == ["error: vllm backend needs vLLM, which runs on a CUDA GPU machine: pip install 'recbench-harness[vllm]' there"]
+    assert err.strip().splitlines() == [
+        "error: vllm backend needs vLLM, which runs on a CUDA GPU machine: pip install 'recbench-harness[vllm]' there"
+    ]
 
 
 def test_list_models_shows_aliases() -> None:

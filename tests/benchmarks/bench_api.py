@@ -24,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -43,8 +44,13 @@ def body(i: int) -> dict[str, Any]:
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen[str], int]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.servers.llm_server", "--latency", str(latency)],
-                            cwd=REPO, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.servers.llm_server", "--latency", str(latency)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert proc.stdout is not None
     return proc, int(proc.stdout.readline())
 
@@ -88,6 +94,7 @@ def bench_floor(port: int, n: int, concurrency: int) -> float:
 
     async def run() -> float:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+
             async def one(i: int) -> None:
                 async with session.post(f"http://127.0.0.1:{port}/v1/chat/completions", json=body(i)) as response:
                     await response.read()
@@ -116,9 +123,25 @@ def bench_rbh_run(port: int, n: int, concurrency: int) -> float:
     """The task wall time that `rbh run` reports for n movie_explicit samples against the server."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "BENCH_KEY": "unused"}
-        cmd = [str(Path(sys.executable).parent / "rbh"), "run", "--tasks", "movie_explicit", "--limit", str(n), "--model", "openai:fake",
-               "--model-args", f"base_url=http://127.0.0.1:{port}/v1,api_key_env=BENCH_KEY", "--concurrency", str(concurrency),
-               "--output", str(Path(tmp) / "out"), "--cache", str(Path(tmp) / "responses.sqlite"), "--no-progress"]
+        cmd = [
+            str(Path(sys.executable).parent / "rbh"),
+            "run",
+            "--tasks",
+            "movie_explicit",
+            "--limit",
+            str(n),
+            "--model",
+            "openai:fake",
+            "--model-args",
+            f"base_url=http://127.0.0.1:{port}/v1,api_key_env=BENCH_KEY",
+            "--concurrency",
+            str(concurrency),
+            "--output",
+            str(Path(tmp) / "out"),
+            "--cache",
+            str(Path(tmp) / "responses.sqlite"),
+            "--no-progress",
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         if proc.returncode != 0:
             raise RuntimeError(proc.stdout[-2000:] + proc.stderr[-2000:])
@@ -137,12 +160,26 @@ def bench_lm_eval(python: str, port: int, n: int, concurrency: int) -> float:
             "test_split: test\noutput_type: generate_until\ndoc_to_text: '{{query}}'\ndoc_to_target: '{{answer}}'\n"
             "generation_kwargs:\n  until: []\n  max_gen_toks: 64\n  do_sample: false\nmetric_list:\n  - metric: exact_match\n"
         )
-        cmd = [python, "-m", "lm_eval", "--model", "local-chat-completions", "--tasks", "rbhbench", "--include_path", str(folder),
-               "--apply_chat_template", "--model_args",
-               f"model=fake,base_url=http://127.0.0.1:{port}/v1/chat/completions,num_concurrent={concurrency},max_retries=3,tokenized_requests=False",
-               "--output_path", str(folder / "out")]
+        cmd = [
+            python,
+            "-m",
+            "lm_eval",
+            "--model",
+            "local-chat-completions",
+            "--tasks",
+            "rbhbench",
+            "--include_path",
+            str(folder),
+            "--apply_chat_template",
+            "--model_args",
+            f"model=fake,base_url=http://127.0.0.1:{port}/v1/chat/completions,num_concurrent={concurrency},max_retries=3,tokenized_requests=False",
+            "--output_path",
+            str(folder / "out"),
+        ]
         start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "OPENAI_API_KEY": "EMPTY", "HF_DATASETS_OFFLINE": "1"})
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, env={**os.environ, "OPENAI_API_KEY": "EMPTY", "HF_DATASETS_OFFLINE": "1"}
+        )
         wall = time.perf_counter() - start
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr[-2000:])
@@ -173,8 +210,10 @@ def main() -> None:
         for _ in range(args.repeat):
             wall, cpu = bench_rbh(port, args.n, args.concurrency, args.http_client)
             ratios.append(wall / ideal)
-            print(f"rbh openai backend ({args.http_client}): N={args.n} L={args.latency}s C={args.concurrency}: "
-                  f"wall {wall:.2f}s, ideal {ideal:.2f}s, ratio {wall / ideal:.3f} (target <= 1.1), client CPU {cpu:.2f} ms/request")
+            print(
+                f"rbh openai backend ({args.http_client}): N={args.n} L={args.latency}s C={args.concurrency}: "
+                f"wall {wall:.2f}s, ideal {ideal:.2f}s, ratio {wall / ideal:.3f} (target <= 1.1), client CPU {cpu:.2f} ms/request"
+            )
         if args.repeat > 1:
             print(f"ratio over {args.repeat} runs: median {statistics.median(ratios):.3f}, min {min(ratios):.3f}, max {max(ratios):.3f}")
         if args.rbh_run:

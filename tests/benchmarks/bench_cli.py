@@ -32,7 +32,9 @@ def main() -> None:
     for args in COMMANDS:
         times = time_command(args, repeats)
         median = statistics.median(times)
-        print(f"rbh {' '.join(args):<14} median {median:.3f} s  best {min(times):.3f} s  -> {median / TARGET_S:.2f} x the {TARGET_S} s target")
+        print(
+            f"rbh {' '.join(args):<14} median {median:.3f} s  best {min(times):.3f} s  -> {median / TARGET_S:.2f} x the {TARGET_S} s target"
+        )
 
 
 if __name__ == "__main__":

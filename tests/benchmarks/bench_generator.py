@@ -35,8 +35,10 @@ def bench_mining(workers: int) -> None:
     t0 = time.perf_counter()
     inputs = synthetic_inputs(Shape())
     n_interactions = sum(len(h) for h in inputs.histories.values())
-    print(f"synthetic ML-1M shape: {len(inputs.histories)} users, {n_interactions} interactions, "
-          f"{len(inputs.catalog)} items, {len(inputs.kg)} triples (built in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"synthetic ML-1M shape: {len(inputs.histories)} users, {n_interactions} interactions, "
+        f"{len(inputs.catalog)} items, {len(inputs.kg)} triples (built in {time.perf_counter() - t0:.1f} s)"
+    )
     config = GeneratorConfig(workers=workers)
     t1 = time.perf_counter()
     ctx = BuildContext(inputs, config)
@@ -44,8 +46,10 @@ def bench_mining(workers: int) -> None:
     mined = mine_users(histories, ctx.index, config)
     elapsed = time.perf_counter() - t1
     sizes = Counter(c for m in mined for c, sets in m.by_class.items() for _ in sets)
-    print(f"condition mining: {elapsed:.1f} s with {workers} worker(s) (target 60 s on 2 cores); "
-          f"{sum(m.n_closed for m in mined)} closed sets visited, kept per class {dict(sorted(sizes.items()))}")
+    print(
+        f"condition mining: {elapsed:.1f} s with {workers} worker(s) (target 60 s on 2 cores); "
+        f"{sum(m.n_closed for m in mined)} closed sets visited, kept per class {dict(sorted(sizes.items()))}"
+    )
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Benchmark (b): `hf` backend tokens/s with the tiny random Llama at batch 1 vs batch 16 (CPU).
 
-    python tests/benchmarks/bench_hf.py [--requests 64] [--max-tokens 32]
+python tests/benchmarks/bench_hf.py [--requests 64] [--max-tokens 32]
 """
 
 from __future__ import annotations
@@ -20,14 +20,21 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=32)
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
+    from tests.backends.tiny_hf import build_tiny_model
+
     from rbh.models.base import ChatRequest
     from rbh_hf.model import HFModel
-    from tests.backends.tiny_hf import build_tiny_model
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = build_tiny_model(Path(tmp) / "tiny", hidden=128, layers=4)
-        requests = [ChatRequest(key=str(i), messages=({"role": "user", "content": f"Recommend films like number {i}."},),
-                                gen={"max_tokens": args.max_tokens}) for i in range(args.requests)]
+        requests = [
+            ChatRequest(
+                key=str(i),
+                messages=({"role": "user", "content": f"Recommend films like number {i}."},),
+                gen={"max_tokens": args.max_tokens},
+            )
+            for i in range(args.requests)
+        ]
         for batch in (1, 16):
             model = HFModel(str(folder), batch_size=batch, dtype="float32")
             model.load()

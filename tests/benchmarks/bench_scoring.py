@@ -23,8 +23,11 @@ from rbh.runner.scoring_pass import score_task
 from rbh.tasks.config import TaskConfig
 
 TARGET_S = 10.0
-WORDS = [w.strip() for w in "love night city dark last man woman house river blood star war king queen return secret time life dead summer "
-         "winter road game heart street fire ghost island dream shadow wild lost story black white red blue gold silver iron".split()]
+WORDS = [
+    w.strip()
+    for w in "love night city dark last man woman house river blood star war king queen return secret time life dead summer "
+    "winter road game heart street fire ghost island dream shadow wild lost story black white red blue gold silver iron".split()
+]
 
 
 def make_title(rng: random.Random) -> str:
@@ -43,7 +46,7 @@ def variant(item: Item, rng: random.Random) -> str:
         title = title.upper() if rng.random() < 0.5 else title.lower()
     elif roll < 0.65:  # a typo: one letter dropped
         i = rng.randrange(1, len(title) - 1)
-        title = title[:i] + title[i + 1:]
+        title = title[:i] + title[i + 1 :]
     return f"{title} ({item.year})" if rng.random() < 0.5 else title
 
 
@@ -64,13 +67,18 @@ def main() -> None:
     for n in range(n_responses):
         truth = tuple(rng.choice(items).id for _ in range(3))
         conditions = (Condition("genre", f"g{n % 12}"),) + ((Condition("decade", "1970s"),) if n % 3 == 0 else ())
-        samples.append(Sample(id=f"s{n}", domain="movie", subtype="explicit", query="q", ground_truth=truth,
-                              conditions=conditions, history=truth[:1]))
+        samples.append(
+            Sample(id=f"s{n}", domain="movie", subtype="explicit", query="q", ground_truth=truth, conditions=conditions, history=truth[:1])
+        )
         completions.append(Completion(text=" [SEP] ".join(rng.choice(pool) for _ in range(args.per_response))))
-    task = TaskConfig.model_validate({
-        "task": "bench", "dataset": {"config": "movie_explicit"}, "prompt": {"user": "u.jinja"},
-        "metrics": ["recall", "precision", "ndcg", "hit", "cmr", "ftr", "unresolved", "history_repeat"],
-    })
+    task = TaskConfig.model_validate(
+        {
+            "task": "bench",
+            "dataset": {"config": "movie_explicit"},
+            "prompt": {"user": "u.jinja"},
+            "metrics": ["recall", "precision", "ndcg", "hit", "cmr", "ftr", "unresolved", "history_repeat"],
+        }
+    )
     registry = get_registry()
     registry.scorers()  # plugin loading is not part of the measurement
     start = time.perf_counter()
@@ -79,8 +87,10 @@ def main() -> None:
     aggregation = time_aggregation(task, scores, registry)
     scoring = total - aggregation
     titles = sum(len(s.parsed) for s in scores.samples)
-    print(f"parsed, resolved and scored {titles:,} titles ({n_responses:,} responses) against {len(catalog):,} items "
-          f"in {scoring:.2f} s -> {scoring / TARGET_S:.2f} x the {TARGET_S:.0f} s target")
+    print(
+        f"parsed, resolved and scored {titles:,} titles ({n_responses:,} responses) against {len(catalog):,} items "
+        f"in {scoring:.2f} s -> {scoring / TARGET_S:.2f} x the {TARGET_S:.0f} s target"
+    )
     print(f"aggregation (means, 1,000-resample bootstrap stderr, breakdowns): {aggregation:.2f} s; whole pass {total:.2f} s")
     print("metrics:", {k: round(v.value, 4) for k, v in scores.metrics.items() if v.value is not None})
 

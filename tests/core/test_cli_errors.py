@@ -78,11 +78,14 @@ def test_broken_dataset_line(tmp_path: Path, tiny_dataset: Path) -> None:
     _assert_clean_failure(result, out, "test.jsonl:4", "invalid JSON")
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--limit", "0"], "--limit must be a positive integer"),
-    (["--model-args", "novalue"], "expected key=value"),
-    (["--scoring", "weird"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--limit", "0"], "--limit must be a positive integer"),
+        (["--model-args", "novalue"], "expected key=value"),
+        (["--scoring", "weird"], "invalid choice"),
+    ],
+)
 def test_bad_flags(tmp_path: Path, tiny_dataset: Path, args: list[str], needle: str) -> None:
     out = tmp_path / "out"
     result = run_cli("run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(tiny_dataset), "--output", str(out), *args)

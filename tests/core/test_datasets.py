@@ -66,7 +66,9 @@ def test_run_on_hf_spec(tmp_path: Path) -> None:
 
     repo = _to_parquet_repo(MINI_BENCHMARK, tmp_path / "repo")
     out = tmp_path / "out"
-    result = run_cli("run", "--tasks", "book_explicit", "--model", "oracle", "--dataset", f"hf:{repo}", "--output", str(out), "--no-progress")
+    result = run_cli(
+        "run", "--tasks", "book_explicit", "--model", "oracle", "--dataset", f"hf:{repo}", "--output", str(out), "--no-progress"
+    )
     assert result.code == 0, result.err
     data = json.loads((only_run_dir(out) / "results.json").read_text())["tasks"]["book_explicit"]
     assert data["metrics"]["recall"]["value"] == 1.0
@@ -95,8 +97,18 @@ def test_unreachable_hub_is_one_line(tmp_path: Path) -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    result = run_cli("run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", "hf:some-org/some-bench",
-                     "--output", str(tmp_path / "out"), env={"HF_ENDPOINT": f"http://127.0.0.1:{port}", "HF_HUB_OFFLINE": "0"})
+    result = run_cli(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--model",
+        "oracle",
+        "--dataset",
+        "hf:some-org/some-bench",
+        "--output",
+        str(tmp_path / "out"),
+        env={"HF_ENDPOINT": f"http://127.0.0.1:{port}", "HF_HUB_OFFLINE": "0"},
+    )
     assert result.code == 2, result.err
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "cannot reach the Hub" in lines[0] and "hf:some-org/some-bench" in lines[0]

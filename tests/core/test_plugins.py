@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import pluggy
 import pytest
@@ -26,9 +27,23 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example and the broken plugin, really pip-installed into a folder put on PYTHONPATH."""
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target),
-         str(FIXTURES / "example-plugin"), str(FIXTURES / "broken-plugin")],
-        check=True, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(FIXTURES / "example-plugin"),
+            str(FIXTURES / "broken-plugin"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return target
 
@@ -62,8 +77,19 @@ def test_example_plugin_shows_and_runs(plugin_site: Path, tmp_path: Path, tiny_d
         "metrics: [recall, {name: list_length, options: {cap: 1}}]\n"
     )
     out = tmp_path / "out"
-    result = run_cli("run", "--tasks", str(task), "--model", "echo:Title Number 0 [SEP] Title Number 5",
-                     "--dataset", str(tiny_dataset), "--output", str(out), "--no-progress", env=_env(plugin_site))
+    result = run_cli(
+        "run",
+        "--tasks",
+        str(task),
+        "--model",
+        "echo:Title Number 0 [SEP] Title Number 5",
+        "--dataset",
+        str(tiny_dataset),
+        "--output",
+        str(out),
+        "--no-progress",
+        env=_env(plugin_site),
+    )
     assert result.code == 0, result.err
     import json
 

@@ -28,13 +28,20 @@ def _cached_count(cache: Path) -> int:
 
 def test_sigkill_then_resume(tmp_path: Path) -> None:
     dataset = make_dataset(tmp_path / "ds", n_samples=N)
-    responses = write_jsonl(tmp_path / "rec.jsonl", ({"id": f"movie-explicit-{i:06d}", "response": f"Title Number {i % 40} [SEP] Title Number {(i * 7) % 40}"} for i in range(N)))
+    responses = write_jsonl(
+        tmp_path / "rec.jsonl",
+        ({"id": f"movie-explicit-{i:06d}", "response": f"Title Number {i % 40} [SEP] Title Number {(i * 7) % 40}"} for i in range(N)),
+    )
     cache = tmp_path / "cache.sqlite"
     base = ["run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress"]
     model = ["--model", f"replay:{responses}", "--model-args", "delay_s=0.05"]
 
-    proc = subprocess.Popen([sys.executable, "-m", "rbh.cli.main", *base, *model, "--cache", str(cache), "--output", str(tmp_path / "killed")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rbh.cli.main", *base, *model, "--cache", str(cache), "--output", str(tmp_path / "killed")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
     deadline = time.time() + 60
     while _cached_count(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.02)
@@ -42,7 +49,9 @@ def test_sigkill_then_resume(tmp_path: Path) -> None:
     proc.wait()
     done_before = _cached_count(cache)
     assert 0 < done_before < N, done_before
-    assert not (tmp_path / "killed").exists() or not any(p for p in (tmp_path / "killed").iterdir() if not p.name.startswith(".")), "a killed run writes no results"
+    assert not (tmp_path / "killed").exists() or not any(p for p in (tmp_path / "killed").iterdir() if not p.name.startswith(".")), (
+        "a killed run writes no results"
+    )
 
     resumed = run_cli(*base, *model, "--cache", str(cache), "--output", str(tmp_path / "resumed"))
     assert resumed.code == 0, resumed.err

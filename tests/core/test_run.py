@@ -39,7 +39,18 @@ def test_oracle_explicit_on_fixture(tmp_path: Path) -> None:
 
 def test_every_subtype_and_variant_runs(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_cli("run", "--tasks", "recbench,history,k5", "--model", "oracle", "--dataset", str(MINI_BENCHMARK), "--output", str(out), "--no-progress")
+    result = run_cli(
+        "run",
+        "--tasks",
+        "recbench,history,k5",
+        "--model",
+        "oracle",
+        "--dataset",
+        str(MINI_BENCHMARK),
+        "--output",
+        str(out),
+        "--no-progress",
+    )
     assert result.code == 0, result.err
     results, run_dir = _results(out)
     assert len(results["tasks"]) == 30
@@ -71,8 +82,23 @@ def test_cache_resumes_and_no_cache_opts_out(tmp_path: Path, tiny_dataset: Path)
 
 def test_limit_k_and_history_flags(tmp_path: Path, tiny_dataset: Path) -> None:
     out = tmp_path / "out"
-    result = run_cli("run", "--tasks", "movie_explicit", "--model", "random", "--dataset", str(tiny_dataset),
-                     "--limit", "4", "--k", "2", "--history", "--output", str(out), "--no-progress")
+    result = run_cli(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--model",
+        "random",
+        "--dataset",
+        str(tiny_dataset),
+        "--limit",
+        "4",
+        "--k",
+        "2",
+        "--history",
+        "--output",
+        str(out),
+        "--no-progress",
+    )
     assert result.code == 0, result.err
     results, run_dir = _results(out)
     data = results["tasks"]["movie_explicit"]
@@ -87,7 +113,9 @@ def test_limit_k_and_history_flags(tmp_path: Path, tiny_dataset: Path) -> None:
 def test_random_and_popularity_are_between_zero_and_one(tmp_path: Path) -> None:
     for model in ("random", "popularity"):
         out = tmp_path / model
-        result = run_cli("run", "--tasks", "movie", "--model", model, "--dataset", str(MINI_BENCHMARK), "--output", str(out), "--no-progress")
+        result = run_cli(
+            "run", "--tasks", "movie", "--model", model, "--dataset", str(MINI_BENCHMARK), "--output", str(out), "--no-progress"
+        )
         assert result.code == 0, result.err
         results, _ = _results(out)
         for data in results["tasks"].values():
@@ -96,13 +124,28 @@ def test_random_and_popularity_are_between_zero_and_one(tmp_path: Path) -> None:
 
 def test_replay_by_id_and_official_id_and_missing(tmp_path: Path, tiny_dataset: Path) -> None:
     responses = tmp_path / "responses.jsonl"
-    write_jsonl(responses, [
-        {"id": "movie-explicit-000000", "response": "Title Number 0 [SEP] Title Number 5"},
-        {"id": "1", "response": "Title Number 1 (1991)"},  # matched through official_id
-    ])
+    write_jsonl(
+        responses,
+        [
+            {"id": "movie-explicit-000000", "response": "Title Number 0 [SEP] Title Number 5"},
+            {"id": "1", "response": "Title Number 1 (1991)"},  # matched through official_id
+        ],
+    )
     out = tmp_path / "out"
-    result = run_cli("run", "--tasks", "movie_explicit", "--model", f"replay:{responses}", "--dataset", str(tiny_dataset),
-                     "--output", str(out), "--no-progress", "--limit", "3")
+    result = run_cli(
+        "run",
+        "--tasks",
+        "movie_explicit",
+        "--model",
+        f"replay:{responses}",
+        "--dataset",
+        str(tiny_dataset),
+        "--output",
+        str(out),
+        "--no-progress",
+        "--limit",
+        "3",
+    )
     assert result.code == 1, "a sample without a recorded response is a failure"
     assert "1 sample(s) failed" in result.err
     results, run_dir = _results(out)
@@ -116,7 +159,12 @@ def test_replay_by_id_and_official_id_and_missing(tmp_path: Path, tiny_dataset: 
 
 def test_rescore_writes_beside_results(tmp_path: Path, tiny_dataset: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli("run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(tiny_dataset), "--output", str(out), "--no-progress").code == 0
+    assert (
+        run_cli(
+            "run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(tiny_dataset), "--output", str(out), "--no-progress"
+        ).code
+        == 0
+    )
     run_dir = only_run_dir(out)
     before = (run_dir / "results.json").read_text()
     result = run_cli("score", str(run_dir))

@@ -51,8 +51,12 @@ def test_unknown_selection_suggests(index) -> None:
 
 
 def test_include_and_override(tmp_path: Path) -> None:
-    (tmp_path / "_base.yaml").write_text("version: 3\nprompt: {user: u.jinja, system: s.jinja}\ngeneration: {max_tokens: 64}\nmetrics: [recall]\n")
-    (tmp_path / "child.yaml").write_text("include: _base.yaml\ntask: child\ndataset: {config: movie_explicit}\ngeneration: {temperature: 0.5}\nk: 3\n")
+    (tmp_path / "_base.yaml").write_text(
+        "version: 3\nprompt: {user: u.jinja, system: s.jinja}\ngeneration: {max_tokens: 64}\nmetrics: [recall]\n"
+    )
+    (tmp_path / "child.yaml").write_text(
+        "include: _base.yaml\ntask: child\ndataset: {config: movie_explicit}\ngeneration: {temperature: 0.5}\nk: 3\n"
+    )
     idx = load_task_index([tmp_path])
     config = idx.tasks["child"].config()
     assert config.version == 3 and config.k == 3
@@ -65,7 +69,9 @@ def test_select_by_file_and_folder(tmp_path: Path, index) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
     for name in ("a", "b"):
-        (folder / f"{name}.yaml").write_text(f"task: mine_{name}\ndataset: {{config: movie_explicit}}\nprompt: {{user: recommend/user.jinja}}\n")
+        (folder / f"{name}.yaml").write_text(
+            f"task: mine_{name}\ndataset: {{config: movie_explicit}}\nprompt: {{user: recommend/user.jinja}}\n"
+        )
     assert [t.task for t in index.select(str(folder))] == ["mine_a", "mine_b"]
     assert [t.task for t in index.select(str(folder / "b.yaml"))] == ["mine_b"]
 
@@ -119,7 +125,10 @@ def test_free_length_and_history_prompts(index) -> None:
     assert user["content"] == "Query: Sci-fi please\nRecommended movies (separated by [SEP]):"
     catalog = Catalog([Item("a", "Heat", 1995), Item("b", "Ronin", 1998)])
     _, user = _render(index, "movie_explicit_history", "More like these", history=("a", "b"), catalog=catalog)
-    assert user["content"] == "The user has watched the following movies:[Heat, Ronin]\nQuery: More like these\nRecommended movies (separated by [SEP]):"
+    assert (
+        user["content"]
+        == "The user has watched the following movies:[Heat, Ronin]\nQuery: More like these\nRecommended movies (separated by [SEP]):"
+    )
     system, user = _render(index, "book_explicit_k5", "Cosy mysteries")
     assert "Please output 5 recommended books directly" in system["content"]
     assert user["content"].endswith("Recommended books (separated by [SEP]):")

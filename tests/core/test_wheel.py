@@ -18,8 +18,13 @@ from tests.conftest import MINI_BENCHMARK, REPO
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
-                   check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     (whl,) = dist.glob("recbench_harness-*.whl")
     return whl
 
@@ -46,13 +51,24 @@ def test_wheel_in_fresh_venv_runs_offline(wheel: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", RBH_CACHE_DIR=str(tmp_path / "cache"))
     rbh = env_dir / "bin" / "rbh"
-    where = subprocess.run([str(py), "-c", "import rbh, rbh.paths; print(rbh.__file__); print(rbh.paths.shipped_dir('tasks'))"],
-                           capture_output=True, text=True, cwd=work, env=env)
+    where = subprocess.run(
+        [str(py), "-c", "import rbh, rbh.paths; print(rbh.__file__); print(rbh.paths.shipped_dir('tasks'))"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+    )
     assert str(env_dir) in where.stdout and "_shipped" in where.stdout, where.stdout
     listing = subprocess.run([str(rbh), "list", "tasks"], capture_output=True, text=True, cwd=work, env=env)
     assert listing.returncode == 0 and "movie_misinformed" in listing.stdout
-    run = subprocess.run([str(rbh), "run", "--tasks", "explicit", "--model", "oracle", "--dataset", str(MINI_BENCHMARK), "--no-progress"],
-                         capture_output=True, text=True, cwd=work, env=env, timeout=600)
+    run = subprocess.run(
+        [str(rbh), "run", "--tasks", "explicit", "--model", "oracle", "--dataset", str(MINI_BENCHMARK), "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     (run_dir,) = (work / "results").iterdir()
     results = json.loads((run_dir / "results.json").read_text())
@@ -61,8 +77,14 @@ def test_wheel_in_fresh_venv_runs_offline(wheel: Path, tmp_path: Path) -> None:
     # the embedded default dataset, built from the wheel's own shipped KGs and users, offline
     for model in ("oracle", "bm25"):
         out = work / model
-        run = subprocess.run([str(rbh), "run", "--tasks", "explicit", "--model", model, "--output", str(out), "--no-progress"],
-                             capture_output=True, text=True, cwd=work, env=env, timeout=900)
+        run = subprocess.run(
+            [str(rbh), "run", "--tasks", "explicit", "--model", model, "--output", str(out), "--no-progress"],
+            capture_output=True,
+            text=True,
+            cwd=work,
+            env=env,
+            timeout=900,
+        )
         assert run.returncode == 0, run.stderr
         (run_dir,) = out.iterdir()
         tasks = json.loads((run_dir / "results.json").read_text())["tasks"]

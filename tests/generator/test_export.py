@@ -54,8 +54,20 @@ def test_load_back_with_datasets(exported):
 
 
 def test_rbh_run_on_the_exported_folder(exported, tmp_path):
-    result = run_cli("run", "--tasks", "movie_explicit,movie_misinformed", "--model", "oracle", "--dataset", str(exported[0]),
-                     "--output", str(tmp_path / "runs"), "--no-progress", "--limit", "50")
+    result = run_cli(
+        "run",
+        "--tasks",
+        "movie_explicit,movie_misinformed",
+        "--model",
+        "oracle",
+        "--dataset",
+        str(exported[0]),
+        "--output",
+        str(tmp_path / "runs"),
+        "--no-progress",
+        "--limit",
+        "50",
+    )
     assert result.code == 0, result.err
     results = json.loads((only_run_dir(tmp_path / "runs") / "results.json").read_text())
     for task in ("movie_explicit", "movie_misinformed"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pluggy
 import pytest
@@ -12,7 +12,6 @@ from rbh.data.catalog import Catalog, Item
 from rbh.data.sample import Bridge, Condition, Misinformation
 from rbh.models.base import ChatRequest, Completion, Model
 from rbh.registry import Registry
-
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.phrasing.base import make_phraser
 from rbh_kg.generator.phrasing.template import TemplatePhraser
@@ -26,8 +25,12 @@ CATALOG = Catalog([Item("jaws", "Jaws", 1975), Item("hook", "Hook", 1991), Item(
 def test_template_phrasings_are_grammatical_for_one_to_four_conditions():
     phraser = TemplatePhraser()
     phraser.bind(CATALOG)
-    conds = [Condition("genre", "Adventure"), Condition("directed_by", "Steven Spielberg"),
-             Condition("starring", "Roy Scheider"), Condition("music_by", "John Williams")]
+    conds = [
+        Condition("genre", "Adventure"),
+        Condition("directed_by", "Steven Spielberg"),
+        Condition("starring", "Roy Scheider"),
+        Condition("music_by", "John Williams"),
+    ]
     for n in range(1, 5):
         draft = Draft("movie", "explicit", f"k{n}", ("duel",), conditions=tuple(conds[:n]))
         for attempt in range(6):
@@ -35,8 +38,9 @@ def test_template_phrasings_are_grammatical_for_one_to_four_conditions():
             assert not violations(draft, query, CATALOG), query
             assert "  " not in query and not query.endswith(" ?") and ", and" not in query
     four = phraser.render(Draft("movie", "explicit", "k", ("duel",), conditions=tuple(conds)), [0] * 9)
-    assert four == ("Can you recommend some adventure movies directed by Steven Spielberg, starring Roy Scheider "
-                    "and with music by John Williams?")
+    assert four == (
+        "Can you recommend some adventure movies directed by Steven Spielberg, starring Roy Scheider and with music by John Williams?"
+    )
 
 
 def test_validators():
@@ -48,8 +52,15 @@ def test_validators():
     implicit = Draft("movie", "implicit", "k", ("jaws",), conditions=(Condition("directed_by", "Steven Spielberg"),), bridges=bridge)
     assert violations(implicit, "Films by the director of Hook", CATALOG) == []
     assert violations(implicit, "Films by Steven Spielberg, who made Hook", CATALOG) == ["names_true_entity"]
-    mis = Draft("movie", "misinformed", "k", ("jaws",), conditions=implicit.conditions, bridges=bridge,
-                misinformation=(Misinformation("hook", "directed_by", "Steven Spielberg", "Ridley Scott"),))
+    mis = Draft(
+        "movie",
+        "misinformed",
+        "k",
+        ("jaws",),
+        conditions=implicit.conditions,
+        bridges=bridge,
+        misinformation=(Misinformation("hook", "directed_by", "Steven Spielberg", "Ridley Scott"),),
+    )
     assert violations(mis, "Films by Ridley Scott, who directed Hook", CATALOG) == []
     assert violations(mis, "Films by the director of Hook", CATALOG) == ["missing_stated_entity"]
 
@@ -102,11 +113,11 @@ def some_drafts(small_inputs, small_config):
 def test_llm_phraser_batches_through_the_response_cache(some_drafts, small_inputs, small_config):
     registry = _registry()
     EchoModel.calls.clear()
-    for run in range(2):
+    for _run in range(2):
         phraser = make_phraser("echo-phraser", registry=registry)
         phraser.bind(small_inputs.catalog)
         stats = GenerationStats()
-        for subtype, drafts in some_drafts.items():
+        for _subtype, drafts in some_drafts.items():
             samples = phrase_and_validate(drafts, phraser, small_inputs.catalog, small_config, stats)
             assert len(samples) == len(drafts)
             assert all(not s.query.startswith('"') for s in samples)

@@ -62,8 +62,20 @@ def test_generator_on_tml1m_and_real_ratings(shared_data, tmp_path):
     movies = shared_data / "tml1m" / "movies.csv"
     ratings = shared_data / "ml-latest-small" / "ratings.csv"
     out = tmp_path / "real"
-    result = run_cli("generate", "--domain", "movie", "--kg", str(movies), "--interactions", str(ratings),
-                     "--limit-users", "250", "--out", str(out), "--no-progress")
+    result = run_cli(
+        "generate",
+        "--domain",
+        "movie",
+        "--kg",
+        str(movies),
+        "--interactions",
+        str(ratings),
+        "--limit-users",
+        "250",
+        "--out",
+        str(out),
+        "--no-progress",
+    )
     assert result.code == 0, result.err
     facts, titles = _facts_from_csv(movies, pq.read_table(out / "movie_items" / "train.parquet").to_pylist())
     counts = {}

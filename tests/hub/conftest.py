@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -25,11 +25,21 @@ class LiveHub:
     def env(self, **overrides: str) -> dict[str, str]:
         """Environment for a subprocess that talks to this Hub (isolated HF_HOME, no Xet, no progress bars)."""
         env = {
-            "HF_ENDPOINT": self.url, "HF_TOKEN": self.token, "HF_HOME": str(self.home),
-            "HF_TOKEN_PATH": str(self.home / "token"), "HUGGING_FACE_HUB_TOKEN": "",
-            "HF_HUB_DISABLE_XET": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
-            "HF_HUB_OFFLINE": "0", "HF_DATASETS_OFFLINE": "0", "HF_HUB_ETAG_TIMEOUT": "5", "HF_HUB_DOWNLOAD_TIMEOUT": "5",
-            "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1", "RBH_DEBUG": "",
+            "HF_ENDPOINT": self.url,
+            "HF_TOKEN": self.token,
+            "HF_HOME": str(self.home),
+            "HF_TOKEN_PATH": str(self.home / "token"),
+            "HUGGING_FACE_HUB_TOKEN": "",
+            "HF_HUB_DISABLE_XET": "1",
+            "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+            "HF_HUB_DISABLE_TELEMETRY": "1",
+            "HF_HUB_OFFLINE": "0",
+            "HF_DATASETS_OFFLINE": "0",
+            "HF_HUB_ETAG_TIMEOUT": "5",
+            "HF_HUB_DOWNLOAD_TIMEOUT": "5",
+            "NO_PROXY": "127.0.0.1",
+            "no_proxy": "127.0.0.1",
+            "RBH_DEBUG": "",
         }
         env.update(overrides)
         return env

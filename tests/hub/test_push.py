@@ -54,8 +54,9 @@ def test_push_then_load_every_config_back(live_hub: LiveHub, hub_ready_dataset: 
     assert not live_hub.hub.repos[("datasets", repo)].private
 
     out = tmp_path / "rows.json"
-    proc = subprocess.run([sys.executable, "-c", LOAD_BACK, repo, str(out)], env={**os.environ, **live_hub.env()},
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", LOAD_BACK, repo, str(out)], env={**os.environ, **live_hub.env()}, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     loaded = json.loads(out.read_text())
     expected = _local_rows(hub_ready_dataset)
@@ -95,12 +96,27 @@ def test_generate_push_to_hub(live_hub: LiveHub, tmp_path: Path) -> None:
     if "generate" not in COMMANDS:
         pytest.skip("`rbh generate` is not wired into the CLI yet")
     out, repo = tmp_path / "gen", f"{ORG}/generated"
-    result = run_cli("generate", "--domain", "movie", "--limit-users", "60", "--out", str(out), "--no-progress",
-                     "--push-to-hub", repo, "--private", env=live_hub.env())
+    result = run_cli(
+        "generate",
+        "--domain",
+        "movie",
+        "--limit-users",
+        "60",
+        "--out",
+        str(out),
+        "--no-progress",
+        "--push-to-hub",
+        repo,
+        "--private",
+        env=live_hub.env(),
+    )
     assert result.code == 0, result.err
     _no_secret(result, live_hub.token)
-    local = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
-             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)}
+    local = {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+    }
     remote = live_hub.hub.files(repo)
     assert {k: v for k, v in remote.items() if k != ".gitattributes"} == local
     assert read_card_configs(out / "README.md")  # the generator's own card went up unchanged

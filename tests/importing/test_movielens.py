@@ -12,7 +12,10 @@ from rbh_kg.movielens import read_movies, read_ratings, read_users, split_movie_
 
 def test_split_movie_title() -> None:
     assert split_movie_title("City of Lost Children, The (Cité des enfants perdus, La) (1995)") == (
-        "The City of Lost Children", 1995, ("La Cité des enfants perdus", "City of Lost Children, The"))
+        "The City of Lost Children",
+        1995,
+        ("La Cité des enfants perdus", "City of Lost Children, The"),
+    )
     assert split_movie_title("Mad Max 2 (a.k.a. The Road Warrior) (1981)") == ("Mad Max 2", 1981, ("The Road Warrior",))
     assert split_movie_title("Heat (1995)") == ("Heat", 1995, ())
     assert split_movie_title("Misérables, Les (1995)") == ("Les Misérables", 1995, ("Misérables, Les",))
@@ -21,7 +24,7 @@ def test_split_movie_title() -> None:
 def test_read_movies_mixed_encodings(tmp_path: Path) -> None:
     path = tmp_path / "movies.dat"
     path.write_bytes(
-        "1::Toy Story (1995)::Animation|Children's\n".encode()
+        b"1::Toy Story (1995)::Animation|Children's\n"
         + "73::Mis\ufffdrables, Les (1995)::Drama|Musical\n".encode("utf-8")
         + "2::Caf\xe9 au Lait (1993)::Comedy\n".encode("latin-1")
     )

@@ -11,24 +11,68 @@ from rbh.cli.main import main
 from rbh.data.dataset import load_dataset
 
 MOVIES = "356::Forrest Gump (1994)::Comedy|Drama|War\n2028::Saving Private Ryan (1998)::Action|Drama|War\n1::Toy Story (1995)::Animation\n639::Girl 6 (1996)::Comedy\n"
-EXPLICIT = [{
-    "source_user": "2326", "condition_num": 2, "movieCount": 2,
-    "movieSubset": ["Forrest Gump (1994)", "Saving Private Ryan (1998)"], "movieSubsetId": [356, 2028],
-    "sharedRelationships": [["Starring", "Tom Hanks"], ["Genre", "War"]],
-    "situational_description_query": "I want a war movie starring Tom Hanks.",
-    "direct_description_query": "War movies starring Tom Hanks.", "data_idx": 3862,
-}]
-IMPLICIT = [{**EXPLICIT[0], "data_idx": 7, "condition_num": 1, "sharedRelationships": [["Starring", "Tom Hanks"]],
-             "multihop_info": [{"movie": "Toy Story (1995)", "relation": "Starring", "person": "Tom Hanks"}]}]
-MISINFORMED = [{**EXPLICIT[0], "data_idx": 1, "query": "Films directed by Yoshihisa Kishimoto, who made Girl 6.",
-                "sharedRelationships": [["Directed_by", "Spike Lee"]], "movieSubset": ["Girl 6 (1996)"], "movieSubsetId": [639],
-                "misinformed": [{"movie": "Girl 6", "relation": "Directed_by", "person": "Yoshihisa Kishimoto", "original person": "Spike Lee"}]}]
-INTEREST = [{"Shared consecutive movies": ["Toy Story (1995)", "Forrest Gump (1994)"], "source_users": ["u1", "u2"], "data_idx": 11,
-             "query & ground true": [{}, {"reason": "r", "query": "Something heartfelt?", "movie subset": ["Forrest Gump", "Unknown Film (2001)"]}]}]
-DEMOGRAPHICS = [{"data_idx": 0, "group_type": "age_gender", "group": ["25-34", "Male"], "top_10_movies": [[356, 0.5]], "summary": "",
-                 "query & ground true": [{"reason": "r", "query": "Classic war films?", "movie subset": ["Saving Private Ryan (1998)"]}]}]
-BOOK_INTEREST = [{"Shared consecutive books": ["The Hobbit"], "source_users": ["u1"], "data_idx": 0,
-                  "query & ground true": [{"reason": "r", "query": "More fantasy?", "book subset": ["The Fellowship of the Ring"]}]}]
+EXPLICIT = [
+    {
+        "source_user": "2326",
+        "condition_num": 2,
+        "movieCount": 2,
+        "movieSubset": ["Forrest Gump (1994)", "Saving Private Ryan (1998)"],
+        "movieSubsetId": [356, 2028],
+        "sharedRelationships": [["Starring", "Tom Hanks"], ["Genre", "War"]],
+        "situational_description_query": "I want a war movie starring Tom Hanks.",
+        "direct_description_query": "War movies starring Tom Hanks.",
+        "data_idx": 3862,
+    }
+]
+IMPLICIT = [
+    {
+        **EXPLICIT[0],
+        "data_idx": 7,
+        "condition_num": 1,
+        "sharedRelationships": [["Starring", "Tom Hanks"]],
+        "multihop_info": [{"movie": "Toy Story (1995)", "relation": "Starring", "person": "Tom Hanks"}],
+    }
+]
+MISINFORMED = [
+    {
+        **EXPLICIT[0],
+        "data_idx": 1,
+        "query": "Films directed by Yoshihisa Kishimoto, who made Girl 6.",
+        "sharedRelationships": [["Directed_by", "Spike Lee"]],
+        "movieSubset": ["Girl 6 (1996)"],
+        "movieSubsetId": [639],
+        "misinformed": [{"movie": "Girl 6", "relation": "Directed_by", "person": "Yoshihisa Kishimoto", "original person": "Spike Lee"}],
+    }
+]
+INTEREST = [
+    {
+        "Shared consecutive movies": ["Toy Story (1995)", "Forrest Gump (1994)"],
+        "source_users": ["u1", "u2"],
+        "data_idx": 11,
+        "query & ground true": [
+            {},
+            {"reason": "r", "query": "Something heartfelt?", "movie subset": ["Forrest Gump", "Unknown Film (2001)"]},
+        ],
+    }
+]
+DEMOGRAPHICS = [
+    {
+        "data_idx": 0,
+        "group_type": "age_gender",
+        "group": ["25-34", "Male"],
+        "top_10_movies": [[356, 0.5]],
+        "summary": "",
+        "query & ground true": [{"reason": "r", "query": "Classic war films?", "movie subset": ["Saving Private Ryan (1998)"]}],
+    }
+]
+BOOK_INTEREST = [
+    {
+        "Shared consecutive books": ["The Hobbit"],
+        "source_users": ["u1"],
+        "data_idx": 0,
+        "query & ground true": [{"reason": "r", "query": "More fantasy?", "book subset": ["The Fellowship of the Ring"]}],
+    }
+]
 
 
 def write_release(root: Path) -> Path:
@@ -36,8 +80,13 @@ def write_release(root: Path) -> Path:
     movie.mkdir(parents=True)
     book.mkdir()
     (movie / "movies.dat").write_text(MOVIES, encoding="latin-1")
-    for name, data in (("ExplicitQuery", EXPLICIT), ("ImplicitQuery", IMPLICIT), ("MisinformedQuery", MISINFORMED),
-                       ("InterestBasedQuery", INTEREST), ("UserBasedQuery", DEMOGRAPHICS)):
+    for name, data in (
+        ("ExplicitQuery", EXPLICIT),
+        ("ImplicitQuery", IMPLICIT),
+        ("MisinformedQuery", MISINFORMED),
+        ("InterestBasedQuery", INTEREST),
+        ("UserBasedQuery", DEMOGRAPHICS),
+    ):
         (movie / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
     (book / "InterestBasedQuery.json").write_text(json.dumps(BOOK_INTEREST), encoding="utf-8")
     return root
@@ -49,7 +98,9 @@ def test_import_every_subtype(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     printed = capsys.readouterr().out
     assert "movie_explicit: 1 samples" in printed and "1 ground-truth titles unresolved" in printed
     ds = load_dataset(str(out))
-    assert set(ds.configs()) == {f"movie_{s}" for s in ("explicit", "implicit", "misinformed", "interest", "demographics", "items", "kg")} | {"book_interest", "book_items", "book_kg"}
+    assert set(ds.configs()) == {
+        f"movie_{s}" for s in ("explicit", "implicit", "misinformed", "interest", "demographics", "items", "kg")
+    } | {"book_interest", "book_items", "book_kg"}
 
     explicit = ds.samples("movie_explicit")[0]
     assert explicit.official_id == "3862" and explicit.ground_truth == ("356", "2028") and explicit.user_id == "2326"

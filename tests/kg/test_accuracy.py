@@ -76,8 +76,10 @@ def compare(ours: CatalogKG, theirs: CatalogKG, exceptions: dict) -> Agreement:
                 result.agree[relation] += 1
                 result.excused.append((our_id, relation))
             else:
-                result.disagreements.append(f"{our_id} {relation}: ours {sorted(ours.kg.entities(our_id, relation))} "
-                                            f"TML1M {ml_id} {sorted(theirs.kg.entities(ml_id, relation))}")
+                result.disagreements.append(
+                    f"{our_id} {relation}: ours {sorted(ours.kg.entities(our_id, relation))} "
+                    f"TML1M {ml_id} {sorted(theirs.kg.entities(ml_id, relation))}"
+                )
     return result
 
 
@@ -86,9 +88,11 @@ def test_curated_movies_agree_with_tml1m(shared_data: Path) -> None:
     ours, theirs = load_curated("movie"), load_tml1m(shared_data / "tml1m" / "movies.csv")
     exceptions = read_exceptions(data_dir() / "movie_exceptions.tsv")
     result = compare(ours, theirs, exceptions)
-    print(f"\noverlap {result.overlap} films; director {result.rate('directed_by'):.2%}, "
-          f">=1 shared cast member {result.rate('starring'):.2%}, year {result.rate('release_year'):.2%} "
-          f"({len(result.excused)} excused by movie_exceptions.tsv)")
+    print(
+        f"\noverlap {result.overlap} films; director {result.rate('directed_by'):.2%}, "
+        f">=1 shared cast member {result.rate('starring'):.2%}, year {result.rate('release_year'):.2%} "
+        f"({len(result.excused)} excused by movie_exceptions.tsv)"
+    )
     print("\n".join(result.disagreements))
     assert result.overlap >= 300
     assert result.rate("directed_by") >= 0.97

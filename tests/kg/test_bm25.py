@@ -32,8 +32,19 @@ def test_index_ranks_matching_items_first() -> None:
 
 def test_rbh_run_bm25_offline(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_cli("run", "--tasks", "explicit", "--model", "bm25", "--dataset", MINI_BENCHMARK_ARG,
-                     "--output", str(out), "--no-progress", env={"HF_HUB_OFFLINE": "1"})
+    result = run_cli(
+        "run",
+        "--tasks",
+        "explicit",
+        "--model",
+        "bm25",
+        "--dataset",
+        MINI_BENCHMARK_ARG,
+        "--output",
+        str(out),
+        "--no-progress",
+        env={"HF_HUB_OFFLINE": "1"},
+    )
     assert result.code == 0, result.err
     results = json.loads((only_run_dir(out) / "results.json").read_text())
     assert set(results["tasks"]) == {"movie_explicit", "book_explicit"}

@@ -80,18 +80,33 @@ def test_data_dir_is_the_shipped_folder() -> None:
     assert (root / "movie").is_dir() and (root / "book").is_dir() and (root / "README.md").is_file()
 
 
-MOVIE = {"id": "heat-1995", "title": "Heat", "year": 1995, "aliases": [], "directed_by": ["Michael Mann"],
-         "starring": ["Al Pacino", "Robert De Niro"], "written_by": [], "music_by": [], "cinematography": [],
-         "produced_by": [], "genre": ["Crime"], "country": ["United States"], "language": ["English"]}
+MOVIE = {
+    "id": "heat-1995",
+    "title": "Heat",
+    "year": 1995,
+    "aliases": [],
+    "directed_by": ["Michael Mann"],
+    "starring": ["Al Pacino", "Robert De Niro"],
+    "written_by": [],
+    "music_by": [],
+    "cinematography": [],
+    "produced_by": [],
+    "genre": ["Crime"],
+    "country": ["United States"],
+    "language": ["English"],
+}
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"starring": ["Al Pacino"]}, r"starring needs 2-5 entries, has 1"),
-    ({"genre": ["Noir"]}, r"unknown genre 'Noir'"),
-    ({"year": "1995"}, r"'year' must be a four-digit integer"),
-    ({"directed_by": "Michael Mann"}, r"'directed_by' must be a list"),
-    ({"budget": 60}, r"unknown key\(s\) budget"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"starring": ["Al Pacino"]}, r"starring needs 2-5 entries, has 1"),
+        ({"genre": ["Noir"]}, r"unknown genre 'Noir'"),
+        ({"year": "1995"}, r"'year' must be a four-digit integer"),
+        ({"directed_by": "Michael Mann"}, r"'directed_by' must be a list"),
+        ({"budget": 60}, r"unknown key\(s\) budget"),
+    ],
+)
 def test_validation_names_file_and_line(tmp_path: Path, change: dict, message: str) -> None:
     folder = tmp_path / "movie"
     folder.mkdir()
@@ -108,7 +123,7 @@ def test_duplicate_ids_and_broken_json(tmp_path: Path) -> None:
     (folder / "b.jsonl").write_text("\n" + json.dumps(MOVIE) + "\n")
     with pytest.raises(DataError, match=r"b\.jsonl:2: duplicate id 'heat-1995' \(first at .*a\.jsonl:1\)"):
         load_curated("movie", root=tmp_path)
-    (folder / "b.jsonl").write_text("{\"id\": \n")
+    (folder / "b.jsonl").write_text('{"id": \n')
     with pytest.raises(DataError, match=r"b\.jsonl:1: invalid JSON"):
         load_curated("movie", root=tmp_path)
     with pytest.raises(DataError, match="unknown curated domain"):

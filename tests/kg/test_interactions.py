@@ -36,8 +36,13 @@ def test_load_interactions_formats(tmp_path: Path, suffix: str) -> None:
     if suffix == ".csv":
         path.write_text("rownames,movieId,title,userId,rating,timestamp\n1,31,X,1,2.5,1260759144\n2,29,Y,1,3.0,1260759100\n")
     else:
-        write_table(path, [{"userId": 1, "movieId": 31, "rating": 2.5, "timestamp": 1260759144},
-                           {"userId": 1, "movieId": 29, "rating": 3.0, "timestamp": 1260759100}])
+        write_table(
+            path,
+            [
+                {"userId": 1, "movieId": 31, "rating": 2.5, "timestamp": 1260759144},
+                {"userId": 1, "movieId": 29, "rating": 3.0, "timestamp": 1260759100},
+            ],
+        )
     inter = load_interactions(path)
     assert inter.history("1") == ["29", "31"]
     assert inter.of("1")[1] == Interaction("1", "31", 2.5, 1260759144)

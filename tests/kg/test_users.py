@@ -66,13 +66,20 @@ def test_condition_mining_finds_shared_facts(movie_users: SimulatedUsers) -> Non
     facts = {item: kg.facts(item) for item in catalog.items}
     frequency = Counter(f for item_facts in facts.values() for f in item_facts)
     shared, informative = [], []
-    for user, history in movie_users.interactions.histories().items():
+    for _user, history in movie_users.interactions.histories().items():
         counts = Counter(f for item in history for f in facts[item])
         shared.append(sum(n >= 2 for n in counts.values()))
-        informative.append(sum(n >= 2 for f, n in counts.items()
-                               if frequency[f] <= 0.3 * len(catalog) and f[0] not in ("genre", "release_year", "country", "language")))
-    print(f"\nmedian shared facts per movie user: {statistics.median(shared)} "
-          f"(people facts held by <= 30% of the catalog: {statistics.median(informative)})")
+        informative.append(
+            sum(
+                n >= 2
+                for f, n in counts.items()
+                if frequency[f] <= 0.3 * len(catalog) and f[0] not in ("genre", "release_year", "country", "language")
+            )
+        )
+    print(
+        f"\nmedian shared facts per movie user: {statistics.median(shared)} "
+        f"(people facts held by <= 30% of the catalog: {statistics.median(informative)})"
+    )
     assert statistics.median(shared) >= 5
     assert statistics.median(informative) >= 5
 
@@ -111,6 +118,8 @@ def test_consecutive_sequences_are_shared(domain: str) -> None:
         sequences.update(set(zip(history, history[1:], history[2:])))
         sequences.update(set(zip(history, history[1:])))
     shared = [s for s, n in sequences.items() if n >= 3]
-    print(f"\n{domain}: {sum(len(s) == 3 for s in shared)} 3-item and {sum(len(s) == 2 for s in shared)} "
-          f"2-item consecutive sequences shared by >= 3 users")
+    print(
+        f"\n{domain}: {sum(len(s) == 3 for s in shared)} 3-item and {sum(len(s) == 2 for s in shared)} "
+        f"2-item consecutive sequences shared by >= 3 users"
+    )
     assert any(len(s) == 3 for s in shared) and len(shared) >= 50

@@ -56,8 +56,12 @@ def test_history_repeat() -> None:
 
 
 def test_correction_by_entity_or_premise() -> None:
-    s = sample(("1",), subtype="misinformed", query="Films by Yoshihisa Kishimoto, who made Girl 6",
-               misinformation=(Misinformation("x", "directed_by", "Spike Lee", "Yoshihisa Kishimoto"),))
+    s = sample(
+        ("1",),
+        subtype="misinformed",
+        query="Films by Yoshihisa Kishimoto, who made Girl 6",
+        misinformation=(Misinformation("x", "directed_by", "Spike Lee", "Yoshihisa Kishimoto"),),
+    )
     assert Correction().score(scoring_input("Loved Spike Lee's films: Malcolm X [SEP] Crooklyn", s)) == 1.0
     assert Correction().score(scoring_input("There seems to be a mix-up here. [SEP] Heat", s)) == 1.0
     assert Correction(premise=False).score(scoring_input("There seems to be a mix-up here. [SEP] Heat", s)) == 0.0

@@ -31,12 +31,21 @@ def misinformed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             query = user.removeprefix("Query: ").split("\nRecommended movies")[0]
             misinformation = []
             if request["custom_id"] == "1":  # "... Girl 6 ... Yoshihisa Kishimoto directed it": Spike Lee did
-                misinformation = [{"item_id": "639", "relation": "directed_by", "true_entity": "Spike Lee", "stated_entity": "Yoshihisa Kishimoto"}]
-            samples.append({
-                "id": f"movie-misinformed-{int(request['custom_id']):06d}", "domain": "movie", "subtype": "misinformed",
-                "query": query, "ground_truth": [], "conditions": [{"relation": "directed_by", "entity": "Spike Lee"}],
-                "misinformation": misinformation, "official_id": request["custom_id"],
-            })
+                misinformation = [
+                    {"item_id": "639", "relation": "directed_by", "true_entity": "Spike Lee", "stated_entity": "Yoshihisa Kishimoto"}
+                ]
+            samples.append(
+                {
+                    "id": f"movie-misinformed-{int(request['custom_id']):06d}",
+                    "domain": "movie",
+                    "subtype": "misinformed",
+                    "query": query,
+                    "ground_truth": [],
+                    "conditions": [{"relation": "directed_by", "entity": "Spike Lee"}],
+                    "misinformation": misinformation,
+                    "official_id": request["custom_id"],
+                }
+            )
     write_jsonl(root / "movie_misinformed" / "test.jsonl", samples)
     movies = read_movies(SHARED_DATA / "recbench-plus" / "movie" / "movies.dat")
     write_jsonl(root / "movie_items" / "train.jsonl", [m.item.to_dict() for m in movies])
@@ -45,8 +54,23 @@ def misinformed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_official_ftr_and_correction(misinformed: tuple[Path, Path], tmp_path: Path) -> None:
     dataset, responses = misinformed
-    code = main(["run", "--tasks", "movie_misinformed_k5", "--model", f"replay:{responses}", "--dataset", str(dataset),
-                 "--scoring", "official", "--no-cache", "--no-progress", "--output", str(tmp_path)])
+    code = main(
+        [
+            "run",
+            "--tasks",
+            "movie_misinformed_k5",
+            "--model",
+            f"replay:{responses}",
+            "--dataset",
+            str(dataset),
+            "--scoring",
+            "official",
+            "--no-cache",
+            "--no-progress",
+            "--output",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     run_dir = only_run_dir(tmp_path)
     rows = {r["official_id"]: r for r in map(json.loads, (run_dir / "samples" / "movie_misinformed_k5.jsonl").read_text().splitlines())}

@@ -32,7 +32,8 @@ def _compare(rows: list[dict], official_file: Path) -> list[tuple]:
     assert len(rows) == len(official) == 279
     return [
         (r["official_id"], m, official[r["official_id"]][m], r["metrics"][m])
-        for r in rows for m in METRICS
+        for r in rows
+        for m in METRICS
         if abs(float(official[r["official_id"]][m]) - r["metrics"][m]) >= 1e-9
     ]
 
@@ -41,8 +42,23 @@ def _compare(rows: list[dict], official_file: Path) -> list[tuple]:
 def test_replay_reproduces_official_scores(imported: tuple[Path, Path], model: str, tmp_path: Path) -> None:
     dataset, runs = imported
     responses = runs / f"movie-demographics.{model}.responses.jsonl"
-    code = main(["run", "--tasks", "movie_demographics", "--model", f"replay:{responses}", "--dataset", str(dataset),
-                 "--scoring", "official", "--no-cache", "--no-progress", "--output", str(tmp_path)])
+    code = main(
+        [
+            "run",
+            "--tasks",
+            "movie_demographics",
+            "--model",
+            f"replay:{responses}",
+            "--dataset",
+            str(dataset),
+            "--scoring",
+            "official",
+            "--no-cache",
+            "--no-progress",
+            "--output",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     run_dir = only_run_dir(tmp_path)
     rows = [json.loads(x) for x in (run_dir / "samples" / "movie_demographics.jsonl").read_text().splitlines()]

@@ -10,7 +10,7 @@ def titles(text: str, fmt: str = "sep", k: int | None = None) -> list[tuple[str,
 
 
 def test_sep_list_with_quotes_years_and_duplicates() -> None:
-    text = '"Heat" (1995) [SEP] \'Alien\' [SEP]  Heat  [SEP] Aliens (1986) [SEP] [SEP]'
+    text = "\"Heat\" (1995) [SEP] 'Alien' [SEP]  Heat  [SEP] Aliens (1986) [SEP] [SEP]"
     assert titles(text) == [("Heat", 1995), ("Alien", None), ("Aliens", 1986)]
     assert titles("Heat (1995) [SEP] Alien [SEP] heat") == [("Heat", 1995), ("Alien", None)]
 
@@ -20,7 +20,7 @@ def test_same_title_with_different_years_is_kept_twice() -> None:
 
 
 def test_numbered_and_bulleted_lines_with_preamble_and_outro() -> None:
-    text = "Here are some movies you might like:\n1. Heat (1995)\n2) \"Alien\"\n- Se7en\n\nEnjoy these thrillers!"
+    text = 'Here are some movies you might like:\n1. Heat (1995)\n2) "Alien"\n- Se7en\n\nEnjoy these thrillers!'
     assert titles(text) == [("Heat", 1995), ("Alien", None), ("Se7en", None)]
 
 
@@ -39,8 +39,10 @@ def test_reasoning_is_never_parsed() -> None:
 
 
 def test_preamble_inside_the_first_sep_entry_is_cut() -> None:
-    text = ("I'm sorry, there seems to be a misunderstanding. Spike Lee directed \"Girl 6\". However, here are some "
-            "films directed by Spike Lee that you might enjoy: [SEP] Do the Right Thing [SEP] Malcolm X")
+    text = (
+        'I\'m sorry, there seems to be a misunderstanding. Spike Lee directed "Girl 6". However, here are some '
+        "films directed by Spike Lee that you might enjoy: [SEP] Do the Right Thing [SEP] Malcolm X"
+    )
     assert titles(text) == [("Do the Right Thing", None), ("Malcolm X", None)]
     text = "Maxon Crumb is not an actor. If you like Lucasfilm, you might enjoy the following: Star Wars: A New Hope [SEP] Willow"
     assert titles(text) == [("Star Wars: A New Hope", None), ("Willow", None)]
@@ -48,7 +50,9 @@ def test_preamble_inside_the_first_sep_entry_is_cut() -> None:
 
 def test_subtitles_with_colons_survive() -> None:
     assert titles("Star Wars: Episode IV - A New Hope [SEP] Indiana Jones: Raiders of the Lost Ark") == [
-        ("Star Wars: Episode IV - A New Hope", None), ("Indiana Jones: Raiders of the Lost Ark", None)]
+        ("Star Wars: Episode IV - A New Hope", None),
+        ("Indiana Jones: Raiders of the Lost Ark", None),
+    ]
 
 
 def test_prose_only_answer_is_no_recommendation() -> None:
@@ -70,9 +74,13 @@ def test_parsed_title_to_dict() -> None:
 
 
 def test_abbreviations_are_not_sentence_ends() -> None:
-    titles = parse_response("Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1964) [SEP] Mr. Smith Goes to Washington [SEP] St. Elmo's Fire")
+    titles = parse_response(
+        "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1964) [SEP] Mr. Smith Goes to Washington [SEP] St. Elmo's Fire"
+    )
     assert [t.title for t in titles] == [
-        "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb", "Mr. Smith Goes to Washington", "St. Elmo's Fire",
+        "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb",
+        "Mr. Smith Goes to Washington",
+        "St. Elmo's Fire",
     ]
 
 

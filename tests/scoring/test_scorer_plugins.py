@@ -4,8 +4,8 @@ resolution options per metric, breakdowns and `rbh score` on a run folder."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pluggy
 import pytest
@@ -55,7 +55,9 @@ def _task(tmp_path: Path, metrics: str) -> Path:
     path.write_text(
         "task: my_task\ndataset: {name: rbh-default, config: movie_explicit}\n"
         "prompt: {system: recommend/system.jinja, user: recommend/user.jinja}\n"
-        f"metrics: {metrics}\n", encoding="utf-8")
+        f"metrics: {metrics}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -63,7 +65,21 @@ def test_third_party_scorer_with_yaml_options(registry: Registry, tmp_path: Path
     assert registry.scorer("n_recommended").plugin == "third_party"
     dataset = make_dataset(tmp_path / "data")
     task = _task(tmp_path, "[recall, {n_recommended: {cap: 2}}, {cmr: {resolution: {fuzzy: false}}}]")
-    code = main(["run", "--tasks", str(task), "--model", "oracle", "--dataset", str(dataset), "--no-cache", "--no-progress", "--output", str(tmp_path / "out")])
+    code = main(
+        [
+            "run",
+            "--tasks",
+            str(task),
+            "--model",
+            "oracle",
+            "--dataset",
+            str(dataset),
+            "--no-cache",
+            "--no-progress",
+            "--output",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 0
     results = json.loads((only_run_dir(tmp_path / "out") / "results.json").read_text())
     metrics = results["tasks"]["my_task"]["metrics"]
@@ -75,7 +91,21 @@ def test_third_party_scorer_with_yaml_options(registry: Registry, tmp_path: Path
 def test_bad_scorer_options_are_one_clear_error(registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dataset = make_dataset(tmp_path / "data")
     task = _task(tmp_path, "[{recall: {resolution: {fuzzy_threshold: 200}}}]")
-    code = main(["run", "--tasks", str(task), "--model", "oracle", "--dataset", str(dataset), "--no-cache", "--no-progress", "--output", str(tmp_path / "out")])
+    code = main(
+        [
+            "run",
+            "--tasks",
+            str(task),
+            "--model",
+            "oracle",
+            "--dataset",
+            str(dataset),
+            "--no-cache",
+            "--no-progress",
+            "--output",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 2
     assert "metric recall: bad options" in capsys.readouterr().err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -89,7 +119,25 @@ def test_breakdowns_and_rescore(tmp_path: Path) -> None:
             row["conditions"].append({"relation": "genre", "entity": ["Drama", "Comedy", "Action"][i % 3]})
     (dataset / "movie_explicit" / "test.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "out"
-    assert main(["run", "--tasks", "movie_explicit", "--model", "random", "--dataset", str(dataset), "--no-cache", "--no-progress", "--output", str(out), "--breakdown"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--tasks",
+                "movie_explicit",
+                "--model",
+                "random",
+                "--dataset",
+                str(dataset),
+                "--no-cache",
+                "--no-progress",
+                "--output",
+                str(out),
+                "--breakdown",
+            ]
+        )
+        == 0
+    )
     run_dir = only_run_dir(out)
     task = json.loads((run_dir / "results.json").read_text())["tasks"]["movie_explicit"]
     breakdowns = task["breakdowns"]
@@ -112,8 +160,23 @@ def test_task_level_resolution_with_metric_override(registry: Registry, tmp_path
     responses.write_text(json.dumps({"id": "movie-explicit-000000", "response": "Title Numbr 0 [SEP] Title Number 5"}) + "\n")
     task = _task(tmp_path, "[recall, {precision: {resolution: {fuzzy: true}}}]")
     task.write_text(task.read_text() + "resolution: {fuzzy: false}\n")
-    code = main(["run", "--tasks", str(task), "--model", f"replay:{responses}", "--dataset", str(dataset), "--limit", "1",
-                 "--no-cache", "--no-progress", "--output", str(tmp_path / "out")])
+    code = main(
+        [
+            "run",
+            "--tasks",
+            str(task),
+            "--model",
+            f"replay:{responses}",
+            "--dataset",
+            str(dataset),
+            "--limit",
+            "1",
+            "--no-cache",
+            "--no-progress",
+            "--output",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 0
     run_dir = only_run_dir(tmp_path / "out")
     row = json.loads((run_dir / "samples" / "my_task.jsonl").read_text().splitlines()[0])

@@ -82,11 +82,16 @@ class FakeHub:
         self.base_url = ""
 
     # -- test controls --------------------------------------------------------------------------
-    def inject(self, status: int, path: str = ".*", method: str | None = None, count: int | None = None,
-               message: str | None = None) -> None:
+    def inject(
+        self, status: int, path: str = ".*", method: str | None = None, count: int | None = None, message: str | None = None
+    ) -> None:
         """Make requests whose path matches the regex `path` answer `status` (count times, or always)."""
-        default = {401: "Invalid credentials in Authorization header", 403: "You don't have the rights to do this",
-                   404: "Repository not found", 409: "A commit has happened since. Please refresh and try again."}
+        default = {
+            401: "Invalid credentials in Authorization header",
+            403: "You don't have the rights to do this",
+            404: "Repository not found",
+            409: "A commit has happened since. Please refresh and try again.",
+        }
         self.faults.append(Fault(status, re.compile(path), method, count, message or default.get(status, "Server error")))
 
     def clear_faults(self) -> None:
@@ -159,10 +164,19 @@ class FakeHub:
         sha = self._sha(repo, revision)
         tree = repo.commits[sha]
         return {
-            "_id": hashlib.md5(repo.repo_id.encode()).hexdigest()[:24], "id": repo.repo_id,
-            "author": repo.repo_id.split("/")[0], "sha": sha, "private": repo.private, "gated": False,
-            "disabled": False, "downloads": 0, "likes": 0, "tags": [], "lastModified": _now(),
-            "createdAt": _now(), "siblings": [{"rfilename": p} for p in sorted(tree)],
+            "_id": hashlib.md5(repo.repo_id.encode()).hexdigest()[:24],
+            "id": repo.repo_id,
+            "author": repo.repo_id.split("/")[0],
+            "sha": sha,
+            "private": repo.private,
+            "gated": False,
+            "disabled": False,
+            "downloads": 0,
+            "likes": 0,
+            "tags": [],
+            "lastModified": _now(),
+            "createdAt": _now(),
+            "siblings": [{"rfilename": p} for p in sorted(tree)],
         }
 
     def entries(self, repo: Repo, revision: str, path: str, recursive: bool, expand: bool) -> list[dict[str, Any]]:
@@ -174,7 +188,7 @@ class FakeHub:
         for p, entry in sorted(tree.items()):
             if not p.startswith(prefix):
                 continue
-            rest = p[len(prefix):].split("/")
+            rest = p[len(prefix) :].split("/")
             for depth in range(1, len(rest)):  # folders on the way
                 if depth > 1 and not recursive:
                     break
@@ -258,8 +272,12 @@ class FakeHub:
                 raise HubError(400, f"unknown commit operation {key!r}")
         sha = self._commit(repo, tree, header.get("summary", ""))
         prefix = "" if repo.kind == "models" else repo.kind + "/"
-        return {"success": True, "commitOid": sha, "commitUrl": f"{self.base_url}/{prefix}{repo.repo_id}/commit/{sha}",
-                "pullRequestUrl": None}
+        return {
+            "success": True,
+            "commitOid": sha,
+            "commitUrl": f"{self.base_url}/{prefix}{repo.repo_id}/commit/{sha}",
+            "pullRequestUrl": None,
+        }
 
 
 def _now() -> str:
@@ -330,8 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body() if method in ("POST", "PUT") else b""
         with hub.lock:
             hub.requests.append((method, url.path))
-            fault = next((f for f in hub.faults if f.path.search(url.path) and f.method in (None, method)
-                          and f.remaining != 0), None)
+            fault = next((f for f in hub.faults if f.path.search(url.path) and f.method in (None, method) and f.remaining != 0), None)
             if fault and fault.remaining is not None:
                 fault.remaining -= 1
         try:
@@ -413,8 +430,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b'{"error": "Entry not found"}', headers, method)
         data = hub._blob(entry)
         etag = entry["sha256"] if entry["lfs"] else entry["oid"]
-        headers = {"Content-Type": "application/octet-stream", "ETag": f'"{etag}"', "X-Repo-Commit": sha,
-                   "Accept-Ranges": "bytes"}
+        headers = {"Content-Type": "application/octet-stream", "ETag": f'"{etag}"', "X-Repo-Commit": sha, "Accept-Ranges": "bytes"}
         if entry["lfs"]:
             headers.update({"X-Linked-Etag": f'"{etag}"', "X-Linked-Size": str(entry["size"])})
         status, rng = 200, self.headers.get("Range")
@@ -424,7 +440,7 @@ class _Handler(BaseHTTPRequestHandler):
             end = min(int(m[2]), size - 1) if m[1] and m[2] else size - 1
             if start >= size and size:
                 return self._send(416, b"", {"Content-Range": f"bytes */{size}"}, method)
-            data, status = data[start:end + 1], 206
+            data, status = data[start : end + 1], 206
             headers["Content-Range"] = f"bytes {start}-{start + len(data) - 1}/{size}"
         self._send(status, data, headers, method)
 

@@ -18,8 +18,9 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 FAULTS = ("rate_limit", "server_error", "drop", "slow", "malformed")
 
@@ -62,7 +63,9 @@ def default_responder(route: str, body: dict[str, Any]) -> Reply:
 
 
 def request_key(route: str, body: dict[str, Any]) -> str:
-    blob = json.dumps({"route": route, "model": body.get("model"), "system": body.get("system"), "messages": body.get("messages")}, sort_keys=True)
+    blob = json.dumps(
+        {"route": route, "model": body.get("model"), "system": body.get("system"), "messages": body.get("messages")}, sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -183,7 +186,10 @@ class LLMServer:
         with self._lock:
             self.log.append(entry)
             roll = self._rng.random()
-        if self.api_key is not None and self.api_key not in (headers.get("x-api-key"), headers.get("authorization", "").removeprefix("Bearer ")):
+        if self.api_key is not None and self.api_key not in (
+            headers.get("x-api-key"),
+            headers.get("authorization", "").removeprefix("Bearer "),
+        ):
             entry.outcome = "unauthorized"
             wrong = headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ")
             detail = f"invalid API key {wrong}" if self.echo_key_in_errors else "invalid x-api-key / Authorization"
@@ -231,9 +237,16 @@ class LLMServer:
             message["reasoning_content"] = reply.reasoning
         prompt = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
         return {
-            "id": "chatcmpl-" + request_key("openai", body), "object": "chat.completion", "created": int(time.time()),
-            "model": body.get("model"), "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": prompt, "completion_tokens": len(reply.text.split()), "total_tokens": prompt + len(reply.text.split())},
+            "id": "chatcmpl-" + request_key("openai", body),
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model"),
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            "usage": {
+                "prompt_tokens": prompt,
+                "completion_tokens": len(reply.text.split()),
+                "total_tokens": prompt + len(reply.text.split()),
+            },
         }
 
     def _anthropic_body(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
@@ -243,8 +256,13 @@ class LLMServer:
         content.append({"type": "text", "text": reply.text})
         prompt = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", [])) + len(str(body.get("system") or "").split())
         return {
-            "id": "msg_" + request_key("anthropic", body), "type": "message", "role": "assistant", "model": body.get("model"),
-            "content": content, "stop_reason": "end_turn", "stop_sequence": None,
+            "id": "msg_" + request_key("anthropic", body),
+            "type": "message",
+            "role": "assistant",
+            "model": body.get("model"),
+            "content": content,
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
             "usage": {"input_tokens": prompt, "output_tokens": len(reply.text.split())},
         }
 
@@ -288,7 +306,14 @@ async def _send(writer: asyncio.StreamWriter, status: int, payload: dict[str, An
 
 
 async def _send_raw(writer: asyncio.StreamWriter, status: int, data: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
-    reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error"}.get(status, "Status")
+    reason = {
+        200: "OK",
+        400: "Bad Request",
+        401: "Unauthorized",
+        404: "Not Found",
+        429: "Too Many Requests",
+        500: "Internal Server Error",
+    }.get(status, "Status")
     head = [f"HTTP/1.1 {status} {reason}", f"Content-Type: {ctype}", f"Content-Length: {len(data)}", "Connection: keep-alive"]
     head += [f"{k}: {v}" for k, v in (extra or {}).items()]
     writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)

@@ -8,15 +8,22 @@ from pathlib import Path
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser(
-        "generate", help="generate a benchmark dataset from a KG and interactions",
+        "generate",
+        help="generate a benchmark dataset from a KG and interactions",
         description="Mine conditions from user histories, build the five subtypes, phrase and validate the queries, "
-                    "and write a dataset folder (parquet per config + dataset card). Without --kg/--interactions it "
-                    "uses the KG and simulated users rbh ships.",
+        "and write a dataset folder (parquet per config + dataset card). Without --kg/--interactions it "
+        "uses the KG and simulated users rbh ships.",
     )
-    p.add_argument("--domain", required=True, choices=("movie", "book", "all"), help="the domain to generate ('all' = both, shipped data only)")
-    p.add_argument("--kg", type=Path, default=None, help="KG: triples table (item_id, relation, entity), a TML1M movies.csv, or curated JSONL")
+    p.add_argument(
+        "--domain", required=True, choices=("movie", "book", "all"), help="the domain to generate ('all' = both, shipped data only)"
+    )
+    p.add_argument(
+        "--kg", type=Path, default=None, help="KG: triples table (item_id, relation, entity), a TML1M movies.csv, or curated JSONL"
+    )
     p.add_argument("--items", type=Path, default=None, help="catalog table (id, title, year, aliases) for a triples --kg")
-    p.add_argument("--interactions", type=Path, default=None, help="interactions (user_id, item_id, rating, timestamp): CSV, JSONL or parquet")
+    p.add_argument(
+        "--interactions", type=Path, default=None, help="interactions (user_id, item_id, rating, timestamp): CSV, JSONL or parquet"
+    )
     p.add_argument("--users", type=Path, default=None, help="users (user_id, age, gender, occupation) for demographics queries")
     p.add_argument("--phraser", default="template", help="'template' (offline) or BACKEND:MODEL, any registered model (default template)")
     p.add_argument("--model-args", default=None, help="backend arguments for an LLM phraser: k=v,...")
@@ -36,7 +43,6 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 def handle(args: argparse.Namespace) -> int:
     from rbh.errors import UsageError
     from rbh.ui import print_rows
-
     from rbh_kg.generator import GeneratorConfig, generate_benchmark
     from rbh_kg.generator.inputs import default_inputs, load_inputs
 
@@ -58,8 +64,9 @@ def handle(args: argparse.Namespace) -> int:
         inputs = [load_inputs(args.domain, args.kg, args.items, args.interactions, args.users)]
     else:
         inputs = [default_inputs(d) for d in domains]
-    config = GeneratorConfig(seed=args.seed, limit_users=args.limit_users, min_support=args.min_support,
-                             per_user=args.per_user, workers=args.workers)
+    config = GeneratorConfig(
+        seed=args.seed, limit_users=args.limit_users, min_support=args.min_support, per_user=args.per_user, workers=args.workers
+    )
     out, stats = generate_benchmark(inputs, args.out, config, args.phraser, progress=not args.no_progress, model_args=args.model_args)
     print_rows("generated samples (per subtype × number of conditions)", stats.columns(), stats.rows())
     if stats.rejected:

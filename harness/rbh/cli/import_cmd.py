@@ -10,7 +10,8 @@ SOURCES = ("recbench-plus",)
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser(
-        "import", help="convert an external benchmark release into an rbh dataset folder",
+        "import",
+        help="convert an external benchmark release into an rbh dataset folder",
         description="Convert the official RecBench+ JSON files (DIR holds movie/ and/or book/) into a dataset folder rbh can run.",
     )
     p.add_argument("source", choices=SOURCES, help="the release format")
@@ -29,6 +30,8 @@ def handle(args: argparse.Namespace) -> int:
         print(f"{config}: {n} samples")
     for domain in sorted(report.items):
         unresolved = report.unresolved.get(domain, [])
-        print(f"{domain}: {report.items[domain]} items, {report.triples[domain]} KG facts, {len(unresolved)} ground-truth titles unresolved (kept as titles)")
+        print(
+            f"{domain}: {report.items[domain]} items, {report.triples[domain]} KG facts, {len(unresolved)} ground-truth titles unresolved (kept as titles)"
+        )
     print(f"dataset written to {report.out}")
     return 0

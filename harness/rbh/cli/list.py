@@ -23,13 +23,21 @@ def handle(args: argparse.Namespace) -> int:
 
         index = load_task_index(registry.task_paths())
         if args.kind == "tasks":
-            print_rows("tasks", ("task", "tags", "description"), ((t.name, ", ".join(t.tags), t.description) for t in sorted(index.tasks.values(), key=lambda t: t.name)))
+            print_rows(
+                "tasks",
+                ("task", "tags", "description"),
+                ((t.name, ", ".join(t.tags), t.description) for t in sorted(index.tasks.values(), key=lambda t: t.name)),
+            )
         elif args.kind == "groups":
-            print_rows("groups", ("group", "members", "description"), ((g.name, ", ".join(g.members), g.description) for g in sorted(index.groups.values(), key=lambda g: g.name)))
+            print_rows(
+                "groups",
+                ("group", "members", "description"),
+                ((g.name, ", ".join(g.members), g.description) for g in sorted(index.groups.values(), key=lambda g: g.name)),
+            )
         else:
             print_rows("tags", ("tag", "tasks"), ((tag, ", ".join(sorted(names))) for tag, names in sorted(index.tags().items())))
         return 0
-    table = {"models": registry.models, "scorers": registry.scorers, "generators": registry.generators, "datasets": registry.datasets}[args.kind]()
+    table = registry.tables()[args.kind]
     rows = []
     for name, entry in sorted(table.items()):
         if name != entry.name:  # an alias row would repeat its entry

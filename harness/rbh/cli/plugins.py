@@ -16,7 +16,8 @@ def handle(args: argparse.Namespace) -> int:
 
     registry = get_registry()
     provided: dict[str, list[str]] = {}
-    for kind, table in (("model", registry.models()), ("scorer", registry.scorers()), ("generator", registry.generators()), ("dataset", registry.datasets())):
+    for kinds, table in registry.tables().items():
+        kind = kinds.removesuffix("s")
         for name, entry in sorted(table.items()):
             if name == entry.name:
                 provided.setdefault(entry.plugin, []).append(f"{kind}:{name}")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser(
-        "push", help="publish a dataset folder to the Hugging Face Hub",
+        "push",
+        help="publish a dataset folder to the Hugging Face Hub",
         description="Upload a dataset folder (README.md card + parquet/JSONL per config, as written by `rbh generate` "
-                    "or `rbh import`) to the Hub dataset repo ORG/NAME, creating it when missing. The token comes "
-                    "from HF_TOKEN or the login cache (`hf auth login`); HF_ENDPOINT selects another Hub.",
+        "or `rbh import`) to the Hub dataset repo ORG/NAME, creating it when missing. The token comes "
+        "from HF_TOKEN or the login cache (`hf auth login`); HF_ENDPOINT selects another Hub.",
     )
     p.add_argument("folder", type=Path, metavar="DIR", help="the dataset folder")
     p.add_argument("repo_id", metavar="ORG/NAME", help="the dataset repo on the Hub")

@@ -9,11 +9,15 @@ from pathlib import Path
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    p = sub.add_parser("run", help="evaluate a model on tasks", description="Evaluate a model on tasks and write results/<timestamp>_<model>/.")
+    p = sub.add_parser(
+        "run", help="evaluate a model on tasks", description="Evaluate a model on tasks and write results/<timestamp>_<model>/."
+    )
     p.add_argument("--tasks", required=True, help="comma-separated task, group or tag names, task YAML files or folders")
     p.add_argument("--model", required=True, help="BACKEND[:MODEL], e.g. oracle, bm25, openai:gpt-4o, vllm:qwen, replay:FILE")
     p.add_argument("--model-args", default=None, help="backend arguments: k=v,k=v (e.g. base_url=...,concurrency=32)")
-    p.add_argument("--concurrency", type=int, default=None, help="API backends: requests in flight at most (same as --model-args concurrency=N)")
+    p.add_argument(
+        "--concurrency", type=int, default=None, help="API backends: requests in flight at most (same as --model-args concurrency=N)"
+    )
     p.add_argument("--gen-kwargs", default=None, help="generation arguments: k=v,... (override the task's generation:)")
     p.add_argument("--dataset", default=None, help="dataset for every task: a registered name, hf:ORG/NAME or a folder")
     p.add_argument("--limit", type=int, default=None, help="evaluate the first N samples of each task")

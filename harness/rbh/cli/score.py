@@ -7,7 +7,11 @@ from pathlib import Path
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    p = sub.add_parser("score", help="re-score a saved run without calling a model", description="Re-score the responses of a run folder; writes results.<scoring>.json beside results.json.")
+    p = sub.add_parser(
+        "score",
+        help="re-score a saved run without calling a model",
+        description="Re-score the responses of a run folder; writes results.<scoring>.json beside results.json.",
+    )
     p.add_argument("run_dir", type=Path, help="a run folder (results/<timestamp>_<model>)")
     p.add_argument("--scoring", choices=("rbh", "official"), default="rbh")
     p.add_argument("--dataset", default=None, help="load catalogs/KGs from this dataset instead of the recorded one")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from rbh.data.normalize import title_key
 from rbh.data.resolution import Resolution, ResolutionOptions, TitleResolver

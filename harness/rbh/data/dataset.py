@@ -73,7 +73,7 @@ class BenchmarkDataset:
 def load_dataset(spec: str) -> BenchmarkDataset:
     """Open a dataset from `hf:ORG/NAME[@revision]` or a local folder path."""
     if spec.startswith(HF_PREFIX):
-        repo, _, revision = spec[len(HF_PREFIX):].partition("@")
+        repo, _, revision = spec[len(HF_PREFIX) :].partition("@")
         if not repo:
             raise DataError("empty dataset name after 'hf:'")
         return BenchmarkDataset(HubSource(repo, revision or None), name=spec)

@@ -11,25 +11,49 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from itertools import repeat
 from operator import itemgetter
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from rbh.data.sources import read_rows
 from rbh.errors import DataError
 
 AGE_BUCKETS: dict[int, str] = {
-    1: "Under 18", 18: "18-24", 25: "25-34", 35: "35-44", 45: "45-49", 50: "50-55", 56: "56+",
+    1: "Under 18",
+    18: "18-24",
+    25: "25-34",
+    35: "35-44",
+    45: "45-49",
+    50: "50-55",
+    56: "56+",
 }
 GENDERS: dict[str, str] = {"M": "Male", "F": "Female"}
 OCCUPATIONS: tuple[str, ...] = (  # ML-1M occupation codes 0..20, in code order
-    "other", "academic/educator", "artist", "clerical/admin", "college/grad student", "customer service",
-    "doctor/health care", "executive/managerial", "farmer", "homemaker", "K-12 student", "lawyer",
-    "programmer", "retired", "sales/marketing", "scientist", "self-employed", "technician/engineer",
-    "tradesman/craftsman", "unemployed", "writer",
+    "other",
+    "academic/educator",
+    "artist",
+    "clerical/admin",
+    "college/grad student",
+    "customer service",
+    "doctor/health care",
+    "executive/managerial",
+    "farmer",
+    "homemaker",
+    "K-12 student",
+    "lawyer",
+    "programmer",
+    "retired",
+    "sales/marketing",
+    "scientist",
+    "self-employed",
+    "technician/engineer",
+    "tradesman/craftsman",
+    "unemployed",
+    "writer",
 )
 
 _BY_TIME = itemgetter(3)  # Interaction.timestamp
@@ -95,9 +119,12 @@ class User:
         user_id = _first(row, USER_COLUMNS)
         if user_id is None:
             raise ValueError(f"user row has no user id column ({', '.join(USER_COLUMNS)})")
-        return cls(str(user_id), parse_age(row.get("age", row.get("Age"))),
-                   parse_gender(row.get("gender", row.get("Gender"))),
-                   parse_occupation(row.get("occupation", row.get("Occupation"))))
+        return cls(
+            str(user_id),
+            parse_age(row.get("age", row.get("Age"))),
+            parse_gender(row.get("gender", row.get("Gender"))),
+            parse_occupation(row.get("occupation", row.get("Occupation"))),
+        )
 
 
 def parse_age(value: Any) -> int:
@@ -133,9 +160,7 @@ class Interactions:
         with gc_paused():
             for it in interactions:
                 by_user.setdefault(it.user_id, []).append(it)
-            self._by_user: dict[str, tuple[Interaction, ...]] = {
-                user: tuple(sorted(rows, key=_BY_TIME)) for user, rows in by_user.items()
-            }
+            self._by_user: dict[str, tuple[Interaction, ...]] = {user: tuple(sorted(rows, key=_BY_TIME)) for user, rows in by_user.items()}
 
     @classmethod
     def from_users(cls, by_user: Mapping[str, Iterable[Interaction]]) -> "Interactions":
@@ -232,6 +257,7 @@ class Users:
 
 # -- loaders ---------------------------------------------------------------------------------
 
+
 def load_interactions(path: str | Path) -> Interactions:
     """Interactions from a CSV, JSONL, parquet or MovieLens `ratings.dat` file (columns: user_id,
     item_id, rating, timestamp; MovieLens names such as userId/movieId are accepted)."""
@@ -249,8 +275,12 @@ def load_interactions(path: str | Path) -> Interactions:
     ratings = _first(columns, RATING_COLUMNS) or [None] * n
     times = _first(columns, TIME_COLUMNS) or [0] * n
     try:
-        rows = zip(map(_id_text, users), map(_id_text, items),
-                   [None if r is None else float(r) for r in ratings], [0 if t is None else int(t) for t in times])
+        rows = zip(
+            map(_id_text, users),
+            map(_id_text, items),
+            [None if r is None else float(r) for r in ratings],
+            [0 if t is None else int(t) for t in times],
+        )
         return Interactions(map(tuple.__new__, repeat(Interaction), rows))
     except (ValueError, TypeError) as exc:
         raise DataError(f"{path}: bad rating or timestamp: {exc}") from None
@@ -296,7 +326,8 @@ def interaction_from_row(row: Mapping[str, Any]) -> Interaction:
         raise ValueError(f"row needs a user column ({'/'.join(USER_COLUMNS)}) and an item column ({'/'.join(ITEM_COLUMNS)})")
     rating, timestamp = _first(row, RATING_COLUMNS), _first(row, TIME_COLUMNS)
     return Interaction(
-        _id_text(user), _id_text(item),
+        _id_text(user),
+        _id_text(item),
         None if rating in (None, "") else float(rating),
         0 if timestamp in (None, "") else int(float(timestamp)),
     )
@@ -342,7 +373,6 @@ def read_dat_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
         except UnicodeDecodeError:
             line = raw.decode("latin-1")
         yield lineno, line.rstrip("\r").split("::")
-
 
 
 def write_table(path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:

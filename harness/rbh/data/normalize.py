@@ -8,8 +8,27 @@ from functools import lru_cache
 
 # Articles that catalogs such as MovieLens move to the end ("Godfather, The").
 _TRAILING_ARTICLES = (
-    "the", "a", "an", "la", "le", "les", "l'", "il", "lo", "gli", "el", "los", "las",
-    "der", "die", "das", "den", "det", "het", "un", "une",
+    "the",
+    "a",
+    "an",
+    "la",
+    "le",
+    "les",
+    "l'",
+    "il",
+    "lo",
+    "gli",
+    "el",
+    "los",
+    "las",
+    "der",
+    "die",
+    "das",
+    "den",
+    "det",
+    "het",
+    "un",
+    "une",
 )
 _TRAILING_ARTICLE_RE = re.compile(
     r"^(?P<body>.+?),\s*(?P<article>" + "|".join(re.escape(a) for a in _TRAILING_ARTICLES) + r")(?P<rest>\s*(?:[:(\-].*)?)$",

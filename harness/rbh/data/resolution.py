@@ -7,8 +7,9 @@ so scoring hundreds of thousands of recommended titles stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,7 +35,9 @@ class ResolutionOptions(BaseModel):
     fuzzy: bool = True
     fuzzy_threshold: float = Field(default=90.0, ge=0, le=100, description="minimum rapidfuzz ratio (0-100) of the normalized keys")
     min_fuzzy_length: int = Field(default=5, ge=1, description="keys shorter than this are only matched exactly")
-    year_tolerance: int | None = Field(default=2, ge=0, description="reject a match whose year is further than this from the year hint; null = never reject")
+    year_tolerance: int | None = Field(
+        default=2, ge=0, description="reject a match whose year is further than this from the year hint; null = never reject"
+    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,9 @@ class TitleResolver:
         cutoff = self.options.fuzzy_threshold
         for start in range(0, len(memo_keys), FUZZY_CHUNK):
             chunk = memo_keys[start : start + FUZZY_CHUNK]
-            scores = process.cdist([k for k, _ in chunk], self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1)
+            scores = process.cdist(
+                [k for k, _ in chunk], self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1
+            )
             for row, (key, year) in zip(scores, chunk):
                 self._memo[(key, year)] = self._best(row, number_tokens(key), year, cutoff)
 
@@ -160,7 +165,7 @@ class TitleResolver:
             return None
         return best
 
-    def _year_sort_key(self, year: int) -> "object":
+    def _year_sort_key(self, year: int) -> "Callable[[str], int]":
         def key(item_id: str) -> int:
             item_year = self.items[item_id].year
             return 10_000 if item_year is None else abs(item_year - year)

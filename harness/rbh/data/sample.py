@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
 SUBTYPES = ("explicit", "implicit", "misinformed", "interest", "demographics")
 CONDITION_SUBTYPES = ("explicit", "implicit", "misinformed")

@@ -180,14 +180,17 @@ class HubSource:
         except RevisionNotFoundError:
             raise DataError(f"hf:{self.repo} has no revision {self.revision!r}") from None
         except (RepositoryNotFoundError, GatedRepoError):
-            raise DataError(f"hf:{self.repo} was not found on {constants.ENDPOINT} or is not accessible "
-                            "(a private repo needs HF_TOKEN or `hf auth login`)") from None
+            raise DataError(
+                f"hf:{self.repo} was not found on {constants.ENDPOINT} or is not accessible "
+                "(a private repo needs HF_TOKEN or `hf auth login`)"
+            ) from None
         except HfHubHTTPError as exc:
             status = getattr(getattr(exc, "response", None), "status_code", "?")
             raise DataError(f"the Hub at {constants.ENDPOINT} answered HTTP {status} for hf:{self.repo}") from None
         except Exception:  # connection refused, DNS, timeouts: httpx and OS errors alike
-            raise DataError(f"cannot reach the Hub at {constants.ENDPOINT} to load hf:{self.repo} "
-                            "(offline? HF_DATASETS_OFFLINE=1 uses the local cache)") from None
+            raise DataError(
+                f"cannot reach the Hub at {constants.ENDPOINT} to load hf:{self.repo} (offline? HF_DATASETS_OFFLINE=1 uses the local cache)"
+            ) from None
 
     def configs(self) -> list[str]:
         import datasets

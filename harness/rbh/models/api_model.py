@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 from abc import abstractmethod
-from typing import Any, ClassVar, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar
 
 from rbh.errors import UsageError
 from rbh.models.api_keys import resolve_api_key
@@ -29,24 +30,46 @@ class ApiModel(Model):
     sdk_modules: ClassVar[tuple[str, ...]] = ()  # imported when the model is built, not on its first request
 
     def __init__(
-        self, model_name: str | None, *, base_url: str | None, api_key: str | None, api_key_env: str | None,
-        custom_server: bool, concurrency: int, timeout: float, max_retries: int, retry_base_delay: float, **own_args: Any,
+        self,
+        model_name: str | None,
+        *,
+        base_url: str | None,
+        api_key: str | None,
+        api_key_env: str | None,
+        custom_server: bool,
+        concurrency: int,
+        timeout: float,
+        max_retries: int,
+        retry_base_delay: float,
+        **own_args: Any,
     ) -> None:
         """Record the model args (unset base_url/api_key/api_key_env left out), resolve the key (a
         missing one is a one-line usage error), import the SDK and build the retrying backend.
         Importing here keeps the SDK's start-up (about 0.7 s for openai) out of the request loop,
         and a missing SDK fails before any prompt is rendered."""
         passed = {k: v for k, v in dict(base_url=base_url, api_key=api_key, api_key_env=api_key_env).items() if v is not None}
-        super().__init__(model_name, **passed, concurrency=concurrency, timeout=timeout, max_retries=max_retries,
-                         retry_base_delay=retry_base_delay, **own_args)
+        super().__init__(
+            model_name,
+            **passed,
+            concurrency=concurrency,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_base_delay=retry_base_delay,
+            **own_args,
+        )
         self.base_url = base_url
-        self._key = resolve_api_key(self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env,
-                                    custom_server=custom_server)
+        self._key = resolve_api_key(
+            self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env, custom_server=custom_server
+        )
         for module in self.sdk_modules:
             import_sdk(self.name, module)
         self.backend: AsyncBackend[Any] = AsyncBackend(
-            open=self._open, call=self._call, classify=self.classify, close=self._close,
-            concurrency=int(concurrency), timeout=float(timeout),
+            open=self._open,
+            call=self._call,
+            classify=self.classify,
+            close=self._close,
+            concurrency=int(concurrency),
+            timeout=float(timeout),
             policy=RetryPolicy(max_retries=int(max_retries), base_delay=float(retry_base_delay)),
             redact=self.redact,
         )

@@ -15,8 +15,9 @@ import queue
 import random
 import threading
 import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Awaitable, Callable, Generic, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rbh.errors import UsageError
 from rbh.models.base import ChatRequest, Completion
@@ -45,13 +46,13 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: float | None = None, rng: random.Random | None = None) -> float:
         """Seconds to wait before retry number `attempt + 1` (attempt counts from 0)."""
-        rng = rng or random
+        draw = rng.uniform if rng is not None else random.uniform
         backoff = min(self.max_delay, self.base_delay * (2**attempt))
-        jittered = backoff / 2 + rng.uniform(0, backoff / 2)  # "equal jitter": spread out, never ~0
+        jittered = backoff / 2 + draw(0, backoff / 2)  # "equal jitter": spread out, never ~0
         if retry_after is None:
             return jittered
         honoured = min(self.max_delay, max(0.0, retry_after))
-        return honoured + rng.uniform(0, min(1.0, 0.1 * honoured + 0.01))  # a little spread on top
+        return honoured + draw(0, min(1.0, 0.1 * honoured + 0.01))  # a little spread on top
 
 
 def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:

@@ -18,10 +18,10 @@ def split_think_tags(content: str) -> tuple[str, str | None]:
     if _CLOSE in lowered:  # "reasoning…</think>answer": the template opened the tag
         cut = lowered.rindex(_CLOSE)
         thoughts.insert(0, text[:cut].strip())
-        text = text[cut + len(_CLOSE):]
+        text = text[cut + len(_CLOSE) :]
     elif "<think>" in lowered:  # cut off while thinking: everything after the tag is reasoning
         cut = lowered.index("<think>")
-        thoughts.append(text[cut + len("<think>"):].strip())
+        thoughts.append(text[cut + len("<think>") :].strip())
         text = text[:cut]
     joined = "\n\n".join(t for t in thoughts if t)
     return text.strip(), joined or None

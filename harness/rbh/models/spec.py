@@ -44,7 +44,9 @@ def parse_kv(text: str | None, flag: str) -> dict[str, Any]:
 
 def _split_commas(text: str) -> list[str]:
     """Split on commas outside brackets and quotes, so JSON values may contain commas."""
-    parts, depth, quote, current = [], 0, "", []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
     for ch in text:
         if quote:
             if ch == quote:

@@ -3,8 +3,9 @@ the first request is sent, so a configuration error stops the run with nothing w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rbh.data.dataset import BenchmarkDataset, load_dataset
 from rbh.errors import DataError

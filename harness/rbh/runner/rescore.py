@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from rbh.registry import Registry
 
 
-def rescore_run(run_dir: Path, registry: "Registry", *, scoring: str = "rbh", dataset: str | None = None, seed: int | None = None) -> tuple[Path, dict[str, Any]]:
+def rescore_run(
+    run_dir: Path, registry: "Registry", *, scoring: str = "rbh", dataset: str | None = None, seed: int | None = None
+) -> tuple[Path, dict[str, Any]]:
     """Score the saved responses again and write `results.<scoring>.json` beside `results.json`."""
     results, samples = read_run(run_dir)
     resolver = DatasetResolver(registry)
@@ -33,14 +35,23 @@ def rescore_run(run_dir: Path, registry: "Registry", *, scoring: str = "rbh", da
         try:
             sample_objs = [Sample.from_dict(r["sample"]) for r in rows]
             completions = [
-                Completion(text=r.get("response") or "", reasoning=r.get("reasoning"), error=r.get("error"), finish_reason=r.get("finish_reason"))
+                Completion(
+                    text=r.get("response") or "", reasoning=r.get("reasoning"), error=r.get("error"), finish_reason=r.get("finish_reason")
+                )
                 for r in rows
             ]
         except (KeyError, ValueError) as exc:
             raise UsageError(f"{run_dir}: samples/{name}.jsonl is malformed: {exc}") from None
         k = task_result.get("effective", {}).get("k", task.k)
-        scores = score_task(task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), registry, k=k, scoring=scoring, seed=seed)
-        new_tasks[name] = {**task_result, "metrics": {m: v.to_dict() for m, v in scores.metrics.items()}, "breakdowns": scores.breakdowns, "scorers": scores.scorer_provenance}
+        scores = score_task(
+            task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), registry, k=k, scoring=scoring, seed=seed
+        )
+        new_tasks[name] = {
+            **task_result,
+            "metrics": {m: v.to_dict() for m, v in scores.metrics.items()},
+            "breakdowns": scores.breakdowns,
+            "scorers": scores.scorer_provenance,
+        }
     rescored = {
         **results,
         "scoring": scoring,

@@ -91,9 +91,16 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     resolver = DatasetResolver(registry)
     plans = [
         plan_task(
-            t, model, resolver, registry,
-            dataset_override=options.dataset, limit=options.limit, k=options.k, history=options.history,
-            gen_overrides=options.gen_kwargs, model_identity=identity,
+            t,
+            model,
+            resolver,
+            registry,
+            dataset_override=options.dataset,
+            limit=options.limit,
+            k=options.k,
+            history=options.history,
+            gen_overrides=options.gen_kwargs,
+            model_identity=identity,
         )
         for t in tasks
     ]
@@ -110,8 +117,15 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                 t0 = time.perf_counter()
                 completions, counts = _generate(plan, model, cache, progress, secrets)
                 scores = score_task(
-                    plan.task, plan.samples, completions, plan.dataset.catalog(plan.task.domain),
-                    plan.dataset.kg(plan.task.domain), registry, k=plan.k, scoring=options.scoring, seed=options.seed,
+                    plan.task,
+                    plan.samples,
+                    completions,
+                    plan.dataset.catalog(plan.task.domain),
+                    plan.dataset.kg(plan.task.domain),
+                    registry,
+                    k=plan.k,
+                    scoring=options.scoring,
+                    seed=options.seed,
                 )
                 rows = [_sample_row(plan, req_i, s, counts["cached_keys"]) for req_i, s in enumerate(scores.samples)]
                 for row in rows:
@@ -159,7 +173,9 @@ def _open_cache(options: RunOptions) -> ResponseCache | None:
     return ResponseCache(options.cache_path or cache_dir() / "responses.sqlite")
 
 
-def _generate(plan: TaskPlan, model: "Model", cache: ResponseCache | None, progress: Any, secrets: list[str]) -> tuple[list[Completion], dict[str, Any]]:
+def _generate(
+    plan: TaskPlan, model: "Model", cache: ResponseCache | None, progress: Any, secrets: list[str]
+) -> tuple[list[Completion], dict[str, Any]]:
     """Completions for every request of a plan: cached ones first, then the model for the rest."""
     requests = plan.requests
     cached = cache.get_many(r.key for r in requests) if cache is not None else {}

@@ -5,8 +5,9 @@ Used by `rbh run` after generation and by `rbh score` on a saved run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rbh.data.resolution import ResolutionOptions
 from rbh.errors import ConfigError, UsageError
@@ -79,7 +80,9 @@ def score_task(
     scorers = build_scorers(task, registry)
     parsed = [parse_response(c.text, task.output.format, k) for c in completions]
     default = task.resolution
-    resolved_by_options = {opts: _resolve_all(catalog, parsed, opts) for opts in {resolution_of(s, default) for s, _ in scorers} | {default}}
+    resolved_by_options = {
+        opts: _resolve_all(catalog, parsed, opts) for opts in {resolution_of(s, default) for s, _ in scorers} | {default}
+    }
     recorded = resolved_by_options[default]
     scored: list[ScoredSample] = []
     for n, (sample, completion) in enumerate(zip(samples, completions)):
@@ -91,9 +94,16 @@ def score_task(
             opts = resolution_of(scorer, default)
             if opts not in inputs:
                 inputs[opts] = ScoringInput(
-                    sample=sample, response=completion.text, recommended=tuple(parsed[n]),
-                    resolved=tuple(resolved_by_options[opts][n]), catalog=catalog, kg=kg, k=k,
-                    scoring=scoring, reasoning=completion.reasoning, error=completion.error,
+                    sample=sample,
+                    response=completion.text,
+                    recommended=tuple(parsed[n]),
+                    resolved=tuple(resolved_by_options[opts][n]),
+                    catalog=catalog,
+                    kg=kg,
+                    k=k,
+                    scoring=scoring,
+                    reasoning=completion.reasoning,
+                    error=completion.error,
                 )
             values[scorer.name] = scorer.score(inputs[opts])
         scored.append(ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(recorded[n]), values))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 _SECRET_NAME_RE = re.compile(r"(key|token|secret|password|authorization)", re.IGNORECASE)
 REDACTED = "***"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 DEFAULT_BOOTSTRAP = 1000
 _MAX_DISTINCT = 4096
@@ -44,10 +44,9 @@ def bootstrap_stderr(values: Sequence[float], seed: int = 0, n_boot: int = DEFAU
         means = draws @ uniq / n
     else:
         rows = max(1, _CHUNK_CELLS // n)
-        means = np.concatenate([
-            arr[rng.integers(0, n, size=(min(rows, n_boot - start), n), dtype=np.int32)].mean(axis=1)
-            for start in range(0, n_boot, rows)
-        ])
+        means = np.concatenate(
+            [arr[rng.integers(0, n, size=(min(rows, n_boot - start), n), dtype=np.int32)].mean(axis=1) for start in range(0, n_boot, rows)]
+        )
     return float(means.std(ddof=1))
 
 

@@ -7,7 +7,8 @@ as "25-34 / Male", or an interest group's pattern). A dimension with a single gr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rbh.scoring.aggregate import MetricValue
 

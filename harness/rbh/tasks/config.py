@@ -69,12 +69,12 @@ class TaskConfig(_Strict):
         """Accept `- recall`, `- {name: ndcg, options: {...}}` or `- {ndcg: {...}}`."""
         if not isinstance(value, list):
             return value
-        out = []
+        out: list[Any] = []
         for entry in value:
             if isinstance(entry, str):
                 out.append({"name": entry})
             elif isinstance(entry, dict) and "name" not in entry and len(entry) == 1:
-                (name, options), = entry.items()
+                ((name, options),) = entry.items()
                 out.append({"name": name, "options": options or {}})
             else:
                 out.append(entry)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rbh.errors import ConfigError
 
@@ -68,7 +69,7 @@ class PromptRenderer:
         """What a template sees: the sample's fields, domain words, k and history titles."""
         titles: list[str] = []
         if history and self.task.history_size:
-            titles = [catalog.title_of(i) for i in sample.history[-self.task.history_size:]]
+            titles = [catalog.title_of(i) for i in sample.history[-self.task.history_size :]]
         return {
             **sample.to_dict(),
             **domain_words(sample.domain),
@@ -90,9 +91,7 @@ class PromptRenderer:
             try:
                 text = template.render(variables).strip()
             except jinja2.UndefinedError as exc:
-                raise ConfigError(
-                    f"task {self.task.task}: template {template.name}: undefined variable {_undefined_name(exc)}"
-                ) from None
+                raise ConfigError(f"task {self.task.task}: template {template.name}: undefined variable {_undefined_name(exc)}") from None
             except jinja2.exceptions.SecurityError as exc:
                 raise ConfigError(f"task {self.task.task}: template {template.name}: unsafe operation: {exc}") from None
             messages.append({"role": role, "content": text})

@@ -10,7 +10,7 @@ import yaml
 from rbh.errors import ConfigError
 
 try:  # the C loader is ~10x faster, which keeps `rbh list tasks` quick
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Loader = yaml.SafeLoader
 

@@ -6,11 +6,11 @@ misinformed, interest and demographics requests — from a KG, interactions and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from rbh.generators import Generator
-
 from rbh_kg.generator.config import GENERATOR_VERSION, SOURCE, GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.stats import GenerationStats
 
@@ -18,8 +18,14 @@ __all__ = ["GENERATOR_VERSION", "SOURCE", "GeneratorConfig", "GeneratorInputs", 
 
 
 def generate_benchmark(
-    inputs: Sequence[GeneratorInputs], out: Path, config: GeneratorConfig | None = None, phraser: str = "template",
-    progress: bool = False, title: str = "RecBench+ benchmark", registry: Any = None, model_args: str | None = None,
+    inputs: Sequence[GeneratorInputs],
+    out: Path,
+    config: GeneratorConfig | None = None,
+    phraser: str = "template",
+    progress: bool = False,
+    title: str = "RecBench+ benchmark",
+    registry: Any = None,
+    model_args: str | None = None,
 ) -> tuple[Path, GenerationStats]:
     """Generate every domain of `inputs` and export one dataset folder at `out`."""
     from rbh_kg.generator.export import export_dataset

@@ -63,8 +63,14 @@ def build_default_dataset(folder: Path, progress: bool = False) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         config = GeneratorConfig(workers=min(2, os.cpu_count() or 1))
-        generate_benchmark([default_inputs(d) for d in ("movie", "book")], tmp / "out", config, "template",
-                           progress=progress, title="rbh-default (RecBench+-style, generated from rbh's shipped data)")
+        generate_benchmark(
+            [default_inputs(d) for d in ("movie", "book")],
+            tmp / "out",
+            config,
+            "template",
+            progress=progress,
+            title="rbh-default (RecBench+-style, generated from rbh's shipped data)",
+        )
         try:
             os.rename(tmp / "out", folder)
         except OSError:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from itertools import combinations
-from typing import Mapping, Sequence
 
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.drafts import Draft
@@ -17,7 +17,9 @@ ATTRIBUTES = ("age", "gender", "occupation")
 UNSPECIFIED = {"", "0", "other", "other or not specified", "unknown", "none"}
 
 
-def demographic_groups(users: Mapping[str, Mapping[str, str]], members_of: Sequence[str], min_size: int) -> list[tuple[dict[str, str], list[str]]]:
+def demographic_groups(
+    users: Mapping[str, Mapping[str, str]], members_of: Sequence[str], min_size: int
+) -> list[tuple[dict[str, str], list[str]]]:
     """(attributes, member ids) for every combination of 1–3 attributes, largest groups first."""
     groups: list[tuple[dict[str, str], list[str]]] = []
     for r in (1, 2, 3):
@@ -36,7 +38,9 @@ def demographic_groups(users: Mapping[str, Mapping[str, str]], members_of: Seque
     return groups
 
 
-def top_items(members: Sequence[str], histories: Mapping[str, Sequence[str]], document_frequency: Mapping[str, int], n_users: int, k: int) -> list[str]:
+def top_items(
+    members: Sequence[str], histories: Mapping[str, Sequence[str]], document_frequency: Mapping[str, int], n_users: int, k: int
+) -> list[str]:
     """The k items with the highest TF-IDF in the group: share of members who consumed the item
     times log(all users / users who consumed it)."""
     tf: Counter[str] = Counter()
@@ -59,8 +63,14 @@ def build_demographics(ctx: BuildContext, histories: dict[str, tuple[str, ...]])
         top = top_items(members, histories, document_frequency, len(members_of), cfg.top_k)
         for facts, holders in shared_tastes(top, ctx.index)[: cfg.per_group]:
             group = {a: attrs.get(a) for a in ATTRIBUTES}
-            drafts.append(Draft(
-                domain=ctx.domain, subtype="demographics", key=f"{sorted(attrs.items())}|{facts}",
-                ground_truth=holders, taste=ctx.index.conditions(facts), group=group,
-            ))
+            drafts.append(
+                Draft(
+                    domain=ctx.domain,
+                    subtype="demographics",
+                    key=f"{sorted(attrs.items())}|{facts}",
+                    ground_truth=holders,
+                    taste=ctx.index.conditions(facts),
+                    group=group,
+                )
+            )
     return drafts[: cfg.max_demographics]

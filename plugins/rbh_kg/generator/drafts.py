@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 from rbh.data.sample import Bridge, Condition, Misinformation, Sample
 
@@ -42,10 +43,19 @@ class Draft:
 
     def to_sample(self, sample_id: str, query: str, query_direct: str | None, source: str) -> Sample:
         return Sample(
-            id=sample_id, domain=self.domain, subtype=self.subtype, query=query, query_direct=query_direct,
-            ground_truth=self.ground_truth, conditions=self.conditions, bridges=self.bridges,
-            misinformation=self.misinformation, user_id=self.user_id, history=self.history,
-            group=dict(self.group) if self.group is not None else None, source=source,
+            id=sample_id,
+            domain=self.domain,
+            subtype=self.subtype,
+            query=query,
+            query_direct=query_direct,
+            ground_truth=self.ground_truth,
+            conditions=self.conditions,
+            bridges=self.bridges,
+            misinformation=self.misinformation,
+            user_id=self.user_id,
+            history=self.history,
+            group=dict(self.group) if self.group is not None else None,
+            source=source,
         )
 
     def with_history(self, history: tuple[str, ...]) -> "Draft":

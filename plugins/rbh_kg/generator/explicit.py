@@ -13,7 +13,11 @@ def build_explicit(ctx: BuildContext, user: UserSets, mined: MinedSet, rng: rand
     """A draft whose ground truth is the user's history items satisfying every condition."""
     facts, mask = mined
     return Draft(
-        domain=ctx.domain, subtype="explicit", key=f"{user.user_id}|{facts}",
-        ground_truth=user.ground_truth(mask), conditions=ctx.index.conditions(facts),
-        user_id=user.user_id, history=user.history_without(mask),
+        domain=ctx.domain,
+        subtype="explicit",
+        key=f"{user.user_id}|{facts}",
+        ground_truth=user.ground_truth(mask),
+        conditions=ctx.index.conditions(facts),
+        user_id=user.user_id,
+        history=user.history_without(mask),
     )

@@ -6,7 +6,7 @@ Mining works on small ints and bitmasks; this index is built once per domain.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from rbh.data.catalog import Catalog
 from rbh.data.kg import KG

@@ -4,18 +4,30 @@ outside the ground truth that hold (b, r, e); the query names the bridges, never
 from __future__ import annotations
 
 import random
-from typing import Sequence
+from collections.abc import Sequence
 
 from rbh.data.normalize import title_key
 from rbh.data.sample import Bridge, Condition
-
 from rbh_kg.generator.context import BuildContext, contains_key
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.mining import MinedSet, UserSets
 
 # Relations a bridge describes well come first ("same director as"); genre or language are vague.
-BRIDGE_PREFERENCE = ("directed_by", "starring", "written_by", "music_by", "cinematography", "produced_by", "series",
-                     "publisher", "release_year", "publication_year", "country", "language", "genre")
+BRIDGE_PREFERENCE = (
+    "directed_by",
+    "starring",
+    "written_by",
+    "music_by",
+    "cinematography",
+    "produced_by",
+    "series",
+    "publisher",
+    "release_year",
+    "publication_year",
+    "country",
+    "language",
+    "genre",
+)
 POOL = 6  # bridges drawn among the most popular candidates
 
 
@@ -28,16 +40,21 @@ def build_implicit(ctx: BuildContext, user: UserSets, mined: MinedSet, rng: rand
         bridges = pick_bridges(ctx, condition, conditions, ground_truth, rng)
         if bridges:
             return Draft(
-                domain=ctx.domain, subtype="implicit", key=f"{user.user_id}|{facts}|{condition.relation}",
-                ground_truth=ground_truth, conditions=conditions,
+                domain=ctx.domain,
+                subtype="implicit",
+                key=f"{user.user_id}|{facts}|{condition.relation}",
+                ground_truth=ground_truth,
+                conditions=conditions,
                 bridges=tuple(Bridge(b, condition.relation, condition.entity) for b in bridges),
-                user_id=user.user_id, history=user.history_without(mask),
+                user_id=user.user_id,
+                history=user.history_without(mask),
             )
     return None
 
 
 def _bridgeable_order(ctx: BuildContext, conditions: Sequence[Condition], rng: random.Random) -> list[Condition]:
     """Informative facts and well-described relations first; seeded order within a tier."""
+
     def tier(c: Condition) -> tuple[int, int]:
         informative = ctx.index.informative[ctx.index.ids[(c.relation, c.entity)]]
         rank = BRIDGE_PREFERENCE.index(c.relation) if c.relation in BRIDGE_PREFERENCE else len(BRIDGE_PREFERENCE)
@@ -48,7 +65,9 @@ def _bridgeable_order(ctx: BuildContext, conditions: Sequence[Condition], rng: r
     return sorted(shuffled, key=tier)
 
 
-def pick_bridges(ctx: BuildContext, condition: Condition, conditions: Sequence[Condition], ground_truth: Sequence[str], rng: random.Random) -> list[str]:
+def pick_bridges(
+    ctx: BuildContext, condition: Condition, conditions: Sequence[Condition], ground_truth: Sequence[str], rng: random.Random
+) -> list[str]:
     """1–2 popular items with (b, r, e) outside the ground truth whose titles leak nothing."""
     entity_key = title_key(condition.entity)
     others = [title_key(c.entity) for c in conditions if c != condition]

@@ -8,7 +8,6 @@ from pathlib import Path
 from rbh.data.catalog import Catalog
 from rbh.data.kg import KG
 from rbh.errors import UsageError
-
 from rbh_kg.generator.config import GeneratorInputs
 
 
@@ -50,7 +49,6 @@ def load_catalog_kg(domain: str, kg_path: Path, items_path: Path | None) -> tupl
 def load_inputs(domain: str, kg_path: Path, items_path: Path | None, interactions_path: Path, users_path: Path | None) -> GeneratorInputs:
     """Inputs from files; interactions with items outside the catalog are ignored."""
     from rbh.data.interactions import load_users
-
     from rbh_kg.ratings import load_ratings
 
     catalog, kg = load_catalog_kg(domain, kg_path, items_path)

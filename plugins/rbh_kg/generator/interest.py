@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Callable, Sequence
 from itertools import combinations
-from typing import Callable, Sequence
 
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.drafts import Draft
@@ -23,7 +23,9 @@ def _windows(items: Sequence[str], window: int, size: int) -> set[tuple[str, ...
     return {tuple(sorted((a, *rest))) for i, a in enumerate(items) for rest in combinations(items[i + 1 : i + window], size - 1)}
 
 
-def mine_sequences(histories: Sequence[tuple[str, tuple[str, ...]]], window: int, max_items: int, min_users: int, limit: int) -> list[tuple[tuple[str, ...], list[str]]]:
+def mine_sequences(
+    histories: Sequence[tuple[str, tuple[str, ...]]], window: int, max_items: int, min_users: int, limit: int
+) -> list[tuple[tuple[str, ...], list[str]]]:
     """(items, users) for item sets of 2..max_items found within one window by ≥ min_users users;
     larger sets first, then more users; at most `limit` patterns; items in the order the first
     user consumed them."""
@@ -65,11 +67,18 @@ def build_interest(ctx: BuildContext, histories: dict[str, tuple[str, ...]], adv
             seen.add(frozenset(holders))
             owner = users[0]
             history = tuple(i for i in histories[owner] if i not in set(holders))
-            drafts.append(Draft(
-                domain=ctx.domain, subtype="interest", key=f"{'>'.join(items)}|{facts}",
-                ground_truth=holders, taste=ctx.index.conditions(facts), user_id=owner, history=history,
-                group={"users": users[:MAX_GROUP_USERS], "pattern": " > ".join(items)},
-            ))
+            drafts.append(
+                Draft(
+                    domain=ctx.domain,
+                    subtype="interest",
+                    key=f"{'>'.join(items)}|{facts}",
+                    ground_truth=holders,
+                    taste=ctx.index.conditions(facts),
+                    user_id=owner,
+                    history=history,
+                    group={"users": users[:MAX_GROUP_USERS], "pattern": " > ".join(items)},
+                )
+            )
     if advance:
         advance(len(patterns))
     return drafts

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from itertools import chain
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from itertools import chain
 
 from rbh_kg.generator.config import GeneratorConfig
 from rbh_kg.generator.facts import FactIndex
@@ -138,7 +138,12 @@ def keep_candidates(user_id: str, items: tuple[str, ...], sets: list[MinedSet], 
     return UserSets(user_id, items, by_class, len(sets))
 
 
-def mine_users(histories: Sequence[tuple[str, tuple[str, ...]]], index: FactIndex, config: GeneratorConfig, advance: Callable[[int], None] | None = None) -> list[UserSets]:
+def mine_users(
+    histories: Sequence[tuple[str, tuple[str, ...]]],
+    index: FactIndex,
+    config: GeneratorConfig,
+    advance: Callable[[int], None] | None = None,
+) -> list[UserSets]:
     """Mine every (user_id, deduplicated history); `config.workers` > 1 forks worker processes."""
     global _WORKER_STATE
     _WORKER_STATE = (index, config)
@@ -164,4 +169,3 @@ def mine_users(histories: Sequence[tuple[str, tuple[str, ...]]], index: FactInde
     finally:
         _WORKER_STATE = None
     return out
-

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from rbh.data.normalize import title_key
 from rbh.data.sample import Misinformation
-
 from rbh_kg.generator.context import BuildContext, contains_key
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.implicit import build_implicit
@@ -27,7 +26,8 @@ def build_misinformed(ctx: BuildContext, user: UserSets, mined: MinedSet, rng: r
     if wrong is None:
         return None
     return replace(
-        draft, subtype="misinformed",
+        draft,
+        subtype="misinformed",
         misinformation=tuple(Misinformation(b.item_id, relation, true_entity, wrong) for b in draft.bridges),
     )
 

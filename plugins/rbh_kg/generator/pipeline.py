@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable, Sequence
 
 from rbh.data.catalog import Catalog
 from rbh.data.kg import KG
 from rbh.data.sample import Sample
-
 from rbh_kg.generator.config import SOURCE, GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.demographics import build_demographics
@@ -37,7 +36,7 @@ class DomainResult:
     samples: dict[str, list[Sample]] = field(default_factory=dict)
 
 
-def _stage(description: str, total: int | None, progress: bool):  # type: ignore[no-untyped-def]
+def _stage(description: str, total: int | None, progress: bool):  # noqa: ANN201
     from rbh.ui import StageProgress
 
     return StageProgress(description, total, enabled=progress)
@@ -65,8 +64,12 @@ def build_drafts(inputs: GeneratorInputs, config: GeneratorConfig, progress: boo
 
 
 def phrase_and_validate(
-    drafts: Sequence[Draft], phraser: Phraser, catalog: Catalog, config: GeneratorConfig,
-    stats: GenerationStats, advance: Callable[[int], None] | None = None,
+    drafts: Sequence[Draft],
+    phraser: Phraser,
+    catalog: Catalog,
+    config: GeneratorConfig,
+    stats: GenerationStats,
+    advance: Callable[[int], None] | None = None,
 ) -> list[Sample]:
     """Phrase every draft; a query that breaks a validator is re-asked up to `max_attempts`
     times, then dropped. Ids follow draft order: `{domain}-{subtype}-{n:06d}`."""
@@ -94,7 +97,9 @@ def phrase_and_validate(
     return [d.to_sample(f"{d.domain}-{d.subtype}-{n:06d}", q, qd, SOURCE) for n, (d, q, qd) in enumerate(kept)]
 
 
-def generate_domain(inputs: GeneratorInputs, config: GeneratorConfig, phraser: Phraser, stats: GenerationStats, progress: bool = False) -> DomainResult:
+def generate_domain(
+    inputs: GeneratorInputs, config: GeneratorConfig, phraser: Phraser, stats: GenerationStats, progress: bool = False
+) -> DomainResult:
     """Drafts, phrased and validated samples of one domain."""
     drafts = build_drafts(inputs, config, progress)
     phraser.bind(inputs.catalog)

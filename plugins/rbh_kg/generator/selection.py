@@ -4,7 +4,7 @@ keep the running mix near the target (≈45% one, 47% two, 8% three–four condi
 from __future__ import annotations
 
 import random
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rbh_kg.generator.config import GeneratorConfig
 from rbh_kg.generator.drafts import Draft
@@ -28,7 +28,9 @@ class MixBalancer:
         self.counts[size_class] += 1
 
 
-def select_drafts(users: Sequence[UserSets], subtype: str, build: Builder, config: GeneratorConfig, used: dict[str, set[int]]) -> list[Draft]:
+def select_drafts(
+    users: Sequence[UserSets], subtype: str, build: Builder, config: GeneratorConfig, used: dict[str, set[int]]
+) -> list[Draft]:
     """Up to `config.per_user` drafts per user; `used` holds ground truths already taken per user
     (shared across subtypes so one user's samples differ)."""
     balancer = MixBalancer(config.mix)

@@ -12,11 +12,28 @@ from dataclasses import dataclass
 
 from rbh.data.catalog import Catalog, Item
 from rbh.data.kg import KG, Triple
-
 from rbh_kg.generator.config import GeneratorInputs
 
-GENRES = ["Drama", "Comedy", "Action", "Thriller", "Romance", "Horror", "Adventure", "Sci-Fi", "Crime", "Children's",
-          "War", "Documentary", "Musical", "Mystery", "Animation", "Fantasy", "Western", "Film-Noir"]
+GENRES = [
+    "Drama",
+    "Comedy",
+    "Action",
+    "Thriller",
+    "Romance",
+    "Horror",
+    "Adventure",
+    "Sci-Fi",
+    "Crime",
+    "Children's",
+    "War",
+    "Documentary",
+    "Musical",
+    "Mystery",
+    "Animation",
+    "Fantasy",
+    "Western",
+    "Film-Noir",
+]
 LANGUAGES = ["English"] * 17 + ["French", "Spanish", "Italian", "German", "Japanese", "Mandarin"]
 AGES = ["1", "18", "25", "35", "45", "50", "56"]
 AGE_WEIGHTS = [4, 18, 35, 20, 9, 8, 6]
@@ -38,7 +55,7 @@ class Shape:
 def _zipf_pick(rng: random.Random, n: int, s: float = 1.1) -> int:
     """An index in [0, n) with a heavy head (inverse-CDF of a continuous power law)."""
     u = rng.random()
-    return min(n - 1, int(n ** u ** s) - 1) if n > 1 else 0
+    return min(n - 1, int(n**u**s) - 1) if n > 1 else 0
 
 
 def synthetic_inputs(shape: Shape = Shape(), domain: str = "movie") -> GeneratorInputs:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 from rbh_kg.generator.facts import FactIndex
 
@@ -25,8 +25,10 @@ def shared_tastes(items: Sequence[str], index: FactIndex, min_items: int = 2) ->
             partner = next((g for g in shared if g != f and all(g in index.item_facts[i] for i in holders)), None)
             facts = tuple(sorted((f, partner))) if partner is not None else (f,)
         else:
-            partner = next((g for g in shared if g != f and not informative[g] and
-                            sum(1 for i in holders if g in index.item_facts[i]) >= min_items), None)
+            partner = next(
+                (g for g in shared if g != f and not informative[g] and sum(1 for i in holders if g in index.item_facts[i]) >= min_items),
+                None,
+            )
             if partner is None:
                 continue
             facts = tuple(sorted((f, partner)))

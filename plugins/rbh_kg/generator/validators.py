@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rbh.data.catalog import Catalog
 from rbh.data.normalize import title_key
-
 from rbh_kg.generator.context import contains_key
 from rbh_kg.generator.drafts import Draft
 

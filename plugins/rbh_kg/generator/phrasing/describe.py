@@ -4,25 +4,49 @@ of a draft."""
 from __future__ import annotations
 
 import random
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from rbh_kg.generator.drafts import Draft
 
 AGES = {"1": "under 18", "18": "18-24", "25": "25-34", "35": "35-44", "45": "45-49", "50": "50-55", "56": "56+"}
 GENDERS = {"m": "man", "male": "man", "f": "woman", "female": "woman"}
 OCCUPATIONS = {
-    "1": "an educator", "2": "an artist", "3": "a clerical worker", "4": "a college student",
-    "5": "a customer service worker", "6": "a health care worker", "7": "an executive", "8": "a farmer",
-    "9": "a homemaker", "10": "a high-school student", "11": "a lawyer", "12": "a programmer", "13": "retired",
-    "14": "in sales and marketing", "15": "a scientist", "16": "self-employed", "17": "an engineer",
-    "18": "a tradesman", "19": "unemployed", "20": "a writer",
+    "1": "an educator",
+    "2": "an artist",
+    "3": "a clerical worker",
+    "4": "a college student",
+    "5": "a customer service worker",
+    "6": "a health care worker",
+    "7": "an executive",
+    "8": "a farmer",
+    "9": "a homemaker",
+    "10": "a high-school student",
+    "11": "a lawyer",
+    "12": "a programmer",
+    "13": "retired",
+    "14": "in sales and marketing",
+    "15": "a scientist",
+    "16": "self-employed",
+    "17": "an engineer",
+    "18": "a tradesman",
+    "19": "unemployed",
+    "20": "a writer",
 }
 OCCUPATION_NAMES = {
-    "academic/educator": "an educator", "clerical/admin": "a clerical worker", "college/grad student": "a college student",
-    "customer service": "a customer service worker", "doctor/health care": "a health care worker",
-    "executive/managerial": "an executive", "k-12 student": "a high-school student", "sales/marketing": "in sales and marketing",
-    "technician/engineer": "an engineer", "tradesman/craftsman": "a tradesman", "retired": "retired",
-    "self-employed": "self-employed", "unemployed": "unemployed",
+    "academic/educator": "an educator",
+    "clerical/admin": "a clerical worker",
+    "college/grad student": "a college student",
+    "customer service": "a customer service worker",
+    "doctor/health care": "a health care worker",
+    "executive/managerial": "an executive",
+    "k-12 student": "a high-school student",
+    "sales/marketing": "in sales and marketing",
+    "technician/engineer": "an engineer",
+    "tradesman/craftsman": "a tradesman",
+    "retired": "retired",
+    "self-employed": "self-employed",
+    "unemployed": "unemployed",
 }
 N_VARIANTS = 9  # slots 0-5 conditions, 6 bridge form, 7 noun, 8 frame
 

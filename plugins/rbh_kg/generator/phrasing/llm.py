@@ -5,10 +5,10 @@ whole batch. A completion with an error phrases nothing, so the validators rejec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rbh.models.base import ChatRequest, Completion
-
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.phrasing.base import Phrased
 from rbh_kg.generator.phrasing.describe import template_context, variants
@@ -54,8 +54,12 @@ class LLMPhraser:
     def messages(self, draft: Draft, attempt: int) -> tuple[dict[str, str], ...]:
         v = variants(draft, self.seed, 0)
         ctx: dict[str, Any] = {
-            **template_context(draft, self._titles, v), "subtype": draft.subtype, "attempt": attempt,
-            "example": self.templates.render(draft, v), "persona": "", "taste": list(draft.taste),
+            **template_context(draft, self._titles, v),
+            "subtype": draft.subtype,
+            "attempt": attempt,
+            "example": self.templates.render(draft, v),
+            "persona": "",
+            "taste": list(draft.taste),
         }
         if draft.subtype == "demographics":
             ctx.update(template_context(draft, self._titles, v))

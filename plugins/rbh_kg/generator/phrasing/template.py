@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rbh.data.catalog import Catalog
@@ -13,16 +14,20 @@ from rbh_kg.generator.phrasing.base import Phrased
 from rbh_kg.generator.phrasing.describe import template_context, variants
 
 
-def generator_environment(template_dirs: Sequence[Path] | None = None):  # type: ignore[no-untyped-def]
+def generator_environment(template_dirs: Sequence[Path] | None = None):  # noqa: ANN201
     """A sandboxed Jinja environment over rbh's template folders (StrictUndefined)."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
+
     from rbh.paths import shipped_dir
 
     dirs = list(template_dirs) if template_dirs else [shipped_dir("templates")]
     return SandboxedEnvironment(
-        loader=FileSystemLoader([str(d) for d in dirs]), undefined=StrictUndefined,
-        extensions=["jinja2.ext.do"], autoescape=False, keep_trailing_newline=False,
+        loader=FileSystemLoader([str(d) for d in dirs]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.do"],
+        autoescape=False,
+        keep_trailing_newline=False,
     )
 
 
