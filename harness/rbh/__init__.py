@@ -18,9 +18,11 @@ if TYPE_CHECKING:
     from rbh.data.dataset import BenchmarkDataset
     from rbh.data.kg import KG
     from rbh.data.sample import Sample
+    from rbh.errors import ConfigError, DataError, RbhError, UsageError
     from rbh.generators import Generator
     from rbh.hookspecs import hookimpl
     from rbh.models.base import ChatRequest, Completion, Model, Usage
+    from rbh.models.reasoning import merge_reasoning, split_think_tags
     from rbh.registry import DatasetEntry
     from rbh.scoring.base import Scorer, ScoringInput
 
@@ -39,6 +41,12 @@ _EXPORTS = {
     "KG": "rbh.data.kg",
     "BenchmarkDataset": "rbh.data.dataset",
     "DatasetEntry": "rbh.registry",
+    "RbhError": "rbh.errors",
+    "UsageError": "rbh.errors",
+    "ConfigError": "rbh.errors",
+    "DataError": "rbh.errors",
+    "split_think_tags": "rbh.models.reasoning",
+    "merge_reasoning": "rbh.models.reasoning",
 }
 
 __all__ = [
@@ -57,6 +65,12 @@ __all__ = [
     "KG",
     "BenchmarkDataset",
     "DatasetEntry",
+    "RbhError",
+    "UsageError",
+    "ConfigError",
+    "DataError",
+    "split_think_tags",
+    "merge_reasoning",
 ]
 
 
