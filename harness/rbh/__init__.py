@@ -1,9 +1,12 @@
 """rbh — the evaluation harness for RecBench+ (LLMs as personalized recommendation assistants).
 
-Public API for plugin authors::
+The public API for plugin authors (docs/plugins.md)::
 
-    from rbh import hookimpl, Model, Scorer, Generator, Sample
+    from rbh import hookimpl, Model, Scorer, ScoringSet, Generator, Command, Sample
 
+with the documented submodules `rbh.data` (data model, dataset format), `rbh.models` (the
+model interface and the kit for HTTP API backends), `rbh.scoring` (scorers, parsing,
+aggregation), `rbh.completion` (the completion service) and `rbh.results` (typed results).
 Names are imported lazily so that `rbh --help` stays fast.
 """
 
@@ -14,63 +17,110 @@ from typing import TYPE_CHECKING, Any
 from rbh.version import __version__
 
 if TYPE_CHECKING:
+    from rbh.commands import Command
     from rbh.data.catalog import Catalog, Item
     from rbh.data.dataset import BenchmarkDataset
-    from rbh.data.kg import KG
+    from rbh.data.kg import KG, Triple
+    from rbh.data.resolution import ResolutionOptions
     from rbh.data.sample import Sample
-    from rbh.errors import ConfigError, DataError, RbhError, UsageError
-    from rbh.generators import Generator
+    from rbh.errors import ConfigError, DataError, PluginError, RbhError, UsageError
+    from rbh.events import RunEnd, RunStart, SampleEnd
+    from rbh.generators import GenerationReport, Generator, ReportTable
     from rbh.hookspecs import hookimpl
-    from rbh.models.base import ChatRequest, Completion, Model, Usage
+    from rbh.models.base import ChatRequest, Completion, Message, Model, Usage
     from rbh.models.reasoning import merge_reasoning, split_think_tags
-    from rbh.registry import DatasetEntry
+    from rbh.paths import cache_dir, shipped_dir
+    from rbh.registry import DatasetEntry, Registered, Registry, get_registry
+    from rbh.scoring.aggregate import MetricValue, mean_with_stderr
     from rbh.scoring.base import Scorer, ScoringInput
+    from rbh.scoring.sets import ScoringSet
+    from rbh.ui import StageProgress, print_rows
 
 _EXPORTS = {
     "hookimpl": "rbh.hookspecs",
+    "Registry": "rbh.registry",
+    "Registered": "rbh.registry",
+    "get_registry": "rbh.registry",
+    "DatasetEntry": "rbh.registry",
+    "Command": "rbh.commands",
     "Model": "rbh.models.base",
     "ChatRequest": "rbh.models.base",
     "Completion": "rbh.models.base",
     "Usage": "rbh.models.base",
+    "Message": "rbh.models.base",
+    "split_think_tags": "rbh.models.reasoning",
+    "merge_reasoning": "rbh.models.reasoning",
     "Scorer": "rbh.scoring.base",
     "ScoringInput": "rbh.scoring.base",
+    "ScoringSet": "rbh.scoring.sets",
+    "MetricValue": "rbh.scoring.aggregate",
+    "mean_with_stderr": "rbh.scoring.aggregate",
     "Generator": "rbh.generators",
+    "GenerationReport": "rbh.generators",
+    "ReportTable": "rbh.generators",
     "Sample": "rbh.data.sample",
     "Catalog": "rbh.data.catalog",
     "Item": "rbh.data.catalog",
     "KG": "rbh.data.kg",
+    "Triple": "rbh.data.kg",
     "BenchmarkDataset": "rbh.data.dataset",
-    "DatasetEntry": "rbh.registry",
+    "ResolutionOptions": "rbh.data.resolution",
+    "RunStart": "rbh.events",
+    "SampleEnd": "rbh.events",
+    "RunEnd": "rbh.events",
     "RbhError": "rbh.errors",
     "UsageError": "rbh.errors",
     "ConfigError": "rbh.errors",
     "DataError": "rbh.errors",
-    "split_think_tags": "rbh.models.reasoning",
-    "merge_reasoning": "rbh.models.reasoning",
+    "PluginError": "rbh.errors",
+    "StageProgress": "rbh.ui",
+    "print_rows": "rbh.ui",
+    "cache_dir": "rbh.paths",
+    "shipped_dir": "rbh.paths",
 }
 
 __all__ = [
     "__version__",
     "hookimpl",
+    "Registry",
+    "Registered",
+    "get_registry",
+    "DatasetEntry",
+    "Command",
     "Model",
     "ChatRequest",
     "Completion",
     "Usage",
+    "Message",
+    "split_think_tags",
+    "merge_reasoning",
     "Scorer",
     "ScoringInput",
+    "ScoringSet",
+    "MetricValue",
+    "mean_with_stderr",
     "Generator",
+    "GenerationReport",
+    "ReportTable",
     "Sample",
     "Catalog",
     "Item",
     "KG",
+    "Triple",
     "BenchmarkDataset",
-    "DatasetEntry",
+    "ResolutionOptions",
+    "RunStart",
+    "SampleEnd",
+    "RunEnd",
     "RbhError",
     "UsageError",
     "ConfigError",
     "DataError",
-    "split_think_tags",
-    "merge_reasoning",
+    "PluginError",
+    "StageProgress",
+    "print_rows",
+    "cache_dir",
+    "shipped_dir",
 ]
 
 

@@ -15,10 +15,12 @@ import pluggy
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from rbh.commands import Command
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import Generator
     from rbh.registry import DatasetEntry
     from rbh.scoring.base import Scorer
+    from rbh.scoring.sets import ScoringSet
 
 hookspec = pluggy.HookspecMarker("rbh")
 hookimpl = pluggy.HookimplMarker("rbh")
@@ -37,6 +39,16 @@ def register_scorers(register: "Callable[[type[Scorer]], None]") -> None:
 @hookspec
 def register_generators(register: "Callable[[type[Generator]], None]") -> None:
     """Register dataset generators: `register(GeneratorClass)`."""
+
+
+@hookspec
+def register_scoring_sets(register: "Callable[[ScoringSet], None]") -> None:
+    """Register scoring sets for `--scoring NAME`: `register(ScoringSet(name, description, {metric: scorer}))`."""
+
+
+@hookspec
+def register_commands(register: "Callable[[Command], None]") -> None:
+    """Register subcommands of `rbh`: `register(Command(name, help, add_arguments, run))`."""
 
 
 @hookspec

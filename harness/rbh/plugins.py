@@ -37,6 +37,16 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def strict_plugins() -> bool:
+    """`RBH_STRICT_PLUGINS=1`: a failing plugin is fatal instead of skipped."""
+    return _env_flag("RBH_STRICT_PLUGINS")
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def disabled_plugins() -> set[str]:
     return {p.strip() for p in os.environ.get("RBH_DISABLE_PLUGINS", "").split(",") if p.strip()}
 
@@ -54,7 +64,7 @@ def load_plugins(pm: pluggy.PluginManager | None = None) -> tuple[pluggy.PluginM
     pm.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []
     blocked = disabled_plugins()
-    strict = _env_flag("RBH_STRICT_PLUGINS")
+    strict = strict_plugins()
     seen: set[str] = set()
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         if ep.name in seen:  # the same distribution visible twice on sys.path
@@ -72,7 +82,7 @@ def load_plugins(pm: pluggy.PluginManager | None = None) -> tuple[pluggy.PluginM
             message = f"{type(exc).__name__}: {exc}".splitlines()[0]
             if strict:
                 raise PluginError(f"plugin {ep.name!r} ({dist} {version}) failed to load: {message}") from exc
-            print(f"warning: plugin {ep.name!r} ({dist}) failed to load and was skipped: {message}", file=sys.stderr)
+            warn(f"plugin {ep.name!r} ({dist}) failed to load and was skipped: {message}")
             infos.append(PluginInfo(ep.name, ep.value, dist, version, "failed", message))
             continue
         infos.append(PluginInfo(ep.name, ep.value, dist, version, "loaded"))

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import pluggy
 
 from rbh.errors import PluginError, UsageError
-from rbh.plugins import PluginInfo, load_plugins
+from rbh.plugins import PluginInfo, load_plugins, strict_plugins, warn
 
 if TYPE_CHECKING:
+    from rbh.commands import Command
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import Generator
     from rbh.models.base import Model
     from rbh.scoring.base import Scorer
+    from rbh.scoring.sets import ScoringSet
 
 T = TypeVar("T")
 
@@ -53,8 +55,9 @@ class Registered(Generic[T]):
 class Registry:
     """Typed view over the loaded plugins; registrations are collected on first use."""
 
-    def __init__(self, pm: pluggy.PluginManager, infos: Iterable[PluginInfo] = ()):
+    def __init__(self, pm: pluggy.PluginManager, infos: Iterable[PluginInfo] = (), strict: bool | None = None):
         self.pm = pm
+        self.strict = strict_plugins() if strict is None else strict
         self._infos = {i.name: i for i in infos}
         self._cache: dict[str, Any] = {}
 
@@ -90,17 +93,41 @@ class Registry:
                         )
                     found[key] = entry
 
-            caller = self.pm.subset_hook_caller(hook_name, remove_plugins=[p for n, p in self.pm.list_name_plugin() if n != plugin])
-            caller(register=register)
+            caller = self._caller(hook_name, plugin)
+            self._call_contained(plugin, hook_name, lambda: caller(register=register))  # noqa: B023 — called at once
         self._cache[hook_name] = found
         return found
 
-    def _paths(self, hook_name: str) -> list[Path]:
+    def _paths(self, hook_name: str) -> list[tuple[Path, str]]:
+        """Folders registered through a path hook, each with the plugin that registered it."""
         if hook_name not in self._cache:
-            paths: list[Path] = []
-            getattr(self.pm.hook, hook_name)(register=lambda p: paths.append(Path(p)))
+            paths: list[tuple[Path, str]] = []
+            for plugin in self._plugin_names(hook_name):
+
+                def register(path: Any, _plugin: str = plugin) -> None:
+                    paths.append((Path(path), _plugin))
+
+                caller = self._caller(hook_name, plugin)
+                self._call_contained(plugin, hook_name, lambda: caller(register=register))  # noqa: B023 — called at once
             self._cache[hook_name] = paths
         return self._cache[hook_name]
+
+    def _caller(self, hook_name: str, plugin: str) -> Any:
+        """The hook, called on one plugin only."""
+        return self.pm.subset_hook_caller(hook_name, remove_plugins=[p for n, p in self.pm.list_name_plugin() if n != plugin])
+
+    def _call_contained(self, plugin: str, hook_name: str, call: Callable[[], Any]) -> None:
+        """Run one plugin's registration hook; if it raises, warn (one line naming the plugin) and
+        keep what other plugins registered. A name collision (PluginError) stays fatal."""
+        try:
+            call()
+        except PluginError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — a plugin may fail in any way; isolate it
+            if self.strict:
+                raise PluginError(f"plugin {plugin!r}: {hook_name} raised {type(exc).__name__}: {exc}") from exc
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            warn(f"plugin {plugin!r}: {hook_name} raised {message}; what it registers there is skipped")
 
     # -- typed lookups ----------------------------------------------------------------------
     def models(self) -> dict[str, "Registered[type[Model]]"]:
@@ -110,6 +137,24 @@ class Registry:
     def scorers(self) -> dict[str, "Registered[type[Scorer]]"]:
         return self._collect("register_scorers", "scorer", lambda cls: cls.name)
 
+    def scoring_sets(self) -> dict[str, "Registered[ScoringSet]"]:
+        """Scoring sets by name; the default `rbh` set (the task's own metrics) is always there."""
+        from rbh.scoring.sets import DEFAULT_SCORING
+
+        found = self._collect("register_scoring_sets", "scoring set", lambda s: s.name)
+        if DEFAULT_SCORING.name in found:
+            return found
+        from rbh.version import __version__
+
+        return {DEFAULT_SCORING.name: Registered(DEFAULT_SCORING.name, DEFAULT_SCORING, "rbh", "recbench-harness", __version__), **found}
+
+    def scoring_set(self, name: str) -> "ScoringSet":
+        return _lookup(self.scoring_sets(), name, "scoring set (--scoring)").obj
+
+    def commands(self) -> dict[str, "Registered[Command]"]:
+        """Subcommands that plugins add, by name."""
+        return self._collect("register_commands", "command", lambda c: c.name)
+
     def generators(self) -> dict[str, "Registered[type[Generator]]"]:
         return self._collect("register_generators", "generator", lambda cls: cls.name)
 
@@ -118,7 +163,14 @@ class Registry:
 
     def tables(self) -> "dict[str, dict[str, Registered[Any]]]":
         """Every registration table by kind: models, scorers, generators, datasets."""
-        return {"models": self.models(), "scorers": self.scorers(), "generators": self.generators(), "datasets": self.datasets()}
+        return {
+            "models": self.models(),
+            "scorers": self.scorers(),
+            "scoring_sets": self.scoring_sets(),
+            "generators": self.generators(),
+            "datasets": self.datasets(),
+            "commands": self.commands(),
+        }
 
     def model(self, name: str) -> "Registered[type[Model]]":
         return _lookup(self.models(), name, "model backend")
@@ -132,17 +184,21 @@ class Registry:
     def dataset(self, name: str) -> Registered[DatasetEntry] | None:
         return self.datasets().get(name)
 
-    def task_paths(self) -> list[Path]:
-        """Task folders: rbh's shipped `tasks/` first, then plugin folders."""
+    def task_folders(self) -> list[tuple[Path, str | None]]:
+        """Task folders with their owner: rbh's shipped `tasks/` (owner None) first, then each
+        plugin's (its broken files are skipped with a warning instead of failing every command)."""
         from rbh.paths import shipped_dir
 
-        return [shipped_dir("tasks"), *self._paths("register_task_paths")]
+        return [(shipped_dir("tasks"), None), *((path, plugin) for path, plugin in self._paths("register_task_paths"))]
+
+    def task_paths(self) -> list[Path]:
+        return [path for path, _ in self.task_folders()]
 
     def template_paths(self) -> list[Path]:
         """Template folders searched in order: rbh's shipped `templates/`, then plugins'."""
         from rbh.paths import shipped_dir
 
-        return [shipped_dir("templates"), *self._paths("register_template_paths")]
+        return [shipped_dir("templates"), *(path for path, _ in self._paths("register_template_paths"))]
 
     def plugins(self) -> list[PluginInfo]:
         """Every entry point seen (loaded, failed or disabled), plus plugins registered in code."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from rbh.results.model import RunResults
 
 
 def console(stderr: bool = False) -> "Console":
@@ -17,17 +18,13 @@ def console(stderr: bool = False) -> "Console":
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def error_line(message: str) -> None:
-    """Print one error line on stderr (no traceback)."""
-    print(f"error: {message}", file=sys.stderr)
-
-
 class RunProgress:
     """One progress bar per task: done/total, rate, ETA, cache hits and errors (on stderr)."""
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
         self._progress: Any = None
+        self._cached: dict[int, int] = {}
 
     def __enter__(self) -> "RunProgress":
         if self.enabled:
@@ -55,13 +52,16 @@ class RunProgress:
             return 0
         return self._progress.add_task(name, total=total, completed=cached, cached=cached, errors=0, rate="")
 
-    def advance(self, bar: int, errors: int = 0) -> None:
+    def advance(self, bar: int, errors: int = 0, cached: bool = False) -> None:
+        """One request settled; `cached` ones count as cache hits."""
         if self._progress is None:
             return
+        if cached:
+            self._cached[bar] = self._cached.get(bar, 0) + 1
         self._progress.advance(bar)
         task = self._progress.tasks[bar]
         speed = task.speed
-        self._progress.update(bar, errors=errors, rate=f"{speed:.1f}/s" if speed else "")
+        self._progress.update(bar, errors=errors, cached=self._cached.get(bar, 0), rate=f"{speed:.1f}/s" if speed else "")
 
 
 class StageProgress:
@@ -100,41 +100,40 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def print_metrics_table(results: Mapping[str, Any], run_dir: Path | None = None) -> None:
+def print_metrics_table(results: "RunResults", run_dir: Path | None = None) -> None:
     """The final table: one row per task and metric, with stderr and n."""
     from rich.table import Table
 
-    table = Table(title=f"rbh results — {results.get('model', {}).get('spec', '')} ({results.get('scoring', 'rbh')} scoring)")
+    table = Table(title=f"rbh results — {results.model.spec} ({results.scoring} scoring)")
     for col in ("task", "metric", "value", "± stderr", "n"):
         table.add_column(col, justify="right" if col in ("value", "± stderr", "n") else "left")
-    for task, data in results.get("tasks", {}).items():
+    for task, data in results.tasks.items():
         first = True
-        for metric, mv in data.get("metrics", {}).items():
-            table.add_row(task if first else "", metric, _fmt(mv.get("value")), _fmt(mv.get("stderr")), _fmt(mv.get("n")))
+        for metric, mv in data.metrics.items():
+            table.add_row(task if first else "", metric, _fmt(mv.value), _fmt(mv.stderr), _fmt(mv.n))
             first = False
-        counts = data.get("counts", {})
-        if counts.get("errors"):
-            table.add_row("", "[red]failed samples", str(counts["errors"]), "", "")
+        if data.errors:
+            table.add_row("", "[red]failed samples", str(len(data.errors)), "", "")
     out = console()
     out.print(table)
     if run_dir is not None:
         out.print(f"results written to {run_dir}")
 
 
-def print_breakdowns(results: Mapping[str, Any]) -> None:
+def print_breakdowns(results: "RunResults") -> None:
     """Per-task breakdown tables (by number of conditions, relation, group attribute)."""
     from rich.table import Table
 
     out = console()
-    for task, data in results.get("tasks", {}).items():
-        for dimension, groups in (data.get("breakdowns") or {}).items():
+    for task, data in results.tasks.items():
+        for dimension, groups in data.breakdowns.items():
             table = Table(title=f"{task} by {dimension}")
             metrics = sorted({m for g in groups.values() for m in g})
             table.add_column(dimension)
             for m in metrics:
                 table.add_column(m, justify="right")
             for group, values in groups.items():
-                table.add_row(str(group), *(_fmt((values.get(m) or {}).get("value")) for m in metrics))
+                table.add_row(str(group), *(_fmt(values[m].value if m in values else None) for m in metrics))
             out.print(table)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rbh.models.base import Completion, Message, Usage
+from rbh import Completion, Message, Usage
 
 DEFAULT_MAX_TOKENS = 1024  # the Messages API requires max_tokens
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rbh.models.api_model import ApiModel
-from rbh.models.base import ChatRequest, Completion
-from rbh.models.concurrency import Failure, classify_other, classify_status, split_sdk_kwargs
+from rbh import ChatRequest, Completion
+from rbh.models import ApiModel, split_sdk_kwargs
 from rbh_anthropic.messages import completion_from_message, message_params
 
 if TYPE_CHECKING:
@@ -57,20 +56,3 @@ class AnthropicModel(ApiModel):
     async def _call(self, client: "AsyncAnthropic", request: ChatRequest) -> Completion:
         create = client.messages.create
         return completion_from_message(await create(**split_sdk_kwargs(create, self.request_params(request))))
-
-    def classify(self, exc: BaseException) -> Failure:
-        import anthropic
-
-        if isinstance(exc, anthropic.APIStatusError):
-            return classify_status(self.name, exc.status_code, exc.response.headers, _short(exc.message))
-        if isinstance(exc, anthropic.APITimeoutError):
-            return Failure(f"{self.name}: request timed out")
-        if isinstance(exc, anthropic.APIConnectionError):
-            cause = exc.__cause__ or exc
-            return Failure(f"{self.name}: connection error: {type(cause).__name__}: {_short(str(cause))}")
-        return classify_other(self.name, exc)
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

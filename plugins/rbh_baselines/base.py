@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from rbh.models.base import ChatRequest, Completion, Model
+from rbh import ChatRequest, Completion, Model
 
 DEFAULT_N = 10
 SEPARATOR = " [SEP] "

@@ -8,13 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from rbh.models.base import ChatRequest, Completion
+from rbh import ChatRequest, Completion
 from rbh_baselines.base import SampleBaseline, how_many, titles_answer
 
 if TYPE_CHECKING:
-    from rbh.data.catalog import Catalog
-    from rbh.data.dataset import BenchmarkDataset
-    from rbh.data.kg import KG
+    from rbh import KG, BenchmarkDataset, Catalog
 
 
 def item_text(catalog: "Catalog", kg: "KG", item_id: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rbh.models.base import ChatRequest, Completion
+from rbh import ChatRequest, Completion
 from rbh_baselines.base import SampleBaseline, titles_answer
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from rbh.models.base import ChatRequest, Completion
+from rbh import ChatRequest, Completion
 from rbh_baselines.base import SampleBaseline, how_many, titles_answer
 
 

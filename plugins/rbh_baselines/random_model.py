@@ -7,7 +7,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from rbh.models.base import ChatRequest, Completion
+from rbh import ChatRequest, Completion
 from rbh_baselines.base import SampleBaseline, how_many, titles_answer
 
 

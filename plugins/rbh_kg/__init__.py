@@ -16,7 +16,14 @@ def register_generators(register: Callable[..., None]) -> None:
 
 @hookimpl
 def register_datasets(register: Callable[..., None]) -> None:
-    from rbh.registry import DatasetEntry
+    from rbh import DatasetEntry
     from rbh_kg.generator.default_dataset import DESCRIPTION, NAME, default_dataset_path
 
     register(DatasetEntry(NAME, default_dataset_path, DESCRIPTION))
+
+
+@hookimpl
+def register_commands(register: Callable[..., None]) -> None:
+    from rbh_kg.commands import GENERATE
+
+    register(GENERATE)

@@ -11,10 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from rbh.data.catalog import Catalog, Item
-from rbh.data.kg import KG, Triple
-from rbh.data.sources import parse_json_object
-from rbh.errors import DataError
+from rbh import KG, Catalog, DataError, Item, Triple
+from rbh.data import parse_json_object
 
 DOMAINS = ("movie", "book")
 LIST_RELATIONS: dict[str, tuple[str, ...]] = {

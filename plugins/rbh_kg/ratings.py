@@ -1,5 +1,5 @@
 """Real MovieLens interactions: a ratings CSV (ml-latest-small style) or ML-1M `ratings.dat`
-→ `Interactions`, `users.dat` → `Users`, and the catalog of the movies a ratings CSV names.
+→ `Interactions` (`users.dat` → `rbh.data.load_users`), and the catalog of the movies a ratings CSV names.
 
 MovieLens movie ids are shared across releases, so these join with the TML1M catalog
 (`rbh_kg.tml1m`, ids = ML-1M ids); `Interactions.restrict(catalog.items)` keeps the overlap.
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rbh.data.catalog import Catalog, Item
-from rbh.data.interactions import Interactions, Users, load_interactions, load_users, read_columns
-from rbh.errors import DataError
+from rbh import Catalog, DataError, Item
+from rbh.data import Interactions, load_interactions, read_columns
 from rbh_kg.movielens import split_movie_title
 
 
@@ -19,11 +18,6 @@ def load_ratings(path: str | Path) -> Interactions:
     """Interactions from `ratings.dat` (`UserID::MovieID::Rating::Timestamp`) or from a CSV /
     JSONL / parquet file with userId/movieId (or user_id/item_id), rating and timestamp columns."""
     return load_interactions(path)
-
-
-def load_movielens_users(path: str | Path) -> Users:
-    """Users from ML-1M `users.dat` (or any file `rbh.data.load_users` reads)."""
-    return load_users(path)
 
 
 def ratings_catalog(path: str | Path) -> Catalog:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from rbh.data.catalog import Catalog, Item
-from rbh.data.kg import KG, Triple
-from rbh.errors import DataError
+from rbh import KG, Catalog, DataError, Item, Triple
 from rbh_kg.curated import CatalogKG
 from rbh_kg.movielens import split_movie_title
 

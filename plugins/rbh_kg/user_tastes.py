@@ -8,7 +8,7 @@ measurements. `rbh_kg.users` combines them with random individual tastes.
 
 from __future__ import annotations
 
-from rbh.data.interactions import OCCUPATIONS
+from rbh.data import OCCUPATIONS
 
 AGE_WEIGHTS: dict[int, float] = {1: 222, 18: 1103, 25: 2096, 35: 1193, 45: 550, 50: 496, 56: 380}
 GENDER_WEIGHTS: dict[str, float] = {"M": 4331, "F": 1709}

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rbh.data.interactions import AGE_BUCKETS, OCCUPATIONS, Interaction, Interactions, User, Users, gc_paused
+from rbh.data import AGE_BUCKETS, OCCUPATIONS, Interaction, Interactions, User, Users, gc_paused
 from rbh_kg.curated import CatalogKG, load_curated
 from rbh_kg.user_tastes import AGE_WEIGHTS, ERA_BY_AGE, GENDER_WEIGHTS, genre_bias, occupation_weights
 

@@ -7,11 +7,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rbh.errors import UsageError
-from rbh.models.api_model import ApiModel, import_sdk
-from rbh.models.base import ChatRequest, Completion, Usage
-from rbh.models.concurrency import Failure, classify_other, classify_status
-from rbh.models.reasoning import merge_reasoning, split_think_tags
+from rbh import ChatRequest, Completion, Usage, UsageError, merge_reasoning, split_think_tags
+from rbh.models import ApiModel, import_sdk
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -86,7 +83,10 @@ class OpenAIChatModel(ApiModel):
         for key, value in gen.items():
             if value is None:
                 continue
-            (params if key in NATIVE_GEN_ARGS else extra)[key] = value
+            if key == "extra_body":
+                extra.update(value)
+            else:
+                (params if key in NATIVE_GEN_ARGS else extra)[key] = value
         if extra:
             params["extra_body"] = extra
         return params
@@ -112,18 +112,6 @@ class OpenAIChatModel(ApiModel):
         body.update(body.pop("extra_body", {}))
         raw = await client.post("/chat/completions", body=body, cast_to=bytes)
         return completion_from_response(json.loads(raw))
-
-    def classify(self, exc: BaseException) -> Failure:
-        import openai
-
-        if isinstance(exc, openai.APIStatusError):
-            return classify_status(self.name, exc.status_code, exc.response.headers, _short(exc.message))
-        if isinstance(exc, openai.APITimeoutError):
-            return Failure(f"{self.name}: request timed out")
-        if isinstance(exc, openai.APIConnectionError):
-            cause = exc.__cause__ or exc
-            return Failure(f"{self.name}: connection error: {type(cause).__name__}: {_short(str(cause))}")
-        return classify_other(self.name, exc)
 
 
 def choose_transport(backend: str, choice: str) -> str:
@@ -163,8 +151,3 @@ def completion_from_response(response: Mapping[str, Any]) -> Completion:
         finish_reason=choice.get("finish_reason"),
         usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
     )
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

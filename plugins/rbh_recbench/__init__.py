@@ -1,4 +1,5 @@
-"""The RecBench+ metric suite as scorer plugins (DESIGN §8.3, §8.4)."""
+"""The RecBench+ metric suite (DESIGN §8.3), the released evaluator as the `official` scoring set
+(§8.4), and `rbh import recbench-plus`, which converts the official release."""
 
 from __future__ import annotations
 
@@ -11,8 +12,23 @@ from rbh import hookimpl
 def register_scorers(register: Callable[..., None]) -> None:
     from rbh_recbench.conditions import CMR
     from rbh_recbench.correction import Correction
+    from rbh_recbench.official import OFFICIAL_SCORERS
     from rbh_recbench.quality import HistoryRepeat, Unresolved
     from rbh_recbench.relevance import FTR, NDCG, Hit, Precision, Recall
 
-    for cls in (Recall, Precision, NDCG, Hit, CMR, FTR, Unresolved, Correction, HistoryRepeat):
+    for cls in (Recall, Precision, NDCG, Hit, CMR, FTR, Unresolved, Correction, HistoryRepeat, *OFFICIAL_SCORERS):
         register(cls)
+
+
+@hookimpl
+def register_scoring_sets(register: Callable[..., None]) -> None:
+    from rbh_recbench.official import OFFICIAL_SET
+
+    register(OFFICIAL_SET)
+
+
+@hookimpl
+def register_commands(register: Callable[..., None]) -> None:
+    from rbh_recbench.commands import IMPORT
+
+    register(IMPORT)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pydantic import ConfigDict
 
-from rbh.data.normalize import title_key
-from rbh.data.resolution import ResolutionOptions
-from rbh.scoring.base import Scorer, ScoringInput
+from rbh import ResolutionOptions, Scorer, ScoringInput
+from rbh.data import title_key
 
 
 class ResolvingScorer(Scorer):
@@ -36,7 +35,3 @@ def ranked_hits(x: ScoringInput) -> list[bool]:
             seen.add(target)
         out.append(hit)
     return out
-
-
-def is_official(x: ScoringInput) -> bool:
-    return x.scoring == "official"

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rbh.data.sample import CONDITION_SUBTYPES
-from rbh.scoring.aggregate import MetricValue, mean_with_stderr
-from rbh.scoring.base import ScoringInput
-from rbh_recbench.base import ResolvingScorer, is_official
-from rbh_recbench.official import official_scores
+from rbh import MetricValue, ScoringInput, mean_with_stderr
+from rbh.data import CONDITION_SUBTYPES
+from rbh_recbench.base import ResolvingScorer
 
 
 class CMR(ResolvingScorer):
@@ -17,8 +15,6 @@ class CMR(ResolvingScorer):
     subtypes = CONDITION_SUBTYPES
 
     def score(self, x: ScoringInput) -> float | None:
-        if is_official(x):
-            return official_scores(x).cmr
         truth = set(x.sample.ground_truth)
         resolved = [i for i in x.resolved if i is not None]
         if not resolved:
@@ -29,4 +25,4 @@ class CMR(ResolvingScorer):
     def aggregate(self, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
         """CMR over the samples where it is defined, and the share of samples where it is."""
         coverage = [0.0 if v is None else 1.0 for v in values]
-        return {self.name: mean_with_stderr(values, seed), "cmr_coverage": mean_with_stderr(coverage, seed)}
+        return {self.metric: mean_with_stderr(values, seed), "cmr_coverage": mean_with_stderr(coverage, seed)}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from rbh.data.normalize import title_key
-from rbh.scoring.base import Scorer, ScoringInput
-from rbh.scoring.parse import cut_preamble, is_prose, strip_reasoning
+from rbh import Scorer, ScoringInput
+from rbh.data import title_key
+from rbh.scoring import cut_preamble, is_prose, strip_reasoning
 
 _VERBS = (
     r"direct|star|act|appear|feature|credit|involv|associat|compos|scor|writ|wrote|produc|shoot|shot|film|"

@@ -17,13 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
-from rbh.data.sample import CONDITION_SUBTYPES
-from rbh.scoring.base import ScoringInput
+from rbh import MetricValue, Scorer, ScoringInput, ScoringSet, mean_with_stderr
+from rbh.data import CONDITION_SUBTYPES
 
 if TYPE_CHECKING:
-    from rbh.data.catalog import Catalog
+    from rbh import Catalog
 
 SEP = "[SEP]"
 PAD = "none"
@@ -79,20 +78,17 @@ def _dcg(relevance: Sequence[int]) -> float:
     return float(sum(rel / math.log2(i + 2) for i, rel in enumerate(relevance)))
 
 
-_NAME_CACHE: "WeakKeyDictionary[Catalog, dict[str, str | None]]" = WeakKeyDictionary()
-
-
-def name2id(name: str, catalog: "Catalog") -> str | None:
+def name2id(name: str, catalog: "Catalog", memo: dict[str, str | None] | None = None) -> str | None:
     """Title -> item id as the released code does: exact title (year removed), then the first
     catalog title containing the name (case-sensitive; an empty name matches the first item)."""
-    cache = _NAME_CACHE.setdefault(catalog, {})
-    if name in cache:
-        return cache[name]
+    if memo is not None and name in memo:
+        return memo[name]
     wanted = _YEAR_RE.sub("", name).strip().replace('"', "'")
     found = next((i.id for i in catalog.items.values() if i.title == wanted or wanted in i.aliases), None)
     if found is None:
         found = next((i.id for i in catalog.items.values() if wanted in i.title), None)
-    cache[name] = found
+    if memo is not None:
+        memo[name] = found
     return found
 
 
@@ -104,16 +100,13 @@ def truth_titles(x: ScoringInput) -> list[str]:
 
 
 def official_scores(x: ScoringInput, threshold: float | None = None) -> OfficialScores:
-    """Every official metric of one sample (memoized for the ScoringInput last asked about)."""
-    global _LAST
-    if _LAST is not None and _LAST[0] is x and _LAST[1] == threshold:
-        return _LAST[2]
-    result = _compute(x, THRESHOLDS.get(x.sample.domain, 0.8) if threshold is None else threshold)
-    _LAST = (x, threshold, result)
+    """Every official metric of one sample, computed once per sample (kept in `x.memo`, which
+    the scorers of one sample share)."""
+    key = f"official:{threshold}"
+    if key not in x.memo:
+        x.memo[key] = _compute(x, THRESHOLDS.get(x.sample.domain, 0.8) if threshold is None else threshold)
+    result: OfficialScores = x.memo[key]
     return result
-
-
-_LAST: tuple[ScoringInput, float | None, OfficialScores] | None = None
 
 
 def _compute(x: ScoringInput, threshold: float) -> OfficialScores:
@@ -124,7 +117,7 @@ def _compute(x: ScoringInput, threshold: float) -> OfficialScores:
     r, p, n = recall(matched, truth), precision(matched, truth), ndcg(matched, truth)
     cmr: float | None = None
     if x.sample.subtype in CONDITION_SUBTYPES:
-        ids = [name2id(t, x.catalog) for t in predicted]
+        ids = [name2id(t, x.catalog, x.catalog.scratch("official-name2id")) for t in predicted]
         truth_ids = list(x.sample.ground_truth)
         r, p, n = max(r, recall(ids, truth_ids)), max(p, precision(ids, truth_ids)), max(n, ndcg(ids, truth_ids))
         cmr = satisfied_ratio(x, ids, truth_ids)
@@ -140,3 +133,83 @@ def satisfied_ratio(x: ScoringInput, ids: Sequence[str | None], truth_ids: Seque
     satisfied = sum(1 for i in ids if i not in truth_ids and i and x.kg.satisfies(i, x.sample.conditions))
     satisfied += sum(1 for g in truth_ids if g in ids)
     return satisfied / len(found)
+
+
+class OfficialScorer(Scorer):
+    """One metric of the released evaluator; every official metric of a sample is computed once."""
+
+    uses_resolution = False  # the released evaluator splits the raw response itself
+
+    def value(self, scores: OfficialScores) -> float | None:
+        raise NotImplementedError
+
+    def score(self, x: ScoringInput) -> float | None:
+        return self.value(official_scores(x))
+
+
+class OfficialRecall(OfficialScorer):
+    name = "official_recall"
+    description = "recall as the released RecBench+ evaluator computes it (difflib title match; max with KG ids)"
+
+    def value(self, scores: OfficialScores) -> float | None:
+        return scores.recall
+
+
+class OfficialPrecision(OfficialScorer):
+    name = "official_precision"
+    description = "precision as the released evaluator computes it (divides by the raw list length)"
+
+    def value(self, scores: OfficialScores) -> float | None:
+        return scores.precision
+
+
+class OfficialNDCG(OfficialScorer):
+    name = "official_ndcg"
+    description = "nDCG as the released evaluator computes it (IDCG over all |G|)"
+
+    def value(self, scores: OfficialScores) -> float | None:
+        return scores.ndcg
+
+
+class OfficialHit(OfficialScorer):
+    name = "official_hit"
+    description = "1 when the released evaluator's recall is above 0"
+
+    def value(self, scores: OfficialScores) -> float | None:
+        return float(scores.recall > 0)
+
+
+class OfficialFTR(OfficialScorer):
+    name = "official_ftr"
+    description = "failed to recommend as the released evaluator counts it: no '[SEP]' in the response"
+
+    def value(self, scores: OfficialScores) -> float | None:
+        return scores.ftr
+
+
+class OfficialCMR(OfficialScorer):
+    name = "official_cmr"
+    description = "the released evaluator's satisfied_ratio (None where it gives -1) (+ cmr_coverage)"
+    subtypes = CONDITION_SUBTYPES
+
+    def value(self, scores: OfficialScores) -> float | None:
+        return scores.cmr
+
+    def aggregate(self, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
+        coverage = [0.0 if v is None else 1.0 for v in values]
+        return {self.metric: mean_with_stderr(values, seed), "cmr_coverage": mean_with_stderr(coverage, seed)}
+
+
+OFFICIAL_SCORERS: tuple[type[OfficialScorer], ...] = (
+    OfficialRecall,
+    OfficialPrecision,
+    OfficialNDCG,
+    OfficialHit,
+    OfficialFTR,
+    OfficialCMR,
+)
+OFFICIAL_SET = ScoringSet(
+    "official",
+    "the released RecBench+ evaluator, quirks included (DESIGN §8.4)",
+    {cls.name.removeprefix("official_"): cls.name for cls in OFFICIAL_SCORERS},
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rbh.scoring.base import ScoringInput
+from rbh import ScoringInput
 from rbh_recbench.base import ResolvingScorer
 
 

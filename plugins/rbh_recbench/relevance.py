@@ -1,16 +1,15 @@
 """Relevance metrics against the ground truth: recall, precision, nDCG, hit, failure to recommend.
 
-Each scorer follows `--scoring`: rbh definitions (DESIGN §8.3) by default, the released
-evaluator's (§8.4, `official.py`) with `--scoring official`.
+rbh definitions (DESIGN §8.3); the released evaluator's versions (§8.4) are the `official`
+scoring set in `official.py`.
 """
 
 from __future__ import annotations
 
 import math
 
-from rbh.scoring.base import Scorer, ScoringInput
-from rbh_recbench.base import ResolvingScorer, is_official, ranked_hits
-from rbh_recbench.official import official_scores
+from rbh import Scorer, ScoringInput
+from rbh_recbench.base import ResolvingScorer, ranked_hits
 
 
 class Recall(ResolvingScorer):
@@ -18,8 +17,6 @@ class Recall(ResolvingScorer):
     description = "share of the ground truth among the resolved recommendations"
 
     def score(self, x: ScoringInput) -> float | None:
-        if is_official(x):
-            return official_scores(x).recall
         if not x.sample.ground_truth:
             return None
         return sum(ranked_hits(x)) / len(set(x.sample.ground_truth))
@@ -30,8 +27,6 @@ class Precision(ResolvingScorer):
     description = "share of the recommendations that are ground truth (0 when nothing is recommended)"
 
     def score(self, x: ScoringInput) -> float | None:
-        if is_official(x):
-            return official_scores(x).precision
         if not x.recommended:
             return 0.0
         return sum(ranked_hits(x)) / len(x.recommended)
@@ -42,8 +37,6 @@ class NDCG(ResolvingScorer):
     description = "nDCG with binary relevance; IDCG over min(|G|, k or |R|)"
 
     def score(self, x: ScoringInput) -> float | None:
-        if is_official(x):
-            return official_scores(x).ndcg
         truth = set(x.sample.ground_truth)
         if not truth:
             return None
@@ -58,8 +51,6 @@ class Hit(ResolvingScorer):
     description = "1 when at least one recommendation is ground truth"
 
     def score(self, x: ScoringInput) -> float | None:
-        if is_official(x):
-            return float(official_scores(x).recall > 0)
         if not x.sample.ground_truth:
             return None
         return float(any(ranked_hits(x)))
@@ -67,9 +58,7 @@ class Hit(ResolvingScorer):
 
 class FTR(Scorer):
     name = "ftr"
-    description = "failed to recommend: 1 when the parser found no recommendation (official: no '[SEP]')"
+    description = "failed to recommend: 1 when the parser found no recommendation"
 
     def score(self, x: ScoringInput) -> float | None:
-        if is_official(x):
-            return official_scores(x).ftr
         return 0.0 if x.recommended else 1.0

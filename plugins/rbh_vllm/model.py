@@ -8,9 +8,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-from rbh.errors import UsageError
-from rbh.models.base import ChatRequest, Completion, Model, Usage
-from rbh.models.reasoning import split_think_tags
+from rbh import ChatRequest, Completion, Model, Usage, UsageError, split_think_tags
 from rbh_vllm.params import ENGINE_DEFAULTS, conversations, engine_kwargs, sampling_kwargs
 
 INSTALL_HINT = "vllm backend needs vLLM, which runs on a CUDA GPU machine: pip install 'recbench-harness[vllm]' there"

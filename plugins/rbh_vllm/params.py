@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rbh.models.base import ChatRequest
+from rbh import ChatRequest
 
 DEFAULT_MAX_TOKENS = 512
 # rbh generation arg -> SamplingParams field (same name unless listed)

@@ -12,11 +12,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tests.generator.synthetic import Shape, synthetic_inputs
+
 from rbh_kg.generator import GeneratorConfig, generate_benchmark
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.inputs import default_inputs
 from rbh_kg.generator.mining import dedupe_history, mine_users
-from rbh_kg.generator.synthetic import Shape, synthetic_inputs
 
 
 def bench_default(workers: int) -> None:

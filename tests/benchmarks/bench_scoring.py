@@ -19,7 +19,7 @@ from rbh.data.kg import KG, Triple
 from rbh.data.sample import Condition, Sample
 from rbh.models.base import Completion
 from rbh.registry import get_registry
-from rbh.runner.scoring_pass import score_task
+from rbh.scoring.task_scoring import score_task
 from rbh.tasks.config import TaskConfig
 
 TARGET_S = 10.0
@@ -97,8 +97,8 @@ def main() -> None:
 
 def time_aggregation(task: TaskConfig, scores: object, registry: object) -> float:
     """Seconds the aggregation step of the pass takes, measured by redoing it on the same values."""
-    from rbh.runner.scoring_pass import build_scorers
     from rbh.scoring.breakdowns import compute_breakdowns
+    from rbh.scoring.task_scoring import build_scorers
 
     scored = scores.samples  # type: ignore[attr-defined]
     scorers = [s for s, _ in build_scorers(task, registry)]  # type: ignore[arg-type]

@@ -83,7 +83,7 @@ def test_broken_dataset_line(tmp_path: Path, tiny_dataset: Path) -> None:
     [
         (["--limit", "0"], "--limit must be a positive integer"),
         (["--model-args", "novalue"], "expected key=value"),
-        (["--scoring", "weird"], "invalid choice"),
+        (["--scoring", "weird"], "unknown scoring set"),
     ],
 )
 def test_bad_flags(tmp_path: Path, tiny_dataset: Path, args: list[str], needle: str) -> None:

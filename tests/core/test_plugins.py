@@ -183,23 +183,42 @@ class _AllHooks:
             def score(self, x: ScoringInput) -> float | None:
                 return 1.0
 
+        class Half(Scorer):
+            name = "always_half"
+
+            def score(self, x: ScoringInput) -> float | None:
+                return 0.5
+
         register(Always)
+        register(Half)
 
     @hookimpl
     def register_generators(self, register: Callable[..., None]) -> None:
-        from rbh.generators import Generator
+        from rbh import GenerationReport, Generator
 
         class Gen(Generator):
             name = "nullgen"
 
-            def generate(self, out_dir: Path, **options: Any) -> Path:
-                return out_dir
+            def generate(self, out_dir: Path, **options: Any) -> GenerationReport:
+                return GenerationReport(out_dir)
 
         register(Gen)
 
     @hookimpl
     def register_datasets(self, register: Callable[..., None]) -> None:
         register(DatasetEntry("tiny", lambda: str(self.root), "a tiny dataset"))
+
+    @hookimpl
+    def register_scoring_sets(self, register: Callable[..., None]) -> None:
+        from rbh import ScoringSet
+
+        register(ScoringSet("halved", "always_one computed by always_half", {"always_one": "always_half"}))
+
+    @hookimpl
+    def register_commands(self, register: Callable[..., None]) -> None:
+        from rbh import Command
+
+        register(Command("hello", "say hello", lambda parser: parser.add_argument("--name", default="world"), lambda args: 0))
 
     @hookimpl
     def register_task_paths(self, register: Callable[..., None]) -> None:
@@ -234,11 +253,14 @@ def test_every_hookspec_is_exercised(tiny_dataset: Path, tmp_path: Path) -> None
     assert "dummy2" in registry.models() and registry.model("dummy2").obj is _Dummy
     assert registry.generator("nullgen").plugin == "allhooks"
     assert registry.dataset("tiny") is not None
+    assert registry.commands()["hello"].plugin == "allhooks"
+    assert registry.scoring_set("halved").scorer_for("always_one") == "always_half"
     assert tiny_dataset / "tasks" in registry.task_paths()
     assert tiny_dataset / "templates" in registry.template_paths()
 
     from rbh.models.spec import parse_model_spec
-    from rbh.runner.run import RunOptions, run_evaluation
+    from rbh.runner.plan import RunOptions
+    from rbh.runner.run import run_evaluation
 
     set_registry(registry)
     outcome = run_evaluation(
@@ -246,15 +268,21 @@ def test_every_hookspec_is_exercised(tiny_dataset: Path, tmp_path: Path) -> None
         registry,
     )
     assert outcome.exit_code == 0
-    assert outcome.results["tasks"]["plugin_task"]["metrics"]["always_one"]["value"] == 1.0
+    assert outcome.results.tasks["plugin_task"].metrics["always_one"].value == 1.0
     assert plugin.events[0] == "start:plugin_task"
     assert sum(e.startswith("sample:") for e in plugin.events) == 12
     assert plugin.events[-1] == f"end:{outcome.run_dir.name}"
+    halved = run_evaluation(
+        RunOptions(tasks="plugin_task", model=parse_model_spec("dummy"), output=tmp_path / "out", scoring="halved", show_progress=False),
+        registry,
+    )
+    assert halved.results.scoring == "halved"
+    assert halved.results.tasks["plugin_task"].metrics["always_one"].value == 0.5  # reported under the task's metric name
 
 
 def test_every_hookspec_is_documented() -> None:
     doc = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
     specs = [name for name in dir(hookspecs) if name.startswith(("register_", "on_"))]
-    assert len(specs) == 9
+    assert len(specs) == 11
     for name in specs:
         assert f"`{name}" in doc, f"docs/plugins.md does not document the hook {name}"

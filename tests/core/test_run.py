@@ -32,7 +32,7 @@ def test_oracle_explicit_on_fixture(tmp_path: Path) -> None:
         assert all(r["metrics"]["recall"] == 1.0 for r in rows)
         assert all(set(r["resolved"]) == set(r["sample"]["ground_truth"]) for r in rows)
         assert data["dataset"]["fingerprint"]
-    assert results["schema_version"] == 1 and results["rbh_version"]
+    assert results["schema_version"] == 2 and results["rbh_version"]
     assert results["command"].startswith("rbh run --tasks explicit")
     assert results["plugins"]["baselines"].startswith("recbench-harness")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rbh_kg.generator.config import GeneratorConfig, GeneratorInputs
-from rbh_kg.generator.synthetic import Shape, synthetic_inputs
+from tests.generator.synthetic import Shape, synthetic_inputs
 
 SMALL = Shape(items=400, users=300, interactions=300 * 60, directors=80, actors=500, writers=150, seed=3)
 

@@ -84,8 +84,8 @@ def hub_ready_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini benchmark exported like `rbh generate` does: parquet per config + a card with `configs:`."""
     import yaml
 
+    from rbh.data import write_config_table as write_table
     from rbh.data.sources import LocalFolderSource
-    from rbh_kg.parquet_tables import write_table
 
     out = tmp_path_factory.mktemp("hub-ready") / "mini"
     source = LocalFolderSource(MINI_BENCHMARK)

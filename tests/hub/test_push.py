@@ -68,7 +68,7 @@ def test_push_then_load_every_config_back(live_hub: LiveHub, hub_ready_dataset: 
 
 def test_rbh_run_oracle_on_pushed_private_dataset(inprocess_hub: LiveHub, hub_ready_dataset: Path, tmp_path: Path) -> None:
     """`rbh run --dataset hf:ORG/NAME` on a pushed private repo: recall 1.0 with the token, one error line without."""
-    from rbh_kg.hub import push_dataset
+    from rbh.data import push_dataset
 
     repo = f"{ORG}/bench"
     push_dataset(hub_ready_dataset, repo, private=True, token=inprocess_hub.token)
@@ -124,7 +124,7 @@ def test_generate_push_to_hub(live_hub: LiveHub, tmp_path: Path) -> None:
 
 
 def test_push_dataset_function(inprocess_hub: LiveHub, hub_ready_dataset: Path) -> None:
-    from rbh_kg.hub import push_dataset
+    from rbh.data import push_dataset
 
     hub = inprocess_hub.hub
     url = push_dataset(hub_ready_dataset, f"{ORG}/fn", token=inprocess_hub.token)
@@ -139,7 +139,7 @@ def test_push_dataset_function(inprocess_hub: LiveHub, hub_ready_dataset: Path) 
 
 
 def test_private_flag_on_existing_public_repo_is_refused(inprocess_hub: LiveHub, hub_ready_dataset: Path) -> None:
-    from rbh_kg.hub import HubError, push_dataset
+    from rbh.data import HubError, push_dataset
 
     push_dataset(hub_ready_dataset, f"{ORG}/public", token=inprocess_hub.token)
     before = len(inprocess_hub.hub.repos[("datasets", f"{ORG}/public")].log)
@@ -150,7 +150,7 @@ def test_private_flag_on_existing_public_repo_is_refused(inprocess_hub: LiveHub,
 
 def test_folder_without_card_gets_one(inprocess_hub: LiveHub, tmp_path: Path) -> None:
     """A hand-made folder (a sub-folder per config, no README) is published with a card listing its configs."""
-    from rbh_kg.hub import push_dataset
+    from rbh.data import push_dataset
 
     folder = make_dataset(tmp_path / "handmade")
     (folder / ".DS_Store").write_text("junk")
@@ -167,7 +167,7 @@ def test_folder_without_card_gets_one(inprocess_hub: LiveHub, tmp_path: Path) ->
 
 
 def test_token_from_env_and_login_cache(inprocess_hub: LiveHub, hub_ready_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rbh_kg.hub import push_dataset
+    from rbh.data import push_dataset
 
     monkeypatch.setenv("HF_TOKEN", inprocess_hub.token)
     push_dataset(hub_ready_dataset, f"{ORG}/from-env")
@@ -228,7 +228,7 @@ def test_commit_conflict_409(live_hub: LiveHub, hub_ready_dataset: Path) -> None
 
 
 def test_token_echoed_by_the_server_is_masked(inprocess_hub: LiveHub, hub_ready_dataset: Path) -> None:
-    from rbh_kg.hub import HubError, push_dataset
+    from rbh.data import HubError, push_dataset
 
     inprocess_hub.hub.inject(409, path=r"/commit/", message=f"token {inprocess_hub.token} is busy")
     with pytest.raises(HubError) as info:
@@ -246,7 +246,7 @@ def test_network_down(live_hub: LiveHub, hub_ready_dataset: Path) -> None:
 
 def test_not_a_dataset_folder(tmp_path: Path) -> None:
     """Checked before any request: a folder rbh cannot load is never pushed."""
-    from rbh_kg.hub import push_dataset
+    from rbh.data import push_dataset
 
     (tmp_path / "empty").mkdir()
     with pytest.raises(UsageError, match="no dataset configs"):

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from rbh.data import load_interactions, load_users
 from rbh.errors import DataError
-from rbh_kg.movielens import read_movies, read_ratings, read_users, split_movie_title
+from rbh_kg.movielens import read_movies, split_movie_title
 
 
 def test_split_movie_title() -> None:
@@ -36,11 +37,13 @@ def test_read_movies_mixed_encodings(tmp_path: Path) -> None:
 
 def test_read_users_and_ratings(tmp_path: Path) -> None:
     (tmp_path / "users.dat").write_text("1::F::1::10::48067\n2::M::56::16::70072\n")
-    users = read_users(tmp_path / "users.dat")
-    assert (users[0].gender, users[0].age, users[0].occupation) == ("Female", "Under 18", "K-12 student")
-    assert (users[1].age, users[1].occupation) == ("56+", "self-employed")
+    users = load_users(tmp_path / "users.dat")
+    first, second = users["1"], users["2"]
+    assert (first.gender_label, first.age_label, first.occupation) == ("Female", "Under 18", "K-12 student")
+    assert (second.age_label, second.occupation) == ("56+", "self-employed")
     (tmp_path / "ratings.dat").write_text("1::1193::5::978300760\n")
-    assert list(read_ratings(tmp_path / "ratings.dat")) == [("1", "1193", 5.0, 978300760)]
+    interactions = load_interactions(tmp_path / "ratings.dat")
+    assert [(i.user_id, i.item_id, i.rating, i.timestamp) for i in interactions] == [("1", "1193", 5.0, 978300760)]
 
 
 def test_bad_lines_name_the_file_and_line(tmp_path: Path) -> None:

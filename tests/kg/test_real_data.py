@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from rbh.data import load_users
 from rbh.errors import DataError
 from rbh_kg.curated import CatalogKG
-from rbh_kg.ratings import load_movielens_users, load_ratings, ratings_catalog
+from rbh_kg.ratings import load_ratings, ratings_catalog
 from rbh_kg.tml1m import load_tml1m, repair_ids
 from tests.conftest import SHARED_DATA
 
@@ -54,7 +55,7 @@ def test_ml_latest_small_ratings(shared_data: Path, tml1m: CatalogKG) -> None:
 
 @pytest.mark.shared_data
 def test_ml1m_users(shared_data: Path) -> None:
-    users = load_movielens_users(shared_data / "recbench-plus" / "movie" / "users.dat")
+    users = load_users(shared_data / "recbench-plus" / "movie" / "users.dat")
     assert len(users) == 6040
     assert users["1"].group() == {"age": "Under 18", "gender": "Female", "occupation": "K-12 student"}
 

@@ -52,14 +52,12 @@ def sample(ground_truth: tuple[str, ...] = ("2", "3"), subtype: str = "explicit"
     )
 
 
-def scoring_input(
-    response: str, s: Sample | None = None, k: int | None = None, scoring: str = "rbh", catalog: Catalog = CATALOG
-) -> ScoringInput:
+def scoring_input(response: str, s: Sample | None = None, k: int | None = None, catalog: Catalog = CATALOG) -> ScoringInput:
     s = s or sample()
     parsed = parse_response(response, "sep", k)
     resolved = tuple(r.item_id for r in catalog.resolve_many([(p.title, p.year) for p in parsed]))
     return ScoringInput(
-        sample=s, response=response, recommended=tuple(parsed), resolved=resolved, catalog=catalog, kg=KG_, k=k, scoring=scoring
+        sample=s, response=response, recommended=tuple(parsed), resolved=resolved, catalog=catalog, kg=KG_, k=k
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from rbh.data.sample import Condition, Misinformation
 from rbh_recbench.conditions import CMR
 from rbh_recbench.correction import Correction, flags_premise
-from rbh_recbench.official import match_titles, name2id, official_scores, predicted_titles
+from rbh_recbench.official import OfficialFTR, OfficialHit, match_titles, name2id, official_scores, predicted_titles
 from rbh_recbench.quality import HistoryRepeat, Unresolved
 from rbh_recbench.relevance import FTR, NDCG, Hit, Precision, Recall
 from tests.scoring.helpers import CATALOG, sample, scoring_input
@@ -82,22 +82,22 @@ def test_official_title_split_strip_and_padding() -> None:
 
 def test_official_profile_scores_and_quirks() -> None:
     s = sample(("4", "1"), subtype="demographics", ground_truth_titles=("The Breakfast Club (1985)", "Heat (1995)"))
-    x = scoring_input("The Breakfast Club [SEP] The Breakfast Club [SEP] Nope", s, scoring="official")
+    x = scoring_input("The Breakfast Club [SEP] The Breakfast Club [SEP] Nope", s)
     result = official_scores(x)
     assert result.recall == 0.5 and result.precision == pytest.approx(1 / 3)
     assert result.ndcg == pytest.approx((1 + 1 / math.log2(3)) / (1 + 1 / math.log2(3)))  # a title matched twice counts twice
     assert result.ftr == 0.0 and result.cmr is None
-    assert FTR().score(scoring_input("Heat", s, scoring="official")) == 1.0  # no [SEP] = failed, even with a title
-    assert Hit().score(x) == 1.0
+    assert OfficialFTR().score(scoring_input("Heat", s)) == 1.0  # no [SEP] = failed, even with a title
+    assert OfficialHit().score(x) == 1.0
 
 
 def test_official_condition_scores_take_the_max_and_cmr() -> None:
     s = sample(("2",), conditions=(Condition("genre", "Horror"),), ground_truth_titles=("Some Other Spelling (1979)",))
-    x = scoring_input("Alien [SEP] Psycho [SEP] Heat [SEP] Zzz Unknown", s, scoring="official")
+    x = scoring_input("Alien [SEP] Psycho [SEP] Heat [SEP] Zzz Unknown", s)
     result = official_scores(x)
     assert result.recall == 1.0 and result.precision == 0.25  # by id: Alien -> "2"
     assert result.cmr == pytest.approx(2 / 3)  # Alien (truth) + Psycho satisfy; Heat does not; unknown not found
-    none_found = official_scores(scoring_input("Zzz [SEP] Qqq", s, scoring="official"))
+    none_found = official_scores(scoring_input("Zzz [SEP] Qqq", s))
     assert none_found.cmr is None  # -1 in the released code: excluded from the mean
 
 

@@ -1,14 +1,14 @@
-"""`rbh list tasks|groups|tags|models|scorers|generators|datasets`."""
+"""`rbh list tasks|groups|tags|models|scorers|scoring_sets|generators|datasets|commands`."""
 
 from __future__ import annotations
 
 import argparse
 
-KINDS = ("tasks", "groups", "tags", "models", "scorers", "generators", "datasets")
+KINDS = ("tasks", "groups", "tags", "models", "scorers", "scoring_sets", "generators", "datasets", "commands")
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    p = sub.add_parser("list", help="list tasks, groups, tags, models, scorers, generators or datasets")
+    p = sub.add_parser("list", help="list tasks, groups, tags, models, scorers, scoring sets, generators, datasets or plugin commands")
     p.add_argument("kind", choices=KINDS)
     p.set_defaults(handler=handle)
 
@@ -21,7 +21,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.kind in ("tasks", "groups", "tags"):
         from rbh.tasks.index import load_task_index
 
-        index = load_task_index(registry.task_paths())
+        index = load_task_index(registry.task_folders())
         if args.kind == "tasks":
             print_rows(
                 "tasks",
@@ -38,16 +38,18 @@ def handle(args: argparse.Namespace) -> int:
             print_rows("tags", ("tag", "tasks"), ((tag, ", ".join(sorted(names))) for tag, names in sorted(index.tags().items())))
         return 0
     table = registry.tables()[args.kind]
+    extra_column = {"models": "aliases", "scoring_sets": "replaces"}.get(args.kind)
     rows = []
     for name, entry in sorted(table.items()):
         if name != entry.name:  # an alias row would repeat its entry
             continue
         obj = entry.obj
-        description = getattr(obj, "description", "")
-        extra = ""
+        row = [name, getattr(obj, "description", "") or getattr(obj, "help", "")]
         if args.kind == "models":
-            aliases = [*entry.aliases, *(f"{entry.name}:{a}" for a in getattr(obj, "aliases", {}))]
-            extra = ", ".join(aliases)
-        rows.append((name, description, extra, f"{entry.plugin} ({entry.distribution} {entry.version})"))
-    print_rows(args.kind, ("name", "description", "aliases" if args.kind == "models" else "", "plugin"), rows)
+            row.append(", ".join([*entry.aliases, *(f"{entry.name}:{a}" for a in getattr(obj, "aliases", {}))]))
+        elif args.kind == "scoring_sets":
+            row.append(", ".join(f"{metric} → {scorer}" for metric, scorer in obj.scorers.items()))
+        rows.append((*row, f"{entry.plugin} ({entry.distribution} {entry.version})"))
+    columns = ("name", "description", *([extra_column] if extra_column else []), "plugin")
+    print_rows(args.kind.replace("_", " "), columns, rows)
     return 0

@@ -10,10 +10,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from rbh.version import __version__
 
-COMMANDS = ("run", "score", "list", "plugins", "import_cmd", "push", "generate")
+COMMANDS = ("run", "score", "list", "plugins", "push")  # core commands; plugins add theirs (`register_commands`)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,18 +33,46 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"rbh.cli.{name}").add_parser(sub)
+    add_plugin_commands(sub)
     return parser
+
+
+def add_plugin_commands(sub: "argparse._SubParsersAction[Any]") -> None:
+    """Subcommands registered by plugins; a name core already uses is a one-line error."""
+    from rbh.errors import PluginError
+    from rbh.registry import get_registry
+
+    for name, entry in sorted(get_registry().commands().items()):
+        if name in sub.choices:
+            raise PluginError(f"plugin {entry.plugin!r} registers the command {name!r}, which rbh already has")
+        command = entry.obj
+        p = sub.add_parser(name, help=command.help, description=command.description or command.help)
+        try:
+            command.add_arguments(p)
+        except Exception as exc:  # noqa: BLE001 — one broken command must not break the others
+            from rbh.plugins import warn
+
+            warn(
+                f"plugin {entry.plugin!r}: command {name!r} could not declare its arguments ({type(exc).__name__}: {exc}); it is unavailable"
+            )
+            sub.choices.pop(name, None)
+            continue
+        p.set_defaults(handler=command.run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors rbh raises on purpose become one line and their exit code."""
-    parser = build_parser()
+    from rbh.errors import RbhError
+
+    try:
+        parser = build_parser()
+    except RbhError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    from rbh.errors import RbhError
-
     try:
         return int(args.handler(args) or 0)
     except RbhError as exc:

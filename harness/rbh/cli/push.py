@@ -22,7 +22,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def handle(args: argparse.Namespace) -> int:
-    from rbh_kg.hub import push_dataset
+    from rbh.data import push_dataset
 
     url = push_dataset(args.folder, args.repo_id, private=args.private, commit_message=args.message)
     print(f"pushed {args.folder} to {url}")

@@ -27,7 +27,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument("--output", type=Path, default=Path("results"), help="parent folder of the run folder (default results/)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the response cache")
     p.add_argument("--cache", type=Path, default=None, help="response cache file (default: the user cache dir)")
-    p.add_argument("--scoring", choices=("rbh", "official"), default="rbh", help="rbh metrics or the official evaluator's")
+    p.add_argument(
+        "--scoring", default="rbh", metavar="NAME", help="a registered scoring set: rbh (default) or official, the released evaluator's"
+    )
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(handler=handle)
@@ -37,7 +39,8 @@ def handle(args: argparse.Namespace) -> int:
     from rbh.errors import UsageError
     from rbh.models.spec import parse_kv, parse_model_spec
     from rbh.registry import get_registry
-    from rbh.runner.run import RunOptions, run_evaluation
+    from rbh.runner.plan import RunOptions
+    from rbh.runner.run import run_evaluation
 
     for flag in ("limit", "k"):
         value = getattr(args, flag)

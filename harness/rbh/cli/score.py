@@ -12,8 +12,10 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         help="re-score a saved run without calling a model",
         description="Re-score the responses of a run folder; writes results.<scoring>.json beside results.json.",
     )
-    p.add_argument("run_dir", type=Path, help="a run folder (results/<timestamp>_<model>)")
-    p.add_argument("--scoring", choices=("rbh", "official"), default="rbh")
+    p.add_argument("run_dir", type=Path, help="a run folder (results/<timestamp>_<model>) or its results.json")
+    p.add_argument(
+        "--scoring", default="rbh", metavar="NAME", help="a registered scoring set: rbh (default) or official (`rbh list scoring_sets`)"
+    )
     p.add_argument("--dataset", default=None, help="load catalogs/KGs from this dataset instead of the recorded one")
     p.add_argument("--seed", type=int, default=None, help="bootstrap seed (default: the run's)")
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns")

@@ -1,26 +1,67 @@
-"""The core data model: samples, catalogs, knowledge graphs and benchmark datasets."""
+"""The data model and the dataset format, both ways — documented for plugins (docs/plugins.md):
+samples, catalogs (title resolution), knowledge graphs, interactions and users with their
+loaders, datasets read from folders or the Hub, dataset folders written and published."""
 
 from rbh.data.catalog import Catalog, Item
 from rbh.data.dataset import BenchmarkDataset, load_dataset
-from rbh.data.interactions import Interaction, Interactions, User, Users, load_interactions, load_users
+from rbh.data.dataset_format import CARD, default_split, sample_row, write_config_table, write_dataset
+from rbh.data.hub import HubError, push_dataset
+from rbh.data.interactions import (
+    AGE_BUCKETS,
+    OCCUPATIONS,
+    Interaction,
+    Interactions,
+    User,
+    Users,
+    gc_paused,
+    load_interactions,
+    load_users,
+    read_columns,
+    read_dat_lines,
+    read_table,
+)
 from rbh.data.kg import KG, Triple
-from rbh.data.sample import Bridge, Condition, Misinformation, Sample
+from rbh.data.normalize import move_trailing_article, split_year, title_key
+from rbh.data.resolution import ResolutionOptions
+from rbh.data.sample import CONDITION_SUBTYPES, SUBTYPES, Bridge, Condition, Misinformation, Sample
+from rbh.data.sources import parse_json_object, read_card_configs
 
 __all__ = [
+    "AGE_BUCKETS",
+    "CARD",
+    "CONDITION_SUBTYPES",
+    "KG",
+    "OCCUPATIONS",
+    "SUBTYPES",
     "BenchmarkDataset",
     "Bridge",
     "Catalog",
     "Condition",
+    "HubError",
     "Interaction",
     "Interactions",
     "Item",
-    "KG",
     "Misinformation",
+    "ResolutionOptions",
     "Sample",
     "Triple",
     "User",
     "Users",
+    "default_split",
+    "gc_paused",
     "load_dataset",
     "load_interactions",
     "load_users",
+    "move_trailing_article",
+    "parse_json_object",
+    "push_dataset",
+    "read_card_configs",
+    "read_columns",
+    "read_dat_lines",
+    "read_table",
+    "sample_row",
+    "split_year",
+    "title_key",
+    "write_config_table",
+    "write_dataset",
 ]

@@ -47,6 +47,7 @@ class Catalog:
         self.domain = domain
         self.items: dict[str, Item] = {}
         self._resolvers: dict[ResolutionOptions, TitleResolver] = {}
+        self._scratch: dict[str, dict[Any, Any]] = {}
         for item in items:
             if item.id in self.items:
                 raise ValueError(f"duplicate item id {item.id!r} in the {domain or 'catalog'} catalog")
@@ -58,6 +59,11 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def scratch(self, name: str) -> dict[Any, Any]:
+        """A dict that lives as long as this catalog, for memos of lookups over it (a scorer's
+        title -> id table, say), so nothing needs a module-level cache keyed by catalog."""
+        return self._scratch.setdefault(name, {})
 
     def __contains__(self, item_id: object) -> bool:
         return item_id in self.items

@@ -8,7 +8,6 @@ from typing import Any
 
 SUBTYPES = ("explicit", "implicit", "misinformed", "interest", "demographics")
 CONDITION_SUBTYPES = ("explicit", "implicit", "misinformed")
-PROFILE_SUBTYPES = ("interest", "demographics")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,43 @@
-"""The model interface every backend implements, and model-spec parsing."""
+"""The model interface every backend implements, and the kit for HTTP API backends (documented
+for plugins in docs/plugins.md): the retrying async machinery, failure classification, API keys,
+reasoning splitting, model-spec parsing."""
 
+from rbh.models.api_keys import resolve_api_key
+from rbh.models.api_model import ApiModel, classify_sdk_error, import_sdk, short
 from rbh.models.base import ChatRequest, Completion, Message, Model, Usage
+from rbh.models.concurrency import (
+    Failure,
+    FatalBackendError,
+    RetryPolicy,
+    classify_other,
+    classify_status,
+    parse_retry_after,
+    split_sdk_kwargs,
+)
+from rbh.models.reasoning import merge_reasoning, split_think_tags
 from rbh.models.spec import ModelSpec, parse_kv, parse_model_spec
 
-__all__ = ["ChatRequest", "Completion", "Message", "Model", "ModelSpec", "Usage", "parse_kv", "parse_model_spec"]
+__all__ = [
+    "ApiModel",
+    "ChatRequest",
+    "Completion",
+    "Failure",
+    "FatalBackendError",
+    "Message",
+    "Model",
+    "ModelSpec",
+    "RetryPolicy",
+    "Usage",
+    "classify_other",
+    "classify_sdk_error",
+    "classify_status",
+    "import_sdk",
+    "merge_reasoning",
+    "parse_kv",
+    "parse_model_spec",
+    "parse_retry_after",
+    "resolve_api_key",
+    "short",
+    "split_sdk_kwargs",
+    "split_think_tags",
+]

@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 from rbh.errors import UsageError
 from rbh.models.api_keys import resolve_api_key
 from rbh.models.base import ChatRequest, Completion, Model
-from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy
-from rbh.runner.secrets import scrub
+from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy, classify_other, classify_status
+from rbh.secrets import scrub
 
 
 class ApiModel(Model):
@@ -90,8 +90,30 @@ class ApiModel(Model):
     @abstractmethod
     async def _call(self, client: Any, request: ChatRequest) -> Completion: ...
 
-    @abstractmethod
-    def classify(self, exc: BaseException) -> Failure: ...
+    def classify(self, exc: BaseException) -> Failure:
+        """What a failed attempt means. The default reads the exception types that the official
+        (Stainless-generated) SDKs share: APIStatusError, APITimeoutError, APIConnectionError."""
+        return classify_sdk_error(self.name, exc, importlib.import_module(self.sdk_modules[0]) if self.sdk_modules else None)
+
+
+def short(text: str, limit: int = 300) -> str:
+    """One line of at most `limit` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def classify_sdk_error(backend: str, exc: BaseException, sdk: Any) -> Failure:
+    """Classify an exception of an official SDK (`openai`, `anthropic`): HTTP statuses by code
+    and Retry-After, timeouts and connection errors retried, anything else by `classify_other`."""
+    if sdk is not None:
+        if isinstance(exc, sdk.APIStatusError):
+            return classify_status(backend, exc.status_code, exc.response.headers, short(exc.message))
+        if isinstance(exc, sdk.APITimeoutError):
+            return Failure(f"{backend}: request timed out")
+        if isinstance(exc, sdk.APIConnectionError):
+            cause = exc.__cause__ or exc
+            return Failure(f"{backend}: connection error: {type(cause).__name__}: {short(str(cause))}")
+    return classify_other(backend, exc)
 
 
 def import_sdk(backend: str, module: str) -> None:

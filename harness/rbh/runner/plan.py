@@ -1,37 +1,78 @@
-"""Planning a run: tasks expanded, datasets loaded, prompts rendered into requests — all before
-the first request is sent, so a configuration error stops the run with nothing written."""
+"""Planning a run — the single point of validation (DESIGN §7): scoring set, backend and its
+arguments, generation arguments, tasks, scorers, datasets, prompts, the output folder and the
+response cache are all checked before the model is built and before the first request, so a
+misconfiguration is one line, exit 2, and costs nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rbh.completion import CompletionService, model_class, open_cache
 from rbh.data.dataset import BenchmarkDataset, load_dataset
 from rbh.errors import DataError
-from rbh.models.base import ChatRequest
-from rbh.runner.cache import request_key
+from rbh.models.base import ChatRequest, Completion, Message
+from rbh.models.spec import ModelSpec
+from rbh.results.folder import check_output_parent
+from rbh.scoring.sets import ScoringSet
+from rbh.scoring.task_scoring import BuiltScorer, build_scorers
+from rbh.tasks.config import check_generation
 from rbh.tasks.prompts import PromptRenderer
 
 if TYPE_CHECKING:
     from rbh.data.sample import Sample
-    from rbh.models.base import Model
-    from rbh.registry import Registry
+    from rbh.registry import Registered, Registry
     from rbh.tasks.config import TaskConfig
 
 
 @dataclass
+class RunOptions:
+    """Everything `rbh run` was asked to do."""
+
+    tasks: str
+    model: ModelSpec
+    gen_kwargs: dict[str, Any] = field(default_factory=dict)
+    dataset: str | None = None
+    limit: int | None = None
+    k: int | None = None
+    history: bool | None = None
+    seed: int = 0
+    output: Path = Path("results")
+    use_cache: bool = True
+    cache_path: Path | None = None
+    scoring: str = "rbh"
+    command: str = ""
+    show_progress: bool = True
+
+
+@dataclass
 class TaskPlan:
-    """One task, ready to run."""
+    """One task, ready to run: its samples, their rendered messages, keyed requests and scorers."""
 
     task: "TaskConfig"
     dataset_spec: str
     dataset: BenchmarkDataset
     samples: list["Sample"]
-    requests: list[ChatRequest]
+    messages: list[tuple[Message, ...]]
     k: int | None
     history: bool
     gen: dict[str, Any]
+    scorers: list[BuiltScorer]
+    requests: list[ChatRequest] = field(default_factory=list)
+    completions: list[Completion] = field(default_factory=list)
+
+
+@dataclass
+class RunPlan:
+    """A validated run: its tasks, the scoring set, and the completion service (model + cache)."""
+
+    options: RunOptions
+    scoring: ScoringSet
+    tasks: list[TaskPlan]
+    service: CompletionService
+    model_entry: "Registered[Any]"
 
 
 class DatasetResolver:
@@ -50,40 +91,52 @@ class DatasetResolver:
         return self._open[name]
 
 
+def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
+    """Check everything, cheapest first; then build the model and key every request."""
+    from rbh.tasks.index import load_task_index
+
+    scoring = registry.scoring_set(options.scoring)
+    model_entry = model_class(options.model, registry)
+    check_generation(options.gen_kwargs, "--gen-kwargs")
+    tasks = load_task_index(registry.task_folders()).select(options.tasks)
+    scorers = {t.task: build_scorers(t, registry, scoring) for t in tasks}
+    resolver = DatasetResolver(registry)
+    plans = [plan_task(t, resolver, registry, options, scorers[t.task]) for t in tasks]
+    check_output_parent(options.output)
+    cache = open_cache(options.cache_path) if options.use_cache else None
+    try:
+        service = CompletionService.build(options.model, model_entry, cache)
+    except BaseException:
+        if cache is not None:
+            cache.close()
+        raise
+    for plan in plans:
+        plan.requests = [
+            service.request(messages, plan.gen, sample=sample, dataset=plan.dataset, k=plan.k)
+            for sample, messages in zip(plan.samples, plan.messages)
+        ]
+    return RunPlan(options, scoring, plans, service, model_entry)
+
+
 def plan_task(
-    task: "TaskConfig",
-    model: "Model",
-    resolver: DatasetResolver,
-    registry: "Registry",
-    *,
-    dataset_override: str | None = None,
-    limit: int | None = None,
-    k: int | None = None,
-    history: bool | None = None,
-    gen_overrides: dict[str, Any] | None = None,
-    model_identity: dict[str, Any],
+    task: "TaskConfig", resolver: DatasetResolver, registry: "Registry", options: RunOptions, scorers: list[BuiltScorer]
 ) -> TaskPlan:
-    """Load the task's samples and render one chat request per sample."""
-    spec, dataset = resolver.open(dataset_override or task.dataset.name)
+    """Load the task's samples and render every prompt."""
+    spec, dataset = resolver.open(options.dataset or task.dataset.name)
     config = task.dataset.config
     if config not in dataset.configs():
         raise DataError(f"task {task.task}: dataset {dataset.name} has no config {config!r}")
     samples = dataset.samples(config, task.dataset.split)
     check_unique_ids(task.task, samples)
-    if limit is not None:
-        samples = samples[:limit]
+    if options.limit is not None:
+        samples = samples[: options.limit]
     catalog = dataset.catalog(task.domain)
-    use_k = k if k is not None else task.k
-    use_history = task.history if history is None else history
-    gen = {**task.generation, **(gen_overrides or {})}
+    use_k = options.k if options.k is not None else task.k
+    use_history = task.history if options.history is None else options.history
+    gen = check_generation({**task.generation, **options.gen_kwargs}, f"task {task.task}: generation")
     renderer = PromptRenderer(task, registry.template_paths())
-    requests = []
-    for sample in samples:
-        messages = renderer.render(sample, catalog, use_k, use_history)
-        request = ChatRequest(key="", messages=messages, gen=gen, sample=sample, dataset=dataset, k=use_k)
-        key = request_key({**model_identity, "gen": gen, "messages": messages, "extra": model.request_identity(request)})
-        requests.append(replace(request, key=key))
-    return TaskPlan(task, spec, dataset, samples, requests, use_k, use_history, gen)
+    messages = [renderer.render(sample, catalog, use_k, use_history) for sample in samples]
+    return TaskPlan(task, spec, dataset, samples, messages, use_k, use_history, gen, scorers)
 
 
 def check_unique_ids(task: str, samples: Sequence["Sample"]) -> None:

@@ -1,17 +1,20 @@
-"""Re-scoring a saved run folder (`rbh score`)."""
+"""Re-scoring a saved run folder (`rbh score`): the saved responses, the chosen scoring set, the
+same scoring code as `rbh run`; written as `results.<scoring>.json` beside `results.json`."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rbh.data.sample import Sample
 from rbh.errors import UsageError
 from rbh.models.base import Completion
+from rbh.results.folder import RESULTS_FILE, read_run, run_folder_of, write_results
+from rbh.results.model import DatasetRef, Rescored, RunResults, SampleRow
 from rbh.runner.plan import DatasetResolver
-from rbh.runner.results import read_run, write_json_atomic
-from rbh.runner.scoring_pass import score_task
+from rbh.runner.task_results import scored_fields
+from rbh.scoring.task_scoring import build_scorers, score_task
 from rbh.tasks.index import validate_task
 
 if TYPE_CHECKING:
@@ -19,45 +22,57 @@ if TYPE_CHECKING:
 
 
 def rescore_run(
-    run_dir: Path, registry: "Registry", *, scoring: str = "rbh", dataset: str | None = None, seed: int | None = None
-) -> tuple[Path, dict[str, Any]]:
-    """Score the saved responses again and write `results.<scoring>.json` beside `results.json`."""
+    path: Path, registry: "Registry", *, scoring: str = "rbh", dataset: str | None = None, seed: int | None = None
+) -> tuple[Path, RunResults]:
+    """Score the saved responses again and write `results.<scoring>.json` beside `results.json`.
+    Every check (scoring set, task configs, scorers, datasets) runs before anything is scored."""
+    run_dir = run_folder_of(path)
+    scoring_set = registry.scoring_set(scoring)
     results, samples = read_run(run_dir)
+    seed = results.seed if seed is None else seed
     resolver = DatasetResolver(registry)
-    seed = results.get("seed", 0) if seed is None else seed
-    new_tasks: dict[str, Any] = {}
-    for name, task_result in results["tasks"].items():
-        config = dict(task_result["config"])
-        task = validate_task(config, run_dir / "results.json")
-        spec = dataset or task_result["dataset"]["spec"]
+    new_tasks = {}
+    for name, old in results.tasks.items():
+        task = validate_task(dict(old.config), run_dir / RESULTS_FILE)
+        scorers = build_scorers(task, registry, scoring_set)
+        spec = dataset or old.dataset.spec
         _, ds = resolver.open(spec)
         rows = samples[name]
-        try:
-            sample_objs = [Sample.from_dict(r["sample"]) for r in rows]
-            completions = [
-                Completion(
-                    text=r.get("response") or "", reasoning=r.get("reasoning"), error=r.get("error"), finish_reason=r.get("finish_reason")
-                )
-                for r in rows
-            ]
-        except (KeyError, ValueError) as exc:
-            raise UsageError(f"{run_dir}: samples/{name}.jsonl is malformed: {exc}") from None
-        k = task_result.get("effective", {}).get("k", task.k)
-        scores = score_task(
-            task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), registry, k=k, scoring=scoring, seed=seed
+        sample_objs, completions = _saved(run_dir, name, rows)
+        k = old.effective.get("k", task.k)
+        scores = score_task(task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed)
+        ref = (
+            old.dataset
+            if dataset is None
+            else DatasetRef(spec=spec, name=ds.name, config=old.dataset.config, split=old.dataset.split, fingerprint=ds.fingerprint)
         )
-        new_tasks[name] = {
-            **task_result,
-            "metrics": {m: v.to_dict() for m, v in scores.metrics.items()},
-            "breakdowns": scores.breakdowns,
-            "scorers": scores.scorer_provenance,
+        new_tasks[name] = old.model_copy(update={**scored_fields(scores), "dataset": ref})
+    rescored = results.model_copy(
+        update={
+            "scoring": scoring_set.name,
+            "seed": seed,
+            "rescored": Rescored(at=datetime.now(timezone.utc).isoformat(timespec="seconds"), **{"from": RESULTS_FILE}),
+            "tasks": new_tasks,
         }
-    rescored = {
-        **results,
-        "scoring": scoring,
-        "seed": seed,
-        "rescored": {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "from": "results.json"},
-        "tasks": new_tasks,
-    }
-    path = write_json_atomic(run_dir / f"results.{scoring}.json", rescored)
-    return path, rescored
+    )
+    out = write_results(run_dir / f"results.{scoring_set.name}.json", rescored)
+    return out, rescored
+
+
+def _saved(run_dir: Path, task: str, rows: list[SampleRow]) -> tuple[list[Sample], list[Completion]]:
+    """The samples and completions a run folder recorded for one task."""
+    try:
+        samples = [Sample.from_dict(r.sample) for r in rows]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise UsageError(f"{run_dir}: samples/{task}.jsonl is malformed: {exc}") from None
+    completions = [
+        Completion(text=r.response or "", reasoning=r.reasoning, error=_model_error(r), finish_reason=r.finish_reason) for r in rows
+    ]
+    return samples, completions
+
+
+def _model_error(row: SampleRow) -> str | None:
+    """The model's own error of a saved row (a scorer's error is not the model's)."""
+    if row.error and row.error not in row.scorer_errors.values():
+        return row.error
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -29,9 +29,9 @@ class ScoringInput:
     catalog: "Catalog"
     kg: "KG"
     k: int | None = None
-    scoring: str = "rbh"  # "rbh" or "official"
     reasoning: str | None = None
     error: str | None = None
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # per-sample scratch shared by scorers
 
     @property
     def hits(self) -> set[str]:
@@ -41,17 +41,23 @@ class ScoringInput:
 
 
 class Scorer(ABC):
-    """Base class of scorers. Set `name`; options come from the task YAML (`Options` model)."""
+    """Base class of scorers. Set `name`; options come from the task YAML (`Options` model).
+
+    `metric` is the name its values are reported under: its own name, or the task metric it
+    computes inside a scoring set (the `official` set's `official_recall` reports `recall`).
+    """
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
     subtypes: ClassVar[tuple[str, ...] | None] = None  # None = every subtype
+    uses_resolution: ClassVar[bool] = True  # False: the scorer reads the raw response only
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid")
 
     def __init__(self, **options: Any):
         self.options = self.Options(**options)
+        self.metric: str = self.name
 
     def applies_to(self, subtype: str) -> bool:
         return self.subtypes is None or subtype in self.subtypes
@@ -62,4 +68,4 @@ class Scorer(ABC):
 
     def aggregate(self, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
         """Aggregate per-sample values into named metrics (default: mean ± bootstrap stderr)."""
-        return {self.name: mean_with_stderr(values, seed)}
+        return {self.metric: mean_with_stderr(values, seed)}

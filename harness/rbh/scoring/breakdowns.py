@@ -7,16 +7,13 @@ as "25-34 / Male", or an interest group's pattern). A dimension with a single gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-
-from rbh.scoring.aggregate import MetricValue
 
 if TYPE_CHECKING:
     from rbh.data.sample import Sample
     from rbh.scoring.base import Scorer
 
-Aggregator = Callable[[str, Sequence[float | None]], dict[str, MetricValue]]
 ATTRIBUTES = ("age", "gender", "occupation")
 
 

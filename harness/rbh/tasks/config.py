@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rbh.data.resolution import ResolutionOptions
+from rbh.errors import ConfigError
 
 DEFAULT_GENERATION: dict[str, Any] = {"max_tokens": 512, "temperature": 0}
 
@@ -43,6 +44,50 @@ class MetricSpec(_Strict):
 
     name: str
     options: dict[str, Any] = Field(default_factory=dict)
+
+
+class GenerationArgs(_Strict):
+    """Generation arguments, from a task's `generation:` or `--gen-kwargs`: unknown keys are errors
+    (a typo such as `temprature` must not pass silently); backend-specific request fields go in
+    `extra_body`, which the API backends merge into the request body."""
+
+    max_tokens: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(default=None, ge=0)
+    top_p: float | None = Field(default=None, gt=0, le=1)
+    top_k: int | None = None
+    min_p: float | None = Field(default=None, ge=0, le=1)
+    min_tokens: int | None = Field(default=None, ge=0)
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    repetition_penalty: float | None = Field(default=None, gt=0)
+    reasoning_effort: str | None = None
+    thinking_budget: int | None = Field(default=None, ge=1)
+    extra_body: dict[str, Any] | None = None
+
+
+def generation_problem(gen: dict[str, Any]) -> str | None:
+    """The first problem of a set of generation arguments, as one line, or None."""
+    from pydantic import ValidationError
+
+    try:
+        GenerationArgs(**gen)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        hint = f" (known: {', '.join(GenerationArgs.model_fields)})" if err["type"] == "extra_forbidden" else ""
+        return f"{key}: {err['msg']}{hint}"
+    return None
+
+
+def check_generation(gen: dict[str, Any], where: str) -> dict[str, Any]:
+    """Validate generation arguments; a problem is one ConfigError line naming `where`. Returns
+    `gen` unchanged (values as given, so cache keys do not shift)."""
+    problem = generation_problem(gen)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
+    return gen
 
 
 class TaskConfig(_Strict):
@@ -84,7 +129,11 @@ class TaskConfig(_Strict):
     @classmethod
     def _generation_defaults(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {**DEFAULT_GENERATION, **value}
+            merged = {**DEFAULT_GENERATION, **value}
+            problem = generation_problem(merged)
+            if problem:
+                raise ValueError(problem)
+            return merged
         return value
 
     @property

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rbh.errors import ConfigError, UsageError
+from rbh.plugins import warn
 from rbh.tasks.yaml_files import read_with_includes
 
 if TYPE_CHECKING:
@@ -73,14 +74,18 @@ class TaskIndex:
     tasks: dict[str, TaskEntry] = field(default_factory=dict)
     groups: dict[str, GroupEntry] = field(default_factory=dict)
 
-    def add_file(self, path: Path) -> list[str]:
-        """Index one YAML file; returns the task names it defines (none for group files)."""
+    def add_file(self, path: Path, replace: bool = True) -> list[str]:
+        """Index one YAML file; returns the task names it defines (none for group files). With
+        `replace=False` a group name that is already known is an error too."""
         raw = read_with_includes(path)
         if "group" in raw and "task" not in raw:
             members = raw.get("tasks") or []
             if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
                 raise ConfigError(f"group file {path}: 'tasks' must be a list of task or group names")
             name = str(raw["group"])
+            known = self.groups.get(name)
+            if not replace and known is not None and known.path != path:
+                raise ConfigError(f"group {name!r} is already defined in {known.path}")
             self.groups[name] = GroupEntry(name, path, tuple(members), str(raw.get("description") or ""))
             return []
         if "task" not in raw:
@@ -92,12 +97,22 @@ class TaskIndex:
         self.tasks[name] = TaskEntry(name, path, raw)
         return [name]
 
-    def add_folder(self, folder: Path) -> list[str]:
-        """Index every `*.yaml` under a folder; files starting with '_' are include-only bases."""
+    def add_folder(self, folder: Path, owner: str | None = None) -> list[str]:
+        """Index every `*.yaml` under a folder; files starting with '_' are include-only bases.
+
+        In a plugin's folder (`owner` set), a file that does not read or clashes with a known task
+        is skipped with one warning naming the plugin and the file; elsewhere it is an error."""
         names: list[str] = []
         for path in sorted(folder.rglob("*.yaml")):
-            if not path.name.startswith("_"):
+            if path.name.startswith("_"):
+                continue
+            if owner is None:
                 names.extend(self.add_file(path))
+                continue
+            try:
+                names.extend(self.add_file(path, replace=False))
+            except ConfigError as exc:
+                warn(f"plugin {owner!r}: task file {path} skipped: {exc}")
         return names
 
     def tags(self) -> dict[str, list[str]]:
@@ -151,10 +166,12 @@ class TaskIndex:
         raise UsageError(f"unknown task, group or tag {token!r}{hint}")
 
 
-def load_task_index(folders: Iterable[Path]) -> TaskIndex:
-    """Index the task folders in order (rbh's own first, then plugins')."""
+def load_task_index(folders: Iterable[Path | tuple[Path, str | None]]) -> TaskIndex:
+    """Index the task folders in order (rbh's own first, then plugins'); a folder may come with
+    the plugin that owns it (`Registry.task_folders()`), whose broken files are then skipped."""
     index = TaskIndex()
-    for folder in folders:
+    for entry in folders:
+        folder, owner = entry if isinstance(entry, tuple) else (entry, None)
         if folder.is_dir():
-            index.add_folder(folder)
+            index.add_folder(folder, owner)
     return index

@@ -7,10 +7,11 @@ misinformed, interest and demographics requests — from a KG, interactions and 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from rbh.generators import Generator
+from rbh import GenerationReport, Generator, ReportTable
 from rbh_kg.generator.config import GENERATOR_VERSION, SOURCE, GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.stats import GenerationStats
 
@@ -50,15 +51,48 @@ class KGGenerator(Generator):
     name = "kg"
     description = "RecBench+ construction: condition mining, bridges, misinformation, shared interests, demographic groups"
 
-    def generate(self, out_dir: Path, **options: Any) -> Path:
-        """Options: domains (list), phraser, progress, and any GeneratorConfig field; inputs are
-        the shipped data unless `inputs` (a list of GeneratorInputs) is given."""
-        from dataclasses import fields
-
-        from rbh_kg.generator.inputs import default_inputs
+    def generate(self, out_dir: Path, **options: Any) -> GenerationReport:
+        """Options: `domain` ("movie", "book" or "all"), `kg`/`items`/`interactions`/`users` paths
+        (bring-your-own data; else the shipped data), `phraser`, `model_args`, `progress`, and any
+        GeneratorConfig field (seed, limit_users, min_support, per_user, workers)."""
+        from rbh import UsageError
+        from rbh_kg.generator.inputs import default_inputs, load_inputs
 
         known = {f.name for f in fields(GeneratorConfig)}
-        config = GeneratorConfig(**{k: v for k, v in options.items() if k in known})
-        inputs = options.get("inputs") or [default_inputs(d) for d in options.get("domains", ("movie", "book"))]
-        out, _ = generate_benchmark(inputs, Path(out_dir), config, options.get("phraser", "template"), options.get("progress", False))
-        return out
+        own = {"domain", "kg", "items", "interactions", "users", "phraser", "model_args", "progress"}
+        unknown = sorted(set(options) - known - own)
+        if unknown:
+            raise UsageError(f"generator kg: unknown option(s) {', '.join(unknown)}")
+        for name in ("limit_users", "min_support", "per_user", "workers"):
+            value = options.get(name)
+            if value is not None and value < 1:
+                raise UsageError(f"--{name.replace('_', '-')} must be a positive integer")
+        domain = options.get("domain") or "all"
+        files: list[Any] = [options.get(k) for k in ("kg", "items", "interactions", "users")]
+        if any(files):
+            if domain == "all":
+                raise UsageError("--domain all works with the shipped data only; give one domain with --kg/--interactions")
+            if options.get("kg") is None or options.get("interactions") is None:
+                raise UsageError("bring-your-own data needs at least --kg and --interactions")
+            inputs = [load_inputs(domain, *files)]
+        else:
+            inputs = [default_inputs(d) for d in (("movie", "book") if domain == "all" else (domain,))]
+        config = GeneratorConfig(**{k: v for k, v in options.items() if k in known and v is not None})
+        out, stats = generate_benchmark(
+            inputs,
+            Path(out_dir),
+            config,
+            options.get("phraser") or "template",
+            bool(options.get("progress")),
+            model_args=options.get("model_args"),
+        )
+        tables = [ReportTable("generated samples (per subtype × number of conditions)", stats.columns(), list(stats.rows()))]
+        if stats.rejected:
+            tables.append(
+                ReportTable(
+                    "rejected phrasings (failed attempts, by validator rule)",
+                    ["domain", "subtype", "rule", "count"],
+                    list(stats.reject_rows()),
+                )
+            )
+        return GenerationReport(out, tables)

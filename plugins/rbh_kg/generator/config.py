@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rbh.data.catalog import Catalog
-from rbh.data.kg import KG
+from rbh import KG, Catalog
 
 GENERATOR_NAME = "rbh-kg-generator"
 GENERATOR_VERSION = "1.0"

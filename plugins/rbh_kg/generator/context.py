@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rbh.data.normalize import title_key
+from rbh.data import title_key
 from rbh_kg.generator.config import GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.facts import FactIndex, popularity
 

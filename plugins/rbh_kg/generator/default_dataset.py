@@ -20,7 +20,7 @@ _PLUGIN_DIR = Path(__file__).resolve().parent.parent
 
 
 def _inputs_files() -> list[Path]:
-    from rbh.paths import shipped_dir
+    from rbh import shipped_dir
 
     files = sorted(p for p in (_PLUGIN_DIR / "data").rglob("*") if p.is_file())
     files += sorted(p for p in _PLUGIN_DIR.glob("*.py") if p.name in ("curated.py", "users.py", "user_tastes.py"))
@@ -40,7 +40,7 @@ def fingerprint() -> str:
 
 def default_dataset_path(progress: bool | None = None) -> str:
     """The folder of `rbh-default`, built first if this fingerprint has no cached copy."""
-    from rbh.paths import cache_dir
+    from rbh import cache_dir
 
     root = cache_dir() / "datasets"
     folder = root / f"{NAME}-{fingerprint()}"

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from rbh.data.sample import Bridge, Condition, Misinformation, Sample
+from rbh import Sample
+from rbh.data import Bridge, Condition, Misinformation
 
 
 @dataclass(frozen=True)

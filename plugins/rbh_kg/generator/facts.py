@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from rbh.data.catalog import Catalog
-from rbh.data.kg import KG
-from rbh.data.sample import Condition
+from rbh import KG, Catalog
+from rbh.data import Condition
 
 
 class FactIndex:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from rbh.data.normalize import title_key
-from rbh.data.sample import Bridge, Condition
+from rbh.data import Bridge, Condition, title_key
 from rbh_kg.generator.context import BuildContext, contains_key
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.mining import MinedSet, UserSets

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rbh.data.catalog import Catalog
-from rbh.data.kg import KG
-from rbh.errors import UsageError
+from rbh import KG, Catalog, UsageError
 from rbh_kg.generator.config import GeneratorInputs
 
 
@@ -23,7 +21,7 @@ def default_inputs(domain: str) -> GeneratorInputs:
 
 def load_catalog_kg(domain: str, kg_path: Path, items_path: Path | None) -> tuple[Catalog, KG]:
     """A TML1M movies.csv, a curated JSONL file or folder, or a triples table plus `--items`."""
-    from rbh.data.interactions import read_table
+    from rbh.data import read_table
 
     if kg_path.is_dir() or _looks_curated(kg_path):
         from rbh_kg.curated import load_curated
@@ -48,7 +46,7 @@ def load_catalog_kg(domain: str, kg_path: Path, items_path: Path | None) -> tupl
 
 def load_inputs(domain: str, kg_path: Path, items_path: Path | None, interactions_path: Path, users_path: Path | None) -> GeneratorInputs:
     """Inputs from files; interactions with items outside the catalog are ignored."""
-    from rbh.data.interactions import load_users
+    from rbh.data import load_users
     from rbh_kg.ratings import load_ratings
 
     catalog, kg = load_catalog_kg(domain, kg_path, items_path)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from rbh.data.normalize import title_key
-from rbh.data.sample import Misinformation
+from rbh.data import Misinformation, title_key
 from rbh_kg.generator.context import BuildContext, contains_key
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.implicit import build_implicit

@@ -6,9 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from rbh.data.catalog import Catalog
-from rbh.data.kg import KG
-from rbh.data.sample import Sample
+from rbh import KG, Catalog, Sample
 from rbh_kg.generator.config import SOURCE, GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.demographics import build_demographics
@@ -37,7 +35,7 @@ class DomainResult:
 
 
 def _stage(description: str, total: int | None, progress: bool):  # noqa: ANN201
-    from rbh.ui import StageProgress
+    from rbh import StageProgress
 
     return StageProgress(description, total, enabled=progress)
 

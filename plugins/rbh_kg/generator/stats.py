@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rbh.data.sample import Sample
+from rbh import Sample
 
 CONDITION_COLUMNS = ("1", "2", "3", "4")
 
@@ -27,7 +27,7 @@ class GenerationStats:
 
     def keys(self) -> list[tuple[str, str]]:
         found = {(d, s) for d, s, _ in self.samples} | set(self.drafts)
-        from rbh.data.sample import SUBTYPES
+        from rbh.data import SUBTYPES
 
         return sorted(found, key=lambda k: (k[0], SUBTYPES.index(k[1]) if k[1] in SUBTYPES else 99, k[1]))
 

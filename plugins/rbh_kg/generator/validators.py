@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rbh.data.catalog import Catalog
-from rbh.data.normalize import title_key
+from rbh import Catalog
+from rbh.data import title_key
 from rbh_kg.generator.context import contains_key
 from rbh_kg.generator.drafts import Draft
 

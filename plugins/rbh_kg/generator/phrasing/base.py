@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from rbh.data.catalog import Catalog
-    from rbh.registry import Registry
+    from rbh import Catalog, Registry
     from rbh_kg.generator.drafts import Draft
 
 
@@ -36,8 +35,6 @@ def make_phraser(spec: str, *, seed: int = 0, registry: "Registry | None" = None
 
     if spec == "template":
         return TemplatePhraser(seed=seed)
-    from rbh.models.spec import parse_model_spec
-    from rbh.registry import get_registry
     from rbh_kg.generator.phrasing.llm import LLMPhraser
 
-    return LLMPhraser(parse_model_spec(spec, model_args), registry or get_registry(), seed=seed)
+    return LLMPhraser(spec, registry, seed=seed, model_args=model_args)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rbh.data.catalog import Catalog
+    from rbh import Catalog
 
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.phrasing.base import Phrased
@@ -19,7 +19,7 @@ def generator_environment(template_dirs: Sequence[Path] | None = None):  # noqa:
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from rbh.paths import shipped_dir
+    from rbh import shipped_dir
 
     dirs = list(template_dirs) if template_dirs else [shipped_dir("templates")]
     return SandboxedEnvironment(

@@ -10,8 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from rbh.data.catalog import Catalog, Item
-from rbh.data.kg import KG, Triple
+from rbh import KG, Catalog, Item, Triple
 from rbh_kg.generator.config import GeneratorInputs
 
 GENRES = [

@@ -16,12 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rbh.atomic import atomic_folder
-from rbh.data.catalog import Catalog, Item
-from rbh.data.kg import Triple
-from rbh.data.normalize import split_year
-from rbh.data.sample import Bridge, Condition, Misinformation, Sample
-from rbh.errors import DataError
+from rbh import DataError
+from rbh.data import Bridge, Catalog, Condition, Item, Misinformation, Sample, Triple, split_year, write_dataset
 
 SOURCE = "recbench-plus-official"
 QUERY_FILES: dict[str, tuple[str, ...]] = {
@@ -236,7 +232,7 @@ def book_catalog(files: Mapping[str, Path]) -> Catalog:
 
 
 def _dedupe(items: list[Item]) -> list[Item]:
-    from rbh.data.normalize import title_key
+    from rbh.data import title_key
 
     seen: set[tuple[str, int | None]] = set()
     out = []
@@ -261,7 +257,7 @@ def _book_titles(record: Mapping[str, Any]) -> Iterable[str]:
 
 def import_recbench_plus(src: Path, out: Path, *, progress: bool = True, overwrite: bool = False) -> ImportReport:
     """Convert every official file under `src` into a dataset folder at `out`."""
-    from rbh.ui import StageProgress
+    from rbh import StageProgress
 
     src, out = Path(src), Path(out)
     if not src.is_dir():
@@ -288,23 +284,14 @@ def import_recbench_plus(src: Path, out: Path, *, progress: bool = True, overwri
             tables[f"{domain}_kg"] = [t.to_dict() for t in sorted(conv.triples, key=lambda t: (t.item_id, t.relation, t.entity))]
             report.items[domain], report.triples[domain] = len(catalog), len(conv.triples)
             report.unresolved[domain] = conv.unresolved
-    write_dataset(out, tables, report)
+    write_dataset(out, dict(sorted(tables.items())), card_body(tables, report), "RecBench+ (official release)")
     return report
 
 
-def write_dataset(out: Path, tables: Mapping[str, list[dict[str, Any]]], report: ImportReport) -> None:
-    """Parquet per config + a dataset card, written to a temporary folder and renamed into place."""
-    from rbh_kg.parquet_tables import write_table
-
-    with atomic_folder(out) as tmp:
-        lines = ["---", "configs:"]
-        for config in sorted(tables):
-            split = "train" if config.endswith(("_items", "_kg")) else "test"
-            (tmp / config).mkdir()
-            write_table(tmp / config / f"{split}.parquet", config, tables[config])
-            lines += [f"- config_name: {config}", "  data_files:", f"  - split: {split}", f"    path: {config}/{split}.parquet"]
-        lines += ["---", "", "# RecBench+ (official release, imported by rbh)", "", "| config | rows |", "|---|---|"]
-        lines += [f"| {c} | {len(tables[c])} |" for c in sorted(tables)]
-        unresolved = sum(len(v) for v in report.unresolved.values())
-        lines += ["", f"Ground-truth titles not resolved to a catalog id (kept as titles): {unresolved}.", ""]
-        (tmp / "README.md").write_text("\n".join(lines), encoding="utf-8")
+def card_body(tables: Mapping[str, list[dict[str, Any]]], report: ImportReport) -> str:
+    """The dataset card below its `configs:` header: rows per config, unresolved titles."""
+    lines = ["# RecBench+ (official release, imported by rbh)", "", "| config | rows |", "|---|---|"]
+    lines += [f"| {c} | {len(tables[c])} |" for c in sorted(tables)]
+    unresolved = sum(len(v) for v in report.unresolved.values())
+    lines += ["", f"Ground-truth titles not resolved to a catalog id (kept as titles): {unresolved}.", ""]
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from rbh.errors import UsageError
 from rbh.models.base import Completion
 
 _SCHEMA = """
@@ -31,6 +32,22 @@ def request_key(parts: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def default_cache_path() -> Path:
+    """`responses.sqlite` in the user cache folder (`RBH_CACHE_DIR` overrides)."""
+    from rbh.paths import cache_dir
+
+    return cache_dir() / "responses.sqlite"
+
+
+def open_cache(path: Path | None = None) -> "ResponseCache":
+    """Open (or create) the response cache; a path that cannot hold one is a one-line usage error."""
+    path = Path(path) if path is not None else default_cache_path()
+    try:
+        return ResponseCache(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageError(f"cannot use {path} as the response cache: {exc} (choose another with --cache PATH, or --no-cache)") from None
+
+
 class ResponseCache:
     """Completed (error-free) responses by request key."""
 
@@ -39,9 +56,14 @@ class ResponseCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute(_SCHEMA)
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute(_SCHEMA)
+            self._conn.execute("SELECT key, backend, model, completion, created FROM responses LIMIT 0")
+        except sqlite3.Error:
+            self._conn.close()
+            raise
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Completion]:
         """The cached completions among `keys`."""

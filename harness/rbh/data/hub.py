@@ -12,9 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from rbh.data.dataset_format import CARD
 from rbh.errors import UsageError
-
-CARD = "README.md"
 
 
 class HubError(UsageError):
@@ -80,10 +79,10 @@ def _collect(folder: Path) -> tuple[list[tuple[str, Path]], str | None]:
     )
     if read_card_configs(folder / CARD):
         return files, None
-    return [f for f in files if f[0] != CARD], dataset_card(folder, source)
+    return [f for f in files if f[0] != CARD], card_for_folder(folder, source)
 
 
-def dataset_card(folder: Path, source: Any) -> str:
+def card_for_folder(folder: Path, source: Any) -> str:
     """A dataset card whose YAML `configs:` lists the folder's files per config and split.
 
     Used for folders without a card (hand-made or older exports) so that `load_dataset` on the Hub

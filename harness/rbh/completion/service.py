@@ -1,0 +1,232 @@
+"""The one path to a model (DESIGN §7): build the backend, compute its identity, look requests up
+in the response cache, send each distinct missing request once (with the backend's retries),
+and store every completion the moment it arrives.
+
+Used by `rbh run`, by the LLM phraser of the generator and by any plugin that needs completions:
+
+    from rbh.completion import CompletionService
+
+    with CompletionService.open("openai:gpt-4o-mini", model_args="base_url=...") as service:
+        requests = [service.request(messages, {"max_tokens": 64}) for messages in chats]
+        completions = service.complete(requests)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rbh.completion.cache import ResponseCache, open_cache, request_key
+from rbh.errors import RbhError, UsageError
+from rbh.models.arguments import check_model_args
+from rbh.models.base import ChatRequest, Completion, Message, Model
+from rbh.models.spec import ModelSpec, parse_model_spec
+from rbh.secrets import redact_args, scrub
+
+if TYPE_CHECKING:
+    from rbh.registry import Registered, Registry
+
+
+@dataclass
+class CompletionCounts:
+    """What one `complete` call did: requests, cache hits, model calls, errors and tokens."""
+
+    requests: int = 0
+    cached: int = 0
+    model_calls: int = 0
+    errors: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_keys: set[str] = field(default_factory=set)
+
+
+def model_class(spec: ModelSpec, registry: "Registry") -> "Registered[type[Model]]":
+    """The registered backend of `spec`, its model-name alias resolved and its args checked:
+    unknown keys and wrong types are one-line usage errors, before anything is built."""
+    entry = registry.model(spec.backend)
+    cls = entry.obj
+    model_name = cls.aliases.get(spec.model, spec.model) if spec.model else None
+    if cls.needs_model_name and not model_name:
+        raise UsageError(f"model backend {cls.name!r} needs a model name: --model {cls.name}:NAME")
+    check_model_args(cls, spec.args)
+    return entry
+
+
+def instantiate_model(spec: ModelSpec, registry: "Registry") -> tuple[Model, "Registered[type[Model]]"]:
+    """Build the backend for `--model`, resolving model-name aliases (`vllm:qwen`)."""
+    entry = model_class(spec, registry)
+    return build_model(spec, entry), entry
+
+
+def build_model(spec: ModelSpec, entry: "Registered[type[Model]]") -> Model:
+    """Instantiate a checked backend class; a constructor's own refusal is a one-line usage error."""
+    cls = entry.obj
+    model_name = cls.aliases.get(spec.model, spec.model) if spec.model else None
+    try:
+        return cls(model_name, **spec.args)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"--model-args for {cls.name}: {exc}") from None
+
+
+def model_identity(model: Model) -> dict[str, Any]:
+    """The part of every cache key that names the model (secrets and transport-only args such as
+    `concurrency` or `timeout`, listed in a backend's `transport_args`, excluded)."""
+    transport = set(model.transport_args)
+    args = {k: v for k, v in model.model_args.items() if k not in transport}
+    return {"backend": model.name, "model": model.model_name, "args": redact_args(args, model.secret_args)}
+
+
+class CompletionService:
+    """A model behind the response cache. Build it with `open` (from a `--model` string) or
+    directly from a built model; close it (or use `with`) to release the model and the cache."""
+
+    def __init__(
+        self, model: Model, cache: ResponseCache | None, *, secrets: Sequence[str] = (), provenance: Mapping[str, str] | None = None
+    ):
+        self.model = model
+        self.cache = cache
+        self.secrets = [s for s in secrets if s]
+        self.identity = model_identity(model)
+        self.provenance = dict(provenance or {})
+
+    @classmethod
+    def open(
+        cls,
+        model: str | ModelSpec,
+        *,
+        model_args: str | None = None,
+        registry: "Registry | None" = None,
+        cache_path: Path | None = None,
+        use_cache: bool = True,
+    ) -> "CompletionService":
+        """Build the backend for a `BACKEND[:MODEL]` string (or a parsed spec) and open the cache."""
+        from rbh.registry import get_registry
+
+        spec = model if isinstance(model, ModelSpec) else parse_model_spec(model, model_args)
+        entry = model_class(spec, registry or get_registry())
+        cache = open_cache(cache_path) if use_cache else None
+        try:
+            return cls.build(spec, entry, cache)
+        except BaseException:
+            if cache is not None:
+                cache.close()
+            raise
+
+    @classmethod
+    def build(cls, spec: ModelSpec, entry: "Registered[type[Model]]", cache: ResponseCache | None) -> "CompletionService":
+        """A service over a checked backend class (see `model_class`) and an open cache (or None)."""
+        model = build_model(spec, entry)
+        secrets = [str(v) for k, v in spec.args.items() if v is not None and k in model.secret_args]
+        return cls(model, cache, secrets=secrets, provenance=entry.provenance)
+
+    # -- requests -------------------------------------------------------------------------------
+    def key(self, messages: Sequence[Message], gen: Mapping[str, Any], request: ChatRequest | None = None) -> str:
+        """The cache key of one request: model identity, generation args, messages, and whatever
+        else the backend says its output depends on (`Model.request_identity`)."""
+        extra = self.model.request_identity(request) if request is not None else {}
+        return request_key({**self.identity, "gen": dict(gen), "messages": list(messages), "extra": extra})
+
+    def request(self, messages: Sequence[Message], gen: Mapping[str, Any], **context: Any) -> ChatRequest:
+        """A keyed request; `context` (sample, dataset, k) is what non-LLM baselines may read."""
+        draft = ChatRequest(key="", messages=tuple(messages), gen=dict(gen), **context)
+        return replace(draft, key=self.key(draft.messages, draft.gen, draft))
+
+    # -- completing -----------------------------------------------------------------------------
+    def cached(self, requests: Sequence[ChatRequest]) -> dict[str, Completion]:
+        """The cached completions among `requests`, by key."""
+        return self.cache.get_many(r.key for r in requests) if self.cache is not None else {}
+
+    def complete(
+        self,
+        requests: Sequence[ChatRequest],
+        on_result: Callable[[int, Completion, bool], None] | None = None,
+        counts: CompletionCounts | None = None,
+    ) -> list[Completion]:
+        """A completion for every request, in request order: cached ones first, then each distinct
+        missing request sent once and stored on arrival. `on_result(index, completion, cached)` is
+        called as each request is settled (duplicates included); errors are scrubbed of secrets."""
+        counts = counts if counts is not None else CompletionCounts()
+        cached = self.cached(requests)
+        counts.requests += len(requests)
+        counts.cached_keys |= set(cached)
+        results: list[Completion | None] = [cached.get(r.key) for r in requests]
+        first_of_key: dict[str, int] = {}
+        followers: dict[int, list[int]] = {}
+        todo: list[int] = []
+        for i, completion in enumerate(results):
+            if completion is not None:
+                counts.cached += 1
+                if on_result is not None:
+                    on_result(i, completion, True)
+                continue
+            first = first_of_key.setdefault(requests[i].key, i)
+            if first == i:
+                todo.append(i)
+            else:
+                followers.setdefault(first, []).append(i)
+        counts.model_calls += len(todo)
+
+        def settle(i: int, completion: Completion) -> None:
+            completion = self._settle(requests[i], completion, counts)
+            for index in (i, *followers.get(i, ())):
+                results[index] = completion
+                if on_result is not None:
+                    on_result(index, completion, False)
+
+        try:
+            self._send(requests, todo, settle)
+        except RbhError:
+            raise
+        except Exception:  # a backend bug: find the request(s) it fails on, one at a time
+            for i in [i for i in todo if results[i] is None]:
+                try:
+                    self._send(requests, [i], settle)
+                except RbhError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 — contained: this request becomes a failed sample
+                    if results[i] is None:
+                        settle(i, Completion(error=self.crash_message(exc)))
+        missing = [i for i, c in enumerate(results) if c is None]
+        if missing:
+            raise RuntimeError(f"model {self.model.display_name} returned no completion for {len(missing)} of {len(requests)} requests")
+        return [c for c in results if c is not None]
+
+    def _send(self, requests: Sequence[ChatRequest], indices: Sequence[int], settle: Callable[[int, Completion], None]) -> None:
+        if not indices:
+            return
+        for j, completion in self.model.generate([requests[i] for i in indices]):
+            settle(indices[j], completion)
+
+    def crash_message(self, exc: BaseException) -> str:
+        """'model random (plugin baselines) raised KeyError: 'x'' — names the backend and its plugin."""
+        plugin = self.provenance.get("plugin", "unknown")
+        detail = " ".join(str(exc).split())[:300]
+        return self.scrub(f"model {self.model.display_name} (plugin {plugin}) raised {type(exc).__name__}: {detail}")
+
+    def _settle(self, request: ChatRequest, completion: Completion, counts: CompletionCounts) -> Completion:
+        """Scrub an error of secrets, or store a good completion; count tokens either way."""
+        counts.prompt_tokens += completion.usage.prompt_tokens
+        counts.completion_tokens += completion.usage.completion_tokens
+        if completion.error:
+            counts.errors += 1
+            return replace(completion, error=scrub(completion.error, self.secrets))
+        if self.cache is not None:
+            self.cache.put(request.key, self.model.name, self.model.model_name, completion)
+        return completion
+
+    def scrub(self, text: str) -> str:
+        """Remove the model's secrets from a message."""
+        return scrub(text, self.secrets)
+
+    def close(self) -> None:
+        self.model.close()
+        if self.cache is not None:
+            self.cache.close()
+
+    def __enter__(self) -> "CompletionService":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,130 @@
+"""The typed run results (DESIGN §11): `results.json` and the per-sample rows of
+`samples/<task>.jsonl` are written and read through these models, by `rbh run`, `rbh score` and
+every later reader. `schema_version` 2 is a superset of version 1, which still reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class MetricResult(_Record):
+    """An aggregated metric: mean, bootstrap standard error, and the samples it is over."""
+
+    value: float | None
+    stderr: float | None
+    n: int
+
+
+Breakdowns = dict[str, dict[str, dict[str, MetricResult]]]  # {dimension: {group: {metric: value}}}
+
+
+class DatasetRef(_Record):
+    """Which dataset a task ran on: the spec as given, its name, config, split and fingerprint."""
+
+    spec: str
+    name: str
+    config: str
+    split: str
+    fingerprint: str
+
+
+class TaskCounts(_Record):
+    samples: int
+    cached: int
+    model_calls: int
+    errors: int
+
+
+class TokenCounts(_Record):
+    prompt: int = 0
+    completion: int = 0
+
+
+class SampleError(_Record):
+    """A sample that failed: no response after retries, a backend that raised, or a scorer that did."""
+
+    id: str
+    error: str
+
+
+class TaskResult(_Record):
+    config: dict[str, Any]
+    effective: dict[str, Any]
+    dataset: DatasetRef
+    metrics: dict[str, MetricResult]
+    breakdowns: Breakdowns = Field(default_factory=dict)
+    scorers: dict[str, dict[str, str]] = Field(default_factory=dict)
+    counts: TaskCounts
+    tokens: TokenCounts = Field(default_factory=TokenCounts)
+    errors: list[SampleError] = Field(default_factory=list)
+    wall_time_s: float = 0.0
+
+
+class ModelInfo(_Record):
+    spec: str
+    backend: str
+    name: str | None
+    args: dict[str, Any] = Field(default_factory=dict)
+    gen_kwargs: dict[str, Any] = Field(default_factory=dict)
+    plugin: str = "unknown"
+    distribution: str = "unknown"
+    version: str = "unknown"
+
+
+class Rescored(_Record):
+    at: str
+    from_: str = Field(alias="from")
+
+
+class RunResults(_Record):
+    """The whole of `results.json`."""
+
+    schema_version: int = SCHEMA_VERSION
+    rbh_version: str
+    created: str
+    command: str = ""
+    model: ModelInfo
+    scoring: str = "rbh"
+    seed: int = 0
+    limit: int | None = None
+    tasks: dict[str, TaskResult]
+    plugins: dict[str, str] = Field(default_factory=dict)
+    wall_time_s: float = 0.0
+    rescored: Rescored | None = None
+
+    @property
+    def failed(self) -> int:
+        """Samples listed as errors, over every task."""
+        return sum(len(t.errors) for t in self.tasks.values())
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
+
+
+class SampleRow(_Record):
+    """One line of `samples/<task>.jsonl`: the request, the response and how it scored."""
+
+    id: str
+    official_id: str | None = None
+    prompt: list[dict[str, str]]
+    response: str
+    reasoning: str | None = None
+    error: str | None = None
+    finish_reason: str | None = None
+    usage: dict[str, int] = Field(default_factory=dict)
+    latency_s: float = 0.0
+    cached: bool = False
+    parsed: list[dict[str, Any]] = Field(default_factory=list)
+    resolved: list[str | None] = Field(default_factory=list)
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    scorer_errors: dict[str, str] = Field(default_factory=dict)
+    sample: dict[str, Any]

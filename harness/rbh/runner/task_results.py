@@ -1,0 +1,81 @@
+"""Assembling the typed results of one task — the one place a `TaskResult` and its sample rows
+are built, for `rbh run` and `rbh score` alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from rbh.results.model import DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts
+
+if TYPE_CHECKING:
+    from rbh.completion import CompletionCounts
+    from rbh.models.base import ChatRequest
+    from rbh.runner.plan import TaskPlan
+    from rbh.scoring.task_scoring import TaskScores
+
+
+def scored_fields(scores: "TaskScores") -> dict[str, Any]:
+    """What scoring decides in a TaskResult: metrics, breakdowns, scorer provenance, errors."""
+    return {
+        "metrics": {name: MetricResult(value=v.value, stderr=v.stderr, n=v.n) for name, v in scores.metrics.items()},
+        "breakdowns": {
+            dimension: {
+                group: {metric: MetricResult.model_validate(value) for metric, value in cell.items()} for group, cell in groups.items()
+            }
+            for dimension, groups in scores.breakdowns.items()
+        },
+        "scorers": scores.scorer_provenance,
+        "errors": [SampleError(id=s.sample.id, error=s.error) for s in scores.samples if s.error],
+    }
+
+
+def task_result(plan: "TaskPlan", scores: "TaskScores", counts: "CompletionCounts", wall_time_s: float) -> TaskResult:
+    """The TaskResult of one task that `rbh run` just completed and scored."""
+    return TaskResult(
+        config=plan.task.public_dict(),
+        effective={"k": plan.k, "history": plan.history, "generation": plan.gen},
+        dataset=DatasetRef(
+            spec=plan.dataset_spec,
+            name=plan.dataset.name,
+            config=plan.task.dataset.config,
+            split=plan.task.dataset.split,
+            fingerprint=plan.dataset.fingerprint,
+        ),
+        counts=TaskCounts(
+            samples=counts.requests,
+            cached=counts.cached,
+            model_calls=counts.model_calls,
+            errors=sum(1 for s in scores.samples if s.completion.error),
+        ),
+        tokens=TokenCounts(prompt=counts.prompt_tokens, completion=counts.completion_tokens),
+        wall_time_s=round(wall_time_s, 3),
+        **scored_fields(scores),
+    )
+
+
+def sample_rows(requests: Sequence["ChatRequest"], scores: "TaskScores", cached_keys: set[str]) -> list[SampleRow]:
+    """One row per sample: the prompt, the response, how it parsed, resolved and scored."""
+    rows = []
+    for request, scored in zip(requests, scores.samples):
+        c = scored.completion
+        rows.append(
+            SampleRow(
+                id=scored.sample.id,
+                official_id=scored.sample.official_id,
+                prompt=[dict(m) for m in request.messages],
+                response=c.text,
+                reasoning=c.reasoning,
+                error=scored.error,
+                finish_reason=c.finish_reason,
+                usage={"prompt_tokens": c.usage.prompt_tokens, "completion_tokens": c.usage.completion_tokens},
+                latency_s=c.latency_s,
+                cached=request.key in cached_keys,
+                parsed=scored.parsed,
+                resolved=scored.resolved,
+                metrics=scored.metrics,
+                scorer_errors=scored.scorer_errors,
+                sample=scored.sample.to_dict(),
+            )
+        )
+    return rows

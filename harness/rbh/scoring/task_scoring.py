@@ -1,0 +1,179 @@
+"""Scoring one task's responses: parse, resolve, apply the task's scorers (as the chosen scoring
+set substitutes them), aggregate, break down.
+
+Used by `rbh run` after generation and by `rbh score` on a saved run. A scorer that raises on a
+sample is contained: that value is missing, and the sample is listed as an error naming the
+scorer and its plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rbh.data.resolution import ResolutionOptions
+from rbh.errors import ConfigError, RbhError
+from rbh.scoring.aggregate import MetricValue
+from rbh.scoring.base import Scorer, ScoringInput
+from rbh.scoring.breakdowns import compute_breakdowns
+from rbh.scoring.parse import ParsedTitle, parse_response
+from rbh.scoring.sets import DEFAULT_SCORING, ScoringSet
+
+if TYPE_CHECKING:
+    from rbh.data.catalog import Catalog
+    from rbh.data.kg import KG
+    from rbh.data.sample import Sample
+    from rbh.models.base import Completion
+    from rbh.registry import Registry
+    from rbh.tasks.config import TaskConfig
+
+
+@dataclass
+class BuiltScorer:
+    """A scorer instance with the provenance of the plugin that registered it."""
+
+    scorer: Scorer
+    provenance: dict[str, str]
+
+    @property
+    def metric(self) -> str:
+        return self.scorer.metric
+
+
+@dataclass
+class ScoredSample:
+    """One sample with its response, parsed titles, resolved ids and metric values."""
+
+    sample: "Sample"
+    completion: "Completion"
+    parsed: list[dict[str, Any]]
+    resolved: list[str | None]
+    metrics: dict[str, float | None]
+    scorer_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def error(self) -> str | None:
+        """Why this sample failed: the model's error, else the first scorer that raised."""
+        if self.completion.error:
+            return self.completion.error
+        return next(iter(self.scorer_errors.values()), None)
+
+
+@dataclass
+class TaskScores:
+    """Per-sample and aggregated results of one task."""
+
+    samples: list[ScoredSample]
+    metrics: dict[str, MetricValue]
+    scorer_provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    breakdowns: dict[str, Any] = field(default_factory=dict)  # {dimension: {group: {metric: {value, stderr, n}}}}
+
+
+def build_scorers(task: "TaskConfig", registry: "Registry", scoring: ScoringSet = DEFAULT_SCORING) -> list[BuiltScorer]:
+    """Instantiate the task's scorers (substituted by the scoring set) with their YAML options;
+    an unknown metric or bad options is a ConfigError naming the task."""
+    built = []
+    for spec in task.metrics:
+        name = scoring.scorer_for(spec.name)
+        try:
+            entry = registry.scorer(name)
+        except RbhError as exc:
+            raise ConfigError(f"task {task.task}: metric {spec.name}: {exc}") from None
+        try:
+            scorer = entry.obj(**spec.options)
+        except Exception as exc:  # pydantic ValidationError or a scorer's own check
+            first = str(exc).splitlines()
+            raise ConfigError(f"task {task.task}: metric {spec.name}: bad options: {first[0] if first else exc}") from None
+        scorer.metric = spec.name
+        built.append(BuiltScorer(scorer, entry.provenance))
+    return built
+
+
+def score_task(
+    task: "TaskConfig",
+    samples: Sequence["Sample"],
+    completions: Sequence["Completion"],
+    catalog: "Catalog",
+    kg: "KG",
+    scorers: Sequence[BuiltScorer],
+    *,
+    k: int | None,
+    seed: int = 0,
+) -> TaskScores:
+    """Score one task's completions: parse every response, resolve all titles at once (per set of
+    resolution options), apply the scorers, aggregate, and break the metrics down. Samples whose
+    completion failed are kept in the rows but excluded from every metric (DESIGN §8.3)."""
+    parsed = [parse_response(c.text, task.output.format, k) for c in completions]
+    default = task.resolution
+    wanted = {resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution} | {default}
+    resolved_by_options = {opts: _resolve_all(catalog, parsed, opts) for opts in wanted}
+    scored: list[ScoredSample] = []
+    for n, (sample, completion) in enumerate(zip(samples, completions)):
+        row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_options[default][n]), {})
+        if completion.error is None:
+            _apply_scorers(row, n, scorers, parsed[n], resolved_by_options, default, catalog, kg, k)
+        scored.append(row)
+    metrics: dict[str, MetricValue] = {}
+    for b in scorers:
+        values_of = [s.metrics[b.metric] for s in scored if b.metric in s.metrics]
+        if values_of or any(b.scorer.applies_to(s.sample.subtype) for s in scored):
+            metrics.update(b.scorer.aggregate(values_of, seed))
+    breakdowns = compute_breakdowns([s.sample for s in scored], [s.metrics for s in scored], [b.scorer for b in scorers], seed)
+    return TaskScores(scored, metrics, {b.metric: b.provenance for b in scorers}, breakdowns)
+
+
+def _apply_scorers(
+    row: ScoredSample,
+    index: int,
+    scorers: Sequence[BuiltScorer],
+    parsed: Sequence[ParsedTitle],
+    resolved_by_options: dict[ResolutionOptions, list[list[str | None]]],
+    default: ResolutionOptions,
+    catalog: "Catalog",
+    kg: "KG",
+    k: int | None,
+) -> None:
+    inputs: dict[ResolutionOptions, ScoringInput] = {}
+    memo: dict[str, Any] = {}  # shared by every scorer of this sample
+    for b in scorers:
+        scorer = b.scorer
+        if not scorer.applies_to(row.sample.subtype):
+            continue
+        opts = resolution_of(scorer, default) if scorer.uses_resolution else default
+        if opts not in inputs:
+            inputs[opts] = ScoringInput(
+                sample=row.sample,
+                response=row.completion.text,
+                recommended=tuple(parsed),
+                resolved=tuple(resolved_by_options[opts][index]),
+                catalog=catalog,
+                kg=kg,
+                k=k,
+                reasoning=row.completion.reasoning,
+                error=row.completion.error,
+                memo=memo,
+            )
+        try:
+            row.metrics[b.metric] = scorer.score(inputs[opts])
+        except Exception as exc:  # noqa: BLE001 — contained: this value is missing, the sample is an error
+            detail = " ".join(str(exc).split())[:300]
+            row.scorer_errors[b.metric] = (
+                f"scorer {scorer.name} (plugin {b.provenance.get('plugin', 'unknown')}) raised {type(exc).__name__}: {detail}"
+            )
+
+
+def resolution_of(scorer: Scorer, task_default: ResolutionOptions) -> ResolutionOptions:
+    """The resolution options a scorer sets itself (`resolution:` in its options), else the task's."""
+    if "resolution" in scorer.options.model_fields_set:
+        options = getattr(scorer.options, "resolution", None)
+        if isinstance(options, ResolutionOptions):
+            return options
+    return task_default
+
+
+def _resolve_all(catalog: "Catalog", parsed: Sequence[Sequence[ParsedTitle]], options: ResolutionOptions) -> list[list[str | None]]:
+    """Resolved ids per sample; every title of the task goes through one batched call."""
+    flat = [(p.title, p.year) for titles in parsed for p in titles]
+    ids = iter(r.item_id for r in catalog.resolve_many(flat, options))
+    return [[next(ids) for _ in titles] for titles in parsed]
