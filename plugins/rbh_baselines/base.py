@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from rbh import ChatRequest, Completion, Model
+from rbh import ChatRequest, Completion, Model, UsageError
 
 DEFAULT_N = 10
 SEPARATOR = " [SEP] "
@@ -34,6 +34,13 @@ class SampleBaseline(Model):
 
     def request_identity(self, request: ChatRequest) -> Mapping[str, Any]:
         return {"sample": request.sample.id if request.sample else None}
+
+
+def positive(backend: str, name: str, value: int) -> int:
+    """`value` as an int, or a one-line usage error: "--model-args: random n must be a positive integer"."""
+    if int(value) < 1:
+        raise UsageError(f"--model-args: {backend} {name} must be a positive integer, got {value!r}")
+    return int(value)
 
 
 def titles_answer(titles: Sequence[str]) -> Completion:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rbh import ChatRequest, Completion
-from rbh_baselines.base import SampleBaseline, how_many, titles_answer
+from rbh_baselines.base import SampleBaseline, how_many, positive, titles_answer
 
 if TYPE_CHECKING:
     from rbh import KG, BenchmarkDataset, Catalog
@@ -54,7 +54,7 @@ class BM25Model(SampleBaseline):
 
     def __init__(self, model_name: str | None = None, n: int = 10, k1: float = 1.5, b: float = 0.75, **kwargs: Any):
         super().__init__(model_name, n=n, k1=k1, b=b, **kwargs)
-        self.n, self.k1, self.b = int(n), float(k1), float(b)
+        self.n, self.k1, self.b = positive(self.name, "n", n), float(k1), float(b)
         self._indexes: dict[tuple[int, str], tuple["BenchmarkDataset", BM25Index]] = {}
 
     def index(self, dataset: "BenchmarkDataset", domain: str) -> BM25Index:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rbh import ChatRequest, Completion
-from rbh_baselines.base import SampleBaseline, how_many, titles_answer
+from rbh_baselines.base import SampleBaseline, how_many, positive, titles_answer
 
 
 class PopularityModel(SampleBaseline):
@@ -16,7 +16,7 @@ class PopularityModel(SampleBaseline):
 
     def __init__(self, model_name: str | None = None, n: int = 10, **kwargs: Any):
         super().__init__(model_name, n=n, **kwargs)
-        self.n = int(n)
+        self.n = positive(self.name, "n", n)
         self._ranked: dict[tuple[int, str], list[str]] = {}
 
     def ranking(self, request: ChatRequest, domain: str) -> list[str]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rbh import ChatRequest, Completion
-from rbh_baselines.base import SampleBaseline, how_many, titles_answer
+from rbh_baselines.base import SampleBaseline, how_many, positive, titles_answer
 
 
 class RandomModel(SampleBaseline):
@@ -17,7 +17,7 @@ class RandomModel(SampleBaseline):
 
     def __init__(self, model_name: str | None = None, seed: int = 0, n: int = 10, **kwargs: Any):
         super().__init__(model_name, seed=seed, n=n, **kwargs)
-        self.seed, self.n = int(seed), int(n)
+        self.seed, self.n = int(seed), positive(self.name, "n", n)
 
     def answer(self, request: ChatRequest) -> Completion:
         sample = request.sample

@@ -68,6 +68,11 @@ def test_example_plugin_shows_and_runs(plugin_site: Path, tmp_path: Path, tiny_d
     assert "echo" in models.out and "rbh-example" in models.out
     scorers = run_cli("list", "scorers", env=_env(plugin_site))
     assert "list_length" in scorers.out
+    commands = run_cli("list", "commands", env=_env(plugin_site))
+    assert "echo-prompt" in commands.out and "example" in commands.out
+    echoed = run_cli("echo-prompt", "--query", "something like 'Heat' or 'Ronin'", env=_env(plugin_site))
+    assert echoed.code == 0 and echoed.out.strip() == "echo would answer: Heat [SEP] Ronin", echoed.err
+    assert "echo-prompt" not in run_cli("--help", env=_env(plugin_site, RBH_DISABLE_PLUGINS="example")).out
 
     task = tmp_path / "echo_task.yaml"
     task.write_text(

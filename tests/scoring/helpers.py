@@ -56,9 +56,7 @@ def scoring_input(response: str, s: Sample | None = None, k: int | None = None, 
     s = s or sample()
     parsed = parse_response(response, "sep", k)
     resolved = tuple(r.item_id for r in catalog.resolve_many([(p.title, p.year) for p in parsed]))
-    return ScoringInput(
-        sample=s, response=response, recommended=tuple(parsed), resolved=resolved, catalog=catalog, kg=KG_, k=k
-    )
+    return ScoringInput(sample=s, response=response, recommended=tuple(parsed), resolved=resolved, catalog=catalog, kg=KG_, k=k)
 
 
 __all__ = ["CATALOG", "KG_", "Misinformation", "sample", "scoring_input"]

@@ -1,0 +1,111 @@
+"""Dependencies point one way (DESIGN §4): core never imports a plugin, built-in plugins use only
+the documented public API, and each built-in plugin can be disabled without breaking the rest."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, make_dataset, run_cli
+
+CORE = REPO / "harness" / "rbh"
+PLUGINS = REPO / "plugins"
+BUILTINS = sorted(p.name for p in PLUGINS.iterdir() if p.name.startswith("rbh_"))
+DOCUMENTED = ("rbh", "rbh.data", "rbh.models", "rbh.scoring", "rbh.completion", "rbh.results")
+
+
+def imports_of(root: Path) -> Iterator[tuple[Path, int, str, tuple[str, ...]]]:
+    """(file, line, module, names) of every import under `root`, lazy ones inside functions too."""
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield path, node.lineno, alias.name, ()
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                yield path, node.lineno, node.module, tuple(a.name for a in node.names)
+
+
+def test_core_never_imports_a_plugin() -> None:
+    offenders = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path, line, module, _ in imports_of(CORE)
+        if module.split(".")[0].startswith("rbh_")
+    ]
+    assert offenders == []
+
+
+def test_the_import_scan_sees_lazy_imports(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("def f():\n    from rbh_kg.generator import x\n")
+    assert [m for _, _, m, _ in imports_of(tmp_path)] == ["rbh_kg.generator"]
+
+
+def test_builtin_plugins_use_only_the_documented_api() -> None:
+    exported = {name: set(importlib.import_module(name).__all__) for name in DOCUMENTED}
+    offenders = []
+    for path, line, module, names in imports_of(PLUGINS):
+        if module.split(".")[0] != "rbh":
+            continue
+        where = f"{path.relative_to(REPO)}:{line}"
+        if module not in exported:
+            offenders.append(f"{where} imports the internal module {module}")
+            continue
+        offenders += [f"{where} imports {module}.{n}, which is not in its __all__" for n in names if n not in exported[module]]
+    assert offenders == []
+
+
+def test_every_documented_module_and_name_is_in_the_plugin_docs() -> None:
+    doc = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
+    for module in DOCUMENTED:
+        assert f"`{module}`" in doc, f"docs/plugins.md does not describe {module}"
+        missing = [n for n in importlib.import_module(module).__all__ if f"`{n}`" not in doc and not n.startswith("_")]
+        assert missing == [], f"docs/plugins.md does not mention {module}: {missing}"
+
+
+def _one_line_exit_2(result: object) -> str:
+    code, err = result.code, result.err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 2, err
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_dataset(tmp_path_factory.mktemp("ds") / "tiny", n_samples=4)
+
+
+# What each built-in owns, and a command that must then be gone or fail with one line.
+OWNED: dict[str, list[str]] = {
+    "baselines": ["run", "--tasks", "movie_explicit", "--model", "oracle"],
+    "recbench": ["run", "--tasks", "movie_explicit", "--model", "oracle"],
+    "kg": ["generate", "--domain", "movie", "--out", "OUT"],
+    "openai": ["run", "--tasks", "movie_explicit", "--model", "openai:gpt-4o-mini"],
+    "anthropic": ["run", "--tasks", "movie_explicit", "--model", "anthropic:claude"],
+    "hf": ["run", "--tasks", "movie_explicit", "--model", "hf:some/model"],
+    "vllm": ["run", "--tasks", "movie_explicit", "--model", "vllm:qwen"],
+}
+
+
+@pytest.mark.parametrize("plugin", sorted(OWNED))
+def test_each_builtin_disabled_in_turn(plugin: str, small_dataset: Path, tmp_path: Path) -> None:
+    env = {"RBH_DISABLE_PLUGINS": plugin}
+    owned = [a.replace("OUT", str(tmp_path / "gen")) for a in OWNED[plugin]]
+    if owned[0] == "run":
+        owned += ["--dataset", str(small_dataset), "--output", str(tmp_path / "out"), "--no-progress"]
+    line = _one_line_exit_2(run_cli(*owned, env=env))
+    assert plugin in line or "unknown" in line or "invalid choice" in line, line
+    assert not (tmp_path / "out").exists() and not (tmp_path / "gen").exists()
+
+    listing = run_cli("plugins", env=env)
+    assert listing.code == 0 and "disabled" in listing.out
+    assert run_cli("list", "models", env=env).code == 0
+    if plugin not in ("baselines", "recbench"):  # everything else still evaluates
+        still = run_cli(
+            "run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(small_dataset),
+            "--output", str(tmp_path / "ok"), "--no-progress", env=env,
+        )  # fmt: skip
+        assert still.code == 0, still.err

@@ -1,0 +1,92 @@
+"""Plugin faults are contained and named (DESIGN §4): a plugin's broken task file is skipped with
+one warning; a model or scorer that raises on one sample makes that sample an error naming the
+plugin — the run completes, is written, and exits 1."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, make_dataset, only_run_dir, run_cli
+
+
+@pytest.fixture(scope="module")
+def faulty_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The faulty plugin, really pip-installed into a folder put on PYTHONPATH."""
+    target = tmp_path_factory.mktemp("faulty-site")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(FIXTURES / "faulty-plugin"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return target
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_dataset(tmp_path_factory.mktemp("ds") / "tiny", n_samples=8)
+
+
+def _env(site: Path) -> dict[str, str]:
+    return {"PYTHONPATH": str(site)}
+
+
+def test_a_broken_plugin_task_file_is_skipped_with_one_warning(faulty_site: Path, dataset: Path, tmp_path: Path) -> None:
+    listing = run_cli("list", "tasks", env=_env(faulty_site))
+    assert listing.code == 0, listing.err
+    warnings = [ln for ln in listing.err.splitlines() if ln.strip()]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: plugin 'faulty'") and "broken_include.yaml" in warnings[0]
+    assert "faulty_explicit" in listing.out and "movie_explicit" in listing.out and "faulty_broken" not in listing.out
+    assert run_cli("list", "groups", env=_env(faulty_site)).code == 0
+    run = run_cli(
+        "run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(dataset),
+        "--output", str(tmp_path / "out"), "--no-progress", env=_env(faulty_site),
+    )  # fmt: skip
+    assert run.code == 0, run.err
+
+
+def test_a_model_that_raises_on_one_sample(faulty_site: Path, dataset: Path, tmp_path: Path) -> None:
+    result = run_cli(
+        "run", "--tasks", "movie_explicit", "--model", "faulty", "--dataset", str(dataset),
+        "--output", str(tmp_path / "out"), "--no-progress", env=_env(faulty_site),
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err
+    run_dir = only_run_dir(tmp_path / "out")
+    results = json.loads((run_dir / "results.json").read_text())
+    task = results["tasks"]["movie_explicit"]
+    assert [e["id"] for e in task["errors"]] == ["movie-explicit-000003"]
+    assert "model faulty (plugin faulty) raised KeyError" in task["errors"][0]["error"]
+    assert task["metrics"]["recall"] == {"value": 1.0, "stderr": 0.0, "n": 7}  # the failed sample is not averaged in
+    rows = [json.loads(line) for line in (run_dir / "samples" / "movie_explicit.jsonl").open()]
+    assert sum(1 for r in rows if r["error"]) == 1 and len(rows) == 8
+
+
+def test_a_scorer_that_raises_on_one_sample(faulty_site: Path, dataset: Path, tmp_path: Path) -> None:
+    result = run_cli(
+        "run", "--tasks", "faulty_explicit", "--model", "oracle", "--dataset", str(dataset),
+        "--output", str(tmp_path / "out"), "--no-progress", env=_env(faulty_site),
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    results = json.loads((only_run_dir(tmp_path / "out") / "results.json").read_text())
+    task = results["tasks"]["faulty_explicit"]
+    assert [e["id"] for e in task["errors"]] == ["movie-explicit-000005"]
+    assert "scorer faulty_scorer (plugin faulty) raised ZeroDivisionError" in task["errors"][0]["error"]
+    assert task["metrics"]["faulty_scorer"]["n"] == 7 and task["metrics"]["recall"]["n"] == 8

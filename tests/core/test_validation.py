@@ -1,0 +1,100 @@
+"""The plan is the single point of validation (DESIGN §7): every misconfiguration is one line,
+exit 2, no run folder — and a counting local server receives zero requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.backends.conftest import rbh_main
+from tests.conftest import make_dataset
+from tests.servers.llm_server import LLMServer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LLMServer]:
+    with LLMServer() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_dataset(tmp_path_factory.mktemp("ds") / "tiny", n_samples=4)
+
+
+def _task(tmp_path: Path, metrics: str) -> Path:
+    path = tmp_path / "t.yaml"
+    path.write_text(f"task: t\ndataset: {{config: movie_explicit}}\nprompt: {{user: recommend/user.jinja}}\nmetrics: {metrics}\n")
+    return path
+
+
+def _not_a_cache(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are my notes, not a database\n" * 100)
+    return path
+
+
+CASES = {
+    "unknown metric": (lambda t: ["--tasks", str(_task(t, "[recall, no_such_metric]"))], "no_such_metric"),
+    "bad metric options": (lambda t: ["--tasks", str(_task(t, "[{name: recall, options: {bogus: 1}}]"))], "recall"),
+    "unwritable output": (lambda t: ["--output", "/proc/x"], "--output /proc/x"),
+    "output under a file": (lambda t: ["--output", str(_not_a_cache(t) / "runs")], "is not a folder"),
+    "model arg of the wrong type": (lambda t: ["--model-args", "timeout=abc"], "timeout"),
+    "unknown model arg": (lambda t: ["--model-args", "tiemout=5"], "tiemout"),
+    "gen kwargs typo": (lambda t: ["--gen-kwargs", "temprature=0.5"], "temprature"),
+    "gen kwargs bad value": (lambda t: ["--gen-kwargs", "max_tokens=-5"], "max_tokens"),
+    "unknown scoring set": (lambda t: ["--scoring", "offical"], "offical"),
+    "dataset missing": (lambda t: ["--dataset", str(t / "nowhere")], "nowhere"),
+    "cache is not a database": (lambda t: ["--cache", str(_not_a_cache(t))], "response cache"),
+    "cache cannot be created": (lambda t: ["--cache", "/proc/x/cache.sqlite"], "response cache"),
+    "unknown task": (lambda t: ["--tasks", "movie_explict"], "movie_explict"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_misconfiguration_costs_nothing(case: str, server: LLMServer, dataset: Path, tmp_path: Path) -> None:
+    extra, needle = CASES[case]
+    args = {
+        "--tasks": "movie_explicit",
+        "--model": "openai:gpt-test",
+        "--dataset": str(dataset),
+        "--output": str(tmp_path / "out"),
+        "--model-args": f"base_url={server.url}",
+    }
+    given = extra(tmp_path)
+    for flag, value in zip(given[::2], given[1::2]):
+        args[flag] = f"base_url={server.url},{value}" if flag == "--model-args" else value
+    server.reset_log()
+    code, out, err = rbh_main("run", *(x for pair in args.items() for x in pair), "--no-progress")
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 2, err
+    assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0], err
+    assert len(server.log) == 0, f"{case}: the server received {len(server.log)} request(s)"
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_same_run_configured_well_does_reach_the_server(server: LLMServer, dataset: Path, tmp_path: Path) -> None:
+    """The control: the counting server does count."""
+    server.reset_log()
+    code, _, err = rbh_main(
+        "run", "--tasks", "movie_explicit", "--model", "openai:gpt-test", "--dataset", str(dataset),
+        "--output", str(tmp_path / "out"), "--model-args", f"base_url={server.url}", "--no-progress", "--no-cache",
+    )  # fmt: skip
+    assert code == 0, err
+    assert len(server.log) == 4
+
+
+@pytest.mark.parametrize(
+    "model_args,needle",
+    [("sed=3", "'sed'"), ("n=abc", "n='abc'"), ("n=-5", "n must be"), ("n=0", "n must be")],
+)
+def test_baseline_model_args_are_checked(model_args: str, needle: str, dataset: Path, tmp_path: Path) -> None:
+    code, _, err = rbh_main(
+        "run", "--tasks", "movie_explicit", "--model", "random", "--model-args", model_args,
+        "--dataset", str(dataset), "--output", str(tmp_path / "out"), "--no-progress",
+    )  # fmt: skip
+    assert code == 2 and needle in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
