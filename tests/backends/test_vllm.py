@@ -322,3 +322,23 @@ def test_sigkill_then_resume_generates_nothing_twice(standin: Path, tmp_path: Pa
     assert r["counts"]["cached"] == cached_before and r["counts"]["model_calls"] == N - cached_before
     assert r["metrics"] == f["metrics"]
     assert _rows(tmp_path / "resumed") == _rows(tmp_path / "fresh")
+
+
+def test_gpu_check_script_runs_end_to_end_on_the_standin(standin: Path, tmp_path: Path) -> None:
+    """scripts/gpu-check with a fake nvidia-smi listing two GPUs: the rbh run, the raw LLM.chat over
+    the run's saved prompts and the data_parallel_size=2 run all happen, and the report is printed."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "nvidia-smi").write_text("#!/bin/sh\necho 'GPU 0: Fake'\necho 'GPU 1: Fake'\n")
+    (bin_dir / "nvidia-smi").chmod(0o755)
+    dataset = make_dataset(tmp_path / "ds", n_samples=6)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    cmd = [sys.executable, str(REPO / "scripts" / "gpu-check"), "--model", "org/dense-7b", "--limit", "6"]
+    proc = subprocess.run(
+        [*cmd, "--dataset", str(dataset), "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "6 requests, 2 GPU(s), model org/dense-7b" in proc.stdout
+    assert "raw vLLM LLM.chat" in proc.stdout and "% of raw (goal >= 95%)" in proc.stdout and "data_parallel_size=2" in proc.stdout
+    prompts = [r["prompt"] for r in _log(standin)]
+    assert len(prompts) == 18 and len(set(prompts)) == 6  # rbh, raw, rbh with two workers: the same 6 prompts each
