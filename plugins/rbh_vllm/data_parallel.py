@@ -235,6 +235,7 @@ def run_data_parallel(
     procs: dict[int, Any] = {}
     conns: dict[Any, int] = {}  # the read end of each worker's pipe -> its rank
     ready: set[int] = set()
+    running = set(ranks)
     try:
         for rank in ranks:
             reader, writer = ctx.Pipe(duplex=False)
@@ -244,7 +245,6 @@ def run_data_parallel(
             procs[rank].start()
             writer.close()  # the worker holds the write end now; EOF tells us it is gone
             conns[reader] = rank
-        running = set(ranks)
         while running:
             sentinels = {procs[r].sentinel: r for r in running}
             woke = wait([*conns, *sentinels])
@@ -260,8 +260,8 @@ def run_data_parallel(
                     yield from _fail(rank, f"{what} (exit code {procs[rank].exitcode})", pending, running)
     finally:
         all_done.set()
-        for proc in procs.values():
-            proc.join(timeout=5)
+        for proc in procs.values():  # after an interrupt (or a consumer that stopped early), at once
+            proc.join(timeout=0 if running else 5)
         for proc in procs.values():
             if proc.is_alive():
                 proc.terminate()

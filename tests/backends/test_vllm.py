@@ -132,6 +132,22 @@ def test_data_parallel_workers_split_stream_and_merge(standin: Path, monkeypatch
     assert not any(k.startswith("VLLM_DP_") for r in rows for k in r)  # dense replicas: vLLM refuses DP env for them
 
 
+def test_stopping_early_ends_the_workers_at_once(standin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rbh_vllm.model import VLLMModel
+
+    monkeypatch.setenv("VLLM_STANDIN_DELAY", "0.3")
+    stream = VLLMModel("org/dense-7b", data_parallel_size=2, chunk_size=1).generate(_requests(20))
+    next(stream)
+    started = time.perf_counter()
+    stream.close()  # e.g. Ctrl-C in the runner
+    assert time.perf_counter() - started < 2
+    pids = {r["pid"] for r in _log(standin)}
+    deadline = time.time() + 5
+    while any(_alive(pid) for pid in pids) and time.time() < deadline:
+        time.sleep(0.05)
+    assert pids and not any(_alive(pid) for pid in pids)
+
+
 @pytest.mark.parametrize(("stage", "what"), [("chat", "died (exit code 17)"), ("init", "failed to start (exit code 17)")])
 def test_a_dying_worker_is_one_line_and_failed_samples(
     standin: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, stage: str, what: str
