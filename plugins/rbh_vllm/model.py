@@ -1,15 +1,18 @@
-"""`vllm:MODEL`: in-process vLLM. The whole request list goes to one `LLM.chat` call, so vLLM's
-continuous batching sees every prompt at once; the tokenizer's chat template is applied by vLLM."""
+"""`vllm:MODEL`: in-process vLLM. Requests go to `LLM.chat` in large chunks (`chunk_size`), so
+vLLM's continuous batching sees many prompts at once while completions still reach the cache as
+each chunk finishes; the tokenizer's chat template is applied by vLLM. With
+`data_parallel_size=N`, N worker processes each run an engine (see data_parallel.py)."""
 
 from __future__ import annotations
 
 import importlib.util
-import time
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-from rbh import ChatRequest, Completion, Model, Usage, UsageError, split_think_tags
-from rbh_vllm.params import ENGINE_DEFAULTS, conversations, engine_kwargs, sampling_kwargs
+from rbh import ChatRequest, Completion, Model, UsageError
+from rbh_vllm.data_parallel import layout_from_args, run_data_parallel
+from rbh_vllm.engine import DEFAULT_CHUNK_SIZE, WorkItem, chat_chunk, chunks
+from rbh_vllm.params import ENGINE_ARGS, RBH_ARGS, conversations, engine_kwargs, sampling_kwargs
 
 INSTALL_HINT = "vllm backend needs vLLM, which runs on a CUDA GPU machine: pip install 'recbench-harness[vllm]' there"
 
@@ -26,6 +29,7 @@ class VLLMModel(Model):
         "r1-qwen-7b": "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
     }
     needs_model_name = True
+    accepts_extra_args = True  # engine args are checked against vLLM's own list in __init__
     transport_args: ClassVar[tuple[str, ...]] = (
         "tensor_parallel_size",
         "data_parallel_size",
@@ -33,26 +37,41 @@ class VLLMModel(Model):
         "gpu_memory_utilization",
         "enforce_eager",
         "enable_prefix_caching",
+        "enable_expert_parallel",
         "distributed_executor_backend",
         "download_dir",
         "max_num_seqs",
+        "max_num_batched_tokens",
+        "node_size",
+        "node_rank",
+        "master_addr",
+        "master_port",
+        "chunk_size",
     )
 
-    def __init__(self, model_name: str | None = None, chat_template_kwargs: dict[str, Any] | None = None, **engine_args: Any):
-        unknown = sorted(set(engine_args) - set(ENGINE_DEFAULTS))
+    def __init__(self, model_name: str | None = None, **model_args: Any):
+        unknown = sorted(set(model_args) - ENGINE_ARGS - RBH_ARGS)
         if unknown:
+            raise UsageError(f"vllm: unknown model arg(s) {', '.join(unknown)} (known: {', '.join(sorted(ENGINE_ARGS | RBH_ARGS))})")
+        self.layout = layout_from_args(model_args)
+        chunk_size = model_args.get("chunk_size", DEFAULT_CHUNK_SIZE)
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise UsageError(f"vllm: chunk_size must be an integer >= 1, got {chunk_size!r}")
+        template_kwargs = model_args.get("chat_template_kwargs")
+        if template_kwargs is not None and not isinstance(template_kwargs, dict):
             raise UsageError(
-                f"vllm: unknown model arg(s) {', '.join(unknown)} (known: {', '.join(sorted(ENGINE_DEFAULTS))}, chat_template_kwargs)"
+                f'vllm: chat_template_kwargs must be a JSON object, e.g. {{"enable_thinking": false}}, got {template_kwargs!r}'
             )
         if importlib.util.find_spec("vllm") is None:
             raise UsageError(INSTALL_HINT)
-        super().__init__(model_name, **engine_args, **({"chat_template_kwargs": chat_template_kwargs} if chat_template_kwargs else {}))
-        self.engine_args = engine_kwargs(str(model_name), engine_args)
-        self.chat_template_kwargs = chat_template_kwargs
+        super().__init__(model_name, **model_args)
+        self.engine_args = engine_kwargs(str(model_name), model_args)
+        self.chat_template_kwargs: dict[str, Any] | None = template_kwargs or None
+        self.chunk_size: int = chunk_size
         self._llm: Any = None
 
     def llm(self) -> Any:
-        """The engine, created on first use (loading weights takes a while)."""
+        """The in-process engine (data_parallel_size 1), created on first use."""
         if self._llm is None:
             from vllm import LLM
 
@@ -62,30 +81,13 @@ class VLLMModel(Model):
     def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
         if not requests:
             return
-        from vllm import SamplingParams
-
-        params = [SamplingParams(**sampling_kwargs(r.gen)) for r in requests]
-        extra = {"chat_template_kwargs": self.chat_template_kwargs} if self.chat_template_kwargs else {}
-        started = time.perf_counter()
-        outputs = self.llm().chat(conversations(requests), sampling_params=params, use_tqdm=False, **extra)
-        latency = round((time.perf_counter() - started) / len(requests), 4)
-        for i, output in enumerate(outputs):
-            yield i, completion_from_output(output, latency)
+        items = [WorkItem(i, conv, sampling_kwargs(r.gen)) for i, (r, conv) in enumerate(zip(requests, conversations(requests)))]
+        if self.layout.size > 1:
+            yield from run_data_parallel(self.layout, self.engine_args, self.chat_template_kwargs, items, self.chunk_size)
+            return
+        llm = self.llm()
+        for chunk in chunks(items, self.chunk_size):
+            yield from chat_chunk(llm, chunk, self.chat_template_kwargs)
 
     def close(self) -> None:
         self._llm = None
-
-
-def completion_from_output(output: Any, latency: float = 0.0) -> Completion:
-    """A vLLM RequestOutput -> Completion (reasoning split off from `<think>` tags)."""
-    if not output.outputs:
-        return Completion(error="vllm: no output for this request")
-    best = output.outputs[0]
-    text, reasoning = split_think_tags(best.text or "")
-    return Completion(
-        text=text,
-        reasoning=reasoning,
-        finish_reason=best.finish_reason,
-        usage=Usage(len(output.prompt_token_ids or ()), len(best.token_ids or ())),
-        latency_s=latency,
-    )

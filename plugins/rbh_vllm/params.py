@@ -9,7 +9,7 @@ from typing import Any
 from rbh import ChatRequest
 
 DEFAULT_MAX_TOKENS = 512
-# rbh generation arg -> SamplingParams field (same name unless listed)
+# rbh generation arg -> SamplingParams field (same name)
 SAMPLING_FIELDS = frozenset(
     {
         "max_tokens",
@@ -26,39 +26,42 @@ SAMPLING_FIELDS = frozenset(
         "n",
     }
 )
-ENGINE_DEFAULTS: dict[str, Any] = {
-    "tensor_parallel_size": 1,
-    "data_parallel_size": 1,
-    "pipeline_parallel_size": 1,
-    "gpu_memory_utilization": 0.9,
-    "max_model_len": None,
-    "dtype": "auto",
-    "quantization": None,
-    "trust_remote_code": False,
-    "seed": 0,
-    "enforce_eager": False,
-    "enable_prefix_caching": None,
-    "distributed_executor_backend": None,  # "ray" for multi-node
-    "download_dir": None,
-    "revision": None,
-    "max_num_seqs": None,
-}
+# Model args passed through to `vllm.LLM(...)` when set; vLLM's own defaults apply otherwise.
+ENGINE_ARGS = frozenset(
+    {
+        "tensor_parallel_size",
+        "pipeline_parallel_size",
+        "gpu_memory_utilization",
+        "max_model_len",
+        "dtype",
+        "quantization",
+        "trust_remote_code",
+        "seed",
+        "enforce_eager",
+        "enable_prefix_caching",
+        "enable_expert_parallel",
+        "distributed_executor_backend",  # "ray" for tensor/pipeline parallel across nodes
+        "download_dir",
+        "revision",
+        "max_num_seqs",
+        "max_num_batched_tokens",
+        "kv_cache_dtype",
+    }
+)
+# Model args rbh consumes itself (data parallel runs one engine per process; see data_parallel.py).
+RBH_ARGS = frozenset({"data_parallel_size", "node_size", "node_rank", "master_addr", "master_port", "chunk_size", "chat_template_kwargs"})
+# Keyword arguments rbh passes to `LLM.chat` besides the conversations.
+CHAT_KWARGS = frozenset({"sampling_params", "use_tqdm", "chat_template_kwargs"})
 
 
 def engine_kwargs(model: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    """Keyword arguments of `vllm.LLM(...)`: the model plus every engine arg that was set.
+    """Keyword arguments of `vllm.LLM(...)`: the model plus every engine arg the user set.
 
-    Defaults that equal vLLM's own are left out so vLLM stays in charge of them; unknown
-    keys are caught earlier, in the backend's constructor.
+    Nothing else is sent, so vLLM stays in charge of its defaults (e.g. gpu_memory_utilization);
+    unknown keys are caught earlier, in the backend's constructor.
     """
     kwargs: dict[str, Any] = {"model": model}
-    for name, default in ENGINE_DEFAULTS.items():
-        value = args.get(name, default)
-        if value is None:
-            continue
-        if name in ("data_parallel_size", "pipeline_parallel_size") and value == 1:
-            continue
-        kwargs[name] = value
+    kwargs.update((name, args[name]) for name in sorted(ENGINE_ARGS) if args.get(name) is not None)
     return kwargs
 
 
