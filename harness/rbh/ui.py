@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,50 +101,113 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def print_metrics_table(results: "RunResults", run_dir: Path | None = None) -> None:
-    """The final table: one row per task and metric, with stderr and n."""
+def _is_number(text: str) -> bool:
+    return text == "—" or text.replace(".", "", 1).replace("-", "", 1).isdigit()
+
+
+def _cell_width(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+WRAPPED_WIDTH = 20  # the least a text column that may wrap is given before columns move to another table
+
+
+def split_columns(columns: Sequence[str], rows: Sequence[Sequence[str]], keys: int, width: int) -> list[list[int]]:
+    """Column indexes of each table needed so that none is wider than `width`: the first `keys`
+    columns in every table, the others spread over as few tables as fit (a table never cuts)."""
+    need = []
+    for i, c in enumerate(columns):
+        natural = max([len(c), *(_cell_width(r[i]) for r in rows)]) + 3
+        wraps = i >= keys and not all(_is_number(r[i]) for r in rows)
+        need.append(min(natural, max(len(c) + 3, WRAPPED_WIDTH)) if wraps else natural)
+    key_width = sum(need[:keys]) + 1
+    groups: list[list[int]] = [[]]
+    used = key_width
+    for i in range(keys, len(columns)):
+        if groups[-1] and used + need[i] > width:
+            groups.append([])
+            used = key_width
+        groups[-1].append(i)
+        used += need[i]
+    return [[*range(keys), *g] for g in groups]
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, keys: int = 1, caption: str | None = None) -> None:
+    """A table that fits the terminal (80 columns when piped): numbers never wrap, key columns
+    (names) are never cut, long text wraps, and columns that cannot fit are moved to a second
+    table that repeats the key columns — nothing is cut or dropped."""
     from rich.table import Table
 
-    table = Table(title=f"rbh results — {results.model.spec} ({results.scoring} scoring)")
-    for col in ("task", "metric", "value", "± stderr", "n"):
-        table.add_column(col, justify="right" if col in ("value", "± stderr", "n") else "left")
+    text_rows = [[_fmt(v) for v in row] for row in rows]
+    out = console()
+    groups = split_columns(columns, text_rows, keys, out.width)
+    for n, group in enumerate(groups):
+        suffix = f" ({n + 1}/{len(groups)})" if len(groups) > 1 else ""
+        table = Table(title=f"{title}{suffix}")
+        for i in group:
+            numeric = bool(text_rows) and all(_is_number(r[i]) for r in text_rows)
+            longest = max([len(columns[i]) if numeric else 0, *(_cell_width(r[i]) for r in text_rows)], default=0)
+            if numeric or i < keys:
+                table.add_column(columns[i], justify="right" if numeric else "left", no_wrap=True, min_width=min(longest, out.width // 2))
+            else:
+                table.add_column(columns[i], overflow="fold")
+        for row in text_rows:
+            table.add_row(*(row[i] for i in group))
+        out.print(table)
+    if caption:
+        print(caption, flush=True)
+
+
+def print_metrics_table(results: "RunResults", run_dir: Path | None = None, directions: Mapping[str, bool | None] | None = None) -> None:
+    """The final table: one row per task and metric, with stderr and n; a legend of directions
+    under it, and the run folder on a line of its own (never wrapped, so it copies cleanly)."""
+    directions = directions or {}
+    rows: list[list[Any]] = []
     for task, data in results.tasks.items():
         first = True
         for metric, mv in data.metrics.items():
-            table.add_row(task if first else "", metric, _fmt(mv.value), _fmt(mv.stderr), _fmt(mv.n))
+            direction = directions.get(metric)
+            arrow = "" if direction is None else " ↑" if direction else " ↓"
+            rows.append([task if first else "", f"{metric}{arrow}", mv.value, mv.stderr, mv.n])
             first = False
         if data.errors:
-            table.add_row("", "[red]failed samples", str(len(data.errors)), "", "")
-    out = console()
-    out.print(table)
+            rows.append(["", "failed samples", len(data.errors), None, None])
+    caption = "↑ higher is better, ↓ lower is better; what each metric means: `rbh list metrics`"
+    print_table(
+        f"rbh results — {results.model.spec} ({results.scoring} scoring)",
+        ("task", "metric", "value", "± stderr", "n"),
+        rows,
+        keys=2,
+        caption=caption,
+    )
     if run_dir is not None:
-        out.print(f"results written to {run_dir}")
+        print(f"results written to {run_dir}", flush=True)
+
+
+def print_failures(causes: Sequence[tuple[int, str, Sequence[str]]]) -> None:
+    """Failed samples grouped by cause: '3 × HTTP 429 ... (e.g. id1, id2)', on stderr."""
+    for count, cause, examples in causes:
+        more = f" (e.g. {', '.join(examples)})" if examples else ""
+        print(f"{count} × {cause}{more}", file=sys.stderr)
 
 
 def print_breakdowns(results: "RunResults") -> None:
     """Per-task breakdown tables (by number of conditions, relation, group attribute)."""
-    from rich.table import Table
-
-    out = console()
     for task, data in results.tasks.items():
         for dimension, groups in data.breakdowns.items():
-            table = Table(title=f"{task} by {dimension}")
             metrics = sorted({m for g in groups.values() for m in g})
-            table.add_column(dimension)
-            for m in metrics:
-                table.add_column(m, justify="right")
-            for group, values in groups.items():
-                table.add_row(str(group), *(_fmt(values[m].value if m in values else None) for m in metrics))
-            out.print(table)
+            rows = [[str(group), *(values[m].value if m in values else None for m in metrics)] for group, values in groups.items()]
+            print_table(f"{task} by {dimension}", (dimension, *metrics), rows)
 
 
 def print_rows(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A plain table (used by `rbh list` and `rbh plugins`)."""
-    from rich.table import Table
+    """A plain table (used by `rbh list` and `rbh plugins`); see `print_table`."""
+    print_table(title, columns, rows)
 
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*(_fmt(v) for v in row))
-    console().print(table)
+
+def print_prompt(title: str, messages: Sequence[Mapping[str, str]]) -> None:
+    """One rendered prompt, message by message (for `rbh run --dry-run`)."""
+    from rich.panel import Panel
+
+    body = "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
+    console().print(Panel(body, title=title, title_align="left", expand=True), markup=False)

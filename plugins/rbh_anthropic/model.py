@@ -17,6 +17,8 @@ class AnthropicModel(ApiModel):
     description = "Anthropic Messages API (api_key_env=ANTHROPIC_API_KEY, base_url=..., concurrency=16, timeout=300); gen thinking_budget=N"
     aliases: ClassVar[dict[str, str]] = {"sonnet": "claude-sonnet-4-5", "haiku": "claude-haiku-4-5", "opus": "claude-opus-4-1"}
     default_key_env: ClassVar[str] = "ANTHROPIC_API_KEY"
+    default_base_url: ClassVar[str] = "https://api.anthropic.com"
+    base_url_env: ClassVar[str] = "ANTHROPIC_BASE_URL"
     sdk_modules: ClassVar[tuple[str, ...]] = ("anthropic",)
 
     def __init__(

@@ -25,6 +25,10 @@ class ReplayModel(SampleBaseline):
         self.delay_s = float(delay_s)
         self.responses, self.fingerprint = load_responses(self.path)
 
+    @property
+    def run_name(self) -> str:
+        return f"replay_{self.path.stem}"
+
     def answer(self, request: ChatRequest) -> Completion:
         sample = request.sample
         if sample is None:
@@ -34,7 +38,7 @@ class ReplayModel(SampleBaseline):
                 if self.delay_s:
                     time.sleep(self.delay_s)
                 return Completion(text=self.responses[key])
-        return Completion(error=f"no recorded response for sample {sample.id!r} in {self.path.name}")
+        return Completion(error=f"replay: no recorded response in {self.path.name}")
 
     def request_identity(self, request: ChatRequest) -> Mapping[str, Any]:
         return {**super().request_identity(request), "file": self.fingerprint}

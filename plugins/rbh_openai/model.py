@@ -39,6 +39,8 @@ class OpenAIChatModel(ApiModel):
     description = "OpenAI Chat Completions or any OpenAI-compatible server (base_url=..., api_key_env=..., concurrency=32, timeout=120)"
     transport_args: ClassVar[tuple[str, ...]] = ("api_key_env", "concurrency", "timeout", "max_retries", "retry_base_delay", "http_client")
     default_key_env: ClassVar[str] = "OPENAI_API_KEY"
+    default_base_url: ClassVar[str] = "https://api.openai.com/v1"
+    base_url_env: ClassVar[str] = "OPENAI_BASE_URL"
     sdk_modules: ClassVar[tuple[str, ...]] = ("openai",)
 
     def __init__(

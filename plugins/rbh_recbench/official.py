@@ -181,6 +181,7 @@ class OfficialHit(OfficialScorer):
 
 class OfficialFTR(OfficialScorer):
     name = "official_ftr"
+    higher_is_better = False
     description = "failed to recommend as the released evaluator counts it: no '[SEP]' in the response"
 
     def value(self, scores: OfficialScores) -> float | None:

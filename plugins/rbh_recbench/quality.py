@@ -8,6 +8,7 @@ from rbh_recbench.base import ResolvingScorer
 
 class Unresolved(ResolvingScorer):
     name = "unresolved"
+    higher_is_better = False
     description = "share of recommended titles that resolve to no catalog item (a hallucination proxy)"
 
     def score(self, x: ScoringInput) -> float | None:
@@ -18,6 +19,7 @@ class Unresolved(ResolvingScorer):
 
 class HistoryRepeat(ResolvingScorer):
     name = "history_repeat"
+    higher_is_better = False
     description = "share of recommendations already in the user's history (history tasks)"
 
     def score(self, x: ScoringInput) -> float | None:

@@ -58,6 +58,7 @@ class Hit(ResolvingScorer):
 
 class FTR(Scorer):
     name = "ftr"
+    higher_is_better = False
     description = "failed to recommend: 1 when the parser found no recommendation"
 
     def score(self, x: ScoringInput) -> float | None:

@@ -81,7 +81,12 @@ def test_broken_dataset_line(tmp_path: Path, tiny_dataset: Path) -> None:
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["--limit", "0"], "--limit must be a positive integer"),
+        (["--limit", "0"], "--limit '0': give a positive number"),
+        (["--limit", "2.5"], "--limit '2.5'"),
+        (["--shard", "3/3"], "--shard '3/3': expected I/N"),
+        (["--repeats", "0"], "--repeats must be a positive integer"),
+        (["--sample-ids", "@/nonexistent/ids.txt"], "cannot read"),
+        (["--metrics", "recall,no_such_metric"], "no_such_metric"),
         (["--model-args", "novalue"], "expected key=value"),
         (["--scoring", "weird"], "unknown scoring set"),
     ],

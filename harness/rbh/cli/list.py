@@ -1,55 +1,82 @@
-"""`rbh list tasks|groups|tags|models|scorers|scoring_sets|generators|datasets|commands`."""
+"""`rbh list KIND [--json]`: tasks, groups, tags, models, metrics, scorers, scoring sets,
+generators, datasets or the commands plugins add."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-KINDS = ("tasks", "groups", "tags", "models", "scorers", "scoring_sets", "generators", "datasets", "commands")
+if TYPE_CHECKING:
+    from rbh.registry import Registered, Registry
+
+KINDS = ("tasks", "groups", "tags", "models", "metrics", "scorers", "scoring_sets", "generators", "datasets", "commands")
+DIRECTION = {True: "↑ higher", False: "↓ lower", None: ""}
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    p = sub.add_parser("list", help="list tasks, groups, tags, models, scorers, scoring sets, generators, datasets or plugin commands")
+    p = sub.add_parser(
+        "list", help="list tasks, groups, tags, models, metrics, scorers, scoring sets, generators, datasets or plugin commands"
+    )
     p.add_argument("kind", choices=KINDS)
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects instead of a table")
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from rbh.registry import get_registry
-    from rbh.ui import print_rows
 
-    registry = get_registry()
-    if args.kind in ("tasks", "groups", "tags"):
+    columns, rows = listing(args.kind, get_registry())
+    if args.json:
+        import json
+
+        print(json.dumps([dict(zip(columns, row)) for row in rows], indent=2, ensure_ascii=False))
+    else:
+        from rbh.ui import print_rows
+
+        print_rows(args.kind.replace("_", " "), columns, rows)
+    return 0
+
+
+def listing(kind: str, registry: "Registry") -> tuple[Sequence[str], list[list[Any]]]:
+    """The columns and rows of one kind."""
+    if kind in ("tasks", "groups", "tags"):
         from rbh.tasks.index import load_task_index
 
         index = load_task_index(registry.task_folders())
-        if args.kind == "tasks":
-            print_rows(
-                "tasks",
-                ("task", "tags", "description"),
-                ((t.name, ", ".join(t.tags), t.description) for t in sorted(index.tasks.values(), key=lambda t: t.name)),
-            )
-        elif args.kind == "groups":
-            print_rows(
-                "groups",
-                ("group", "members", "description"),
-                ((g.name, ", ".join(g.members), g.description) for g in sorted(index.groups.values(), key=lambda g: g.name)),
-            )
-        else:
-            print_rows("tags", ("tag", "tasks"), ((tag, ", ".join(sorted(names))) for tag, names in sorted(index.tags().items())))
-        return 0
-    table = registry.tables()[args.kind]
-    extra_column = {"models": "aliases", "scoring_sets": "replaces"}.get(args.kind)
+        if kind == "tasks":
+            return ("task", "tags", "description"), [
+                [t.name, ", ".join(t.tags), t.description] for t in sorted(index.tasks.values(), key=lambda t: t.name)
+            ]
+        if kind == "groups":
+            return ("group", "members", "description"), [
+                [g.name, ", ".join(g.members), g.description] for g in sorted(index.groups.values(), key=lambda g: g.name)
+            ]
+        return ("tag", "tasks"), [[tag, ", ".join(sorted(names))] for tag, names in sorted(index.tags().items())]
+    if kind == "metrics":
+        return ("metric", "direction", "meaning", "plugin"), [
+            [name, DIRECTION[entry.obj.higher_is_better], entry.obj.description, plugin_label(entry)]
+            for name, entry in sorted(registry.scorers().items())
+            if name == entry.name
+        ]
+    table = registry.tables()[kind]
+    extra_column = {"models": "aliases", "scoring_sets": "replaces"}.get(kind)
     rows = []
     for name, entry in sorted(table.items()):
         if name != entry.name:  # an alias row would repeat its entry
             continue
         obj = entry.obj
         row = [name, getattr(obj, "description", "") or getattr(obj, "help", "")]
-        if args.kind == "models":
+        if kind == "models":
             row.append(", ".join([*entry.aliases, *(f"{entry.name}:{a}" for a in getattr(obj, "aliases", {}))]))
-        elif args.kind == "scoring_sets":
+        elif kind == "scoring_sets":
             row.append(", ".join(f"{metric} → {scorer}" for metric, scorer in obj.scorers.items()))
-        rows.append((*row, f"{entry.plugin} ({entry.distribution} {entry.version})"))
-    columns = ("name", "description", *([extra_column] if extra_column else []), "plugin")
-    print_rows(args.kind.replace("_", " "), columns, rows)
-    return 0
+        rows.append([*row, plugin_label(entry)])
+    return ("name", "description", *([extra_column] if extra_column else []), "plugin"), rows
+
+
+def plugin_label(entry: "Registered[Any]") -> str:
+    """'recbench' for rbh's own plugins; 'example (rbh-example 0.3.0)' for others'."""
+    if entry.distribution in ("recbench-harness", "unknown"):
+        return entry.plugin
+    return f"{entry.plugin} ({entry.distribution} {entry.version})"

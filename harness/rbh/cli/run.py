@@ -20,16 +20,25 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     )
     p.add_argument("--gen-kwargs", default=None, help="generation arguments: k=v,... (override the task's generation:)")
     p.add_argument("--dataset", default=None, help="dataset for every task: a registered name, hf:ORG/NAME or a folder")
-    p.add_argument("--limit", type=int, default=None, help="evaluate the first N samples of each task")
+    choose = p.add_argument_group("choosing samples (applied in this order)")
+    choose.add_argument("--sample-ids", default=None, metavar="ID,...|@FILE", help="only these sample ids (or official ids)")
+    choose.add_argument("--shuffle", action="store_true", help="a seeded order (--seed): the same subset for every model")
+    choose.add_argument("--limit", default=None, metavar="N|F", help="the first N samples of each task, or a fraction F (0.1)")
+    choose.add_argument("--shard", default=None, metavar="I/N", help="run shard I of N (0-based) of the selection; `rbh merge` joins them")
+    p.add_argument("--repeats", type=int, default=1, help="answer each sample N times (temperature > 0); metrics average per sample")
+    p.add_argument("--metrics", default=None, help="comma-separated metrics replacing every task's metric list")
     p.add_argument("--k", type=int, default=None, help="ask for and score exactly K recommendations")
     p.add_argument("--history", action="store_true", default=None, help="add the user's history to the prompt")
-    p.add_argument("--seed", type=int, default=0, help="seed for sampling baselines and bootstrap (default 0)")
+    p.add_argument("--seed", type=int, default=0, help="seed of --shuffle, of sampling baselines and of the bootstrap (default 0)")
     p.add_argument("--output", type=Path, default=Path("results"), help="parent folder of the run folder (default results/)")
+    p.add_argument("--run-name", default=None, help="name the run folder (default: <timestamp>_<model>)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the response cache")
     p.add_argument("--cache", type=Path, default=None, help="response cache file (default: the user cache dir)")
     p.add_argument(
         "--scoring", default="rbh", metavar="NAME", help="a registered scoring set: rbh (default) or official, the released evaluator's"
     )
+    p.add_argument("--dry-run", action="store_true", help="check and plan everything, show counts and prompts, send nothing")
+    p.add_argument("--show-prompts", type=int, default=1, metavar="N", help="with --dry-run: rendered prompts to show per task (default 1)")
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(handler=handle)
@@ -40,23 +49,36 @@ def handle(args: argparse.Namespace) -> int:
     from rbh.models.spec import parse_kv, parse_model_spec
     from rbh.registry import get_registry
     from rbh.runner.plan import RunOptions
-    from rbh.runner.run import run_evaluation
+    from rbh.runner.selection import Selection, parse_limit, parse_sample_ids, parse_shard
 
-    for flag in ("limit", "k"):
+    for flag in ("k", "concurrency", "repeats"):
         value = getattr(args, flag)
         if value is not None and value < 1:
             raise UsageError(f"--{flag} must be a positive integer")
-    if args.concurrency is not None and args.concurrency < 1:
-        raise UsageError("--concurrency must be a positive integer")
+    if args.show_prompts < 0:
+        raise UsageError("--show-prompts must be 0 or more")
     spec = parse_model_spec(args.model, args.model_args)
     if args.concurrency is not None:
         spec.args["concurrency"] = args.concurrency
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics is not None else None
+    if metrics is not None and not metrics:
+        raise UsageError("--metrics names no metric")
+    selection = Selection(
+        limit=parse_limit(args.limit),
+        sample_ids=parse_sample_ids(args.sample_ids),
+        shuffle=args.shuffle,
+        seed=args.seed,
+        shard=parse_shard(args.shard),
+    )
     options = RunOptions(
         tasks=args.tasks,
         model=spec,
         gen_kwargs=parse_kv(args.gen_kwargs, "--gen-kwargs"),
         dataset=args.dataset,
-        limit=args.limit,
+        selection=selection,
+        repeats=args.repeats,
+        metrics=metrics,
+        run_name=args.run_name,
         k=args.k,
         history=args.history,
         seed=args.seed,
@@ -67,11 +89,22 @@ def handle(args: argparse.Namespace) -> int:
         command=shlex.join(["rbh", *sys.argv[1:]]),
         show_progress=not args.no_progress,
     )
+    if args.dry_run:
+        from rbh.runner.dry_run import dry_run
+
+        return dry_run(options, get_registry(), show_prompts=args.show_prompts)
+    from rbh.runner.failures import failure_causes
+    from rbh.runner.run import run_evaluation
+    from rbh.ui import print_breakdowns, print_failures
+
     outcome = run_evaluation(options, get_registry())
     if args.breakdown:
-        from rbh.ui import print_breakdowns
-
         print_breakdowns(outcome.results)
     if outcome.failed:
-        print(f"{outcome.failed} sample(s) failed after retries; run the same command again to retry them", file=sys.stderr)
+        print(
+            f"{outcome.failed} sample(s) failed and are left out of the metrics (listed under `errors` in results.json); "
+            "a re-run of this command sends only those again:",
+            file=sys.stderr,
+        )
+        print_failures(failure_causes(outcome.results))
     return outcome.exit_code

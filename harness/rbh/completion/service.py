@@ -126,7 +126,10 @@ class CompletionService:
         """The cache key of one request: model identity, generation args, messages, and whatever
         else the backend says its output depends on (`Model.request_identity`)."""
         extra = self.model.request_identity(request) if request is not None else {}
-        return request_key({**self.identity, "gen": dict(gen), "messages": list(messages), "extra": extra})
+        parts = {**self.identity, "gen": dict(gen), "messages": list(messages), "extra": extra}
+        if request is not None and request.repeat:
+            parts["repeat"] = request.repeat  # repeat 0 keeps the plain key, so earlier runs' answers count
+        return request_key(parts)
 
     def request(self, messages: Sequence[Message], gen: Mapping[str, Any], **context: Any) -> ChatRequest:
         """A keyed request; `context` (sample, dataset, k) is what non-LLM baselines may read."""
@@ -167,6 +170,8 @@ class CompletionService:
             else:
                 followers.setdefault(first, []).append(i)
         counts.model_calls += len(todo)
+        if todo:
+            self.model.preflight()
 
         def settle(i: int, completion: Completion) -> None:
             completion = self._settle(requests[i], completion, counts)

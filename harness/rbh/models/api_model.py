@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
@@ -11,6 +12,7 @@ from rbh.errors import UsageError
 from rbh.models.api_keys import resolve_api_key
 from rbh.models.base import ChatRequest, Completion, Model
 from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy, classify_other, classify_status
+from rbh.models.reachability import check_reachable, uses_proxy
 from rbh.secrets import scrub
 
 
@@ -27,6 +29,9 @@ class ApiModel(Model):
     secret_args: ClassVar[tuple[str, ...]] = ("api_key",)
     transport_args: ClassVar[tuple[str, ...]] = ("api_key_env", "concurrency", "timeout", "max_retries", "retry_base_delay")
     default_key_env: ClassVar[str]
+    default_base_url: ClassVar[str] = ""  # where the SDK sends requests without base_url
+    base_url_env: ClassVar[str] = ""  # the SDK's environment variable for the base URL
+    reachability_timeout: ClassVar[float] = 10.0
     sdk_modules: ClassVar[tuple[str, ...]] = ()  # imported when the model is built, not on its first request
 
     def __init__(
@@ -77,6 +82,17 @@ class ApiModel(Model):
     def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
         return self.backend.generate(requests)
 
+    @property
+    def endpoint(self) -> str:
+        """The URL requests go to: `base_url`, else the SDK's environment variable, else its default."""
+        return self.base_url or (os.environ.get(self.base_url_env, "") if self.base_url_env else "") or self.default_base_url
+
+    def preflight(self) -> None:
+        """Fail in seconds, with one line naming the endpoint, when it does not accept connections
+        (skipped behind a proxy, which reaches the endpoint for us)."""
+        if self.endpoint and not uses_proxy():
+            check_reachable(self.name, self.endpoint, self.reachability_timeout)
+
     def redact(self, text: str) -> str:
         """Remove the API key from any text that may reach results or logs."""
         return scrub(text, [self._key])
@@ -112,7 +128,7 @@ def classify_sdk_error(backend: str, exc: BaseException, sdk: Any) -> Failure:
             return Failure(f"{backend}: request timed out")
         if isinstance(exc, sdk.APIConnectionError):
             cause = exc.__cause__ or exc
-            return Failure(f"{backend}: connection error: {type(cause).__name__}: {short(str(cause))}")
+            return Failure(f"{backend}: connection error: {type(cause).__name__}: {short(str(cause))}", unreachable=True)
     return classify_other(backend, exc)
 
 

@@ -25,6 +25,7 @@ class ChatRequest:
     sample: "Sample | None" = None
     dataset: "BenchmarkDataset | None" = None
     k: int | None = None
+    repeat: int = 0  # which of `--repeats N` this is; part of the cache key when > 0
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,19 @@ class Model(ABC):
         """
         return {}
 
+    def preflight(self) -> None:
+        """Called once before the first request is sent (not when everything is cached): raise a
+        UsageError when sending cannot work at all (an API backend checks its endpoint answers)."""
+
     def close(self) -> None:
         """Release resources (HTTP clients, GPU memory)."""
 
     @property
     def display_name(self) -> str:
         return f"{self.name}:{self.model_name}" if self.model_name else self.name
+
+    @property
+    def run_name(self) -> str:
+        """What the run folder is named after (`openai:gpt-4o`); backends whose model name is a
+        path (replay) shorten it."""
+        return self.display_name

@@ -34,6 +34,7 @@ class Failure:
     retry_after: float | None = None  # seconds the server asked us to wait
     rate_limited: bool = False  # a 429 (or 529 overloaded): shrink concurrency
     fatal: bool = False  # every request would fail the same way (bad key): abort the run
+    unreachable: bool = False  # the server could not be reached at all (refused, DNS, no route)
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ class AsyncBackend(Generic[C]):
     close: Callable[[C], Awaitable[None]] | None = None
     redact: Callable[[str], str] = lambda text: text
     limit: AdaptiveLimit | None = None  # the last run's limit (for tests and stats)
+    unreachable_after: float = 20.0  # give up on the whole run when nothing got through for this long
+    _unreachable_since: float | None = None
 
     def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
         """Yield (index, completion) in completion order; an event loop runs in a worker thread,
@@ -241,8 +244,18 @@ class AsyncBackend(Generic[C]):
                     pass
                 thread.join(timeout=10)
 
+    def _check_reachable(self, message: str) -> None:
+        """Connection failures with no success in between, for longer than `unreachable_after`,
+        end the run: retrying each request for minutes would only hide a dead endpoint."""
+        now = time.monotonic()
+        if self._unreachable_since is None:
+            self._unreachable_since = now
+        elif now - self._unreachable_since >= self.unreachable_after:
+            raise FatalBackendError(_unreachable_message(message, now - self._unreachable_since))
+
     async def _run_all(self, requests: Sequence[ChatRequest], emit: Callable[[Any], None]) -> None:
         self.limit = AdaptiveLimit(self.concurrency)
+        self._unreachable_since = None
         client = await self.open()
         try:
             tasks = [asyncio.create_task(self._one(client, i, r, emit)) for i, r in enumerate(requests)]
@@ -275,6 +288,7 @@ class AsyncBackend(Generic[C]):
                 failure = Failure(f"timed out after {self.timeout:g}s") if timed_out else self.classify(exc)
             else:
                 limit.on_success()
+                self._unreachable_since = None
                 emit((index, replace(completion, latency_s=round(time.perf_counter() - t0, 4))))
                 return
             finally:
@@ -282,6 +296,8 @@ class AsyncBackend(Generic[C]):
             message = self.redact(failure.message)
             if failure.fatal:
                 raise FatalBackendError(message)
+            if failure.unreachable:
+                self._check_reachable(message)
             if failure.rate_limited:
                 limit.on_rate_limit(epoch)
             if not failure.retryable or attempt >= self.policy.max_retries:
@@ -290,6 +306,10 @@ class AsyncBackend(Generic[C]):
                 return
             await asyncio.sleep(self.policy.delay(attempt, failure.retry_after))
             attempt += 1
+
+
+def _unreachable_message(message: str, seconds: float) -> str:
+    return f"{message} — no request has got through for {seconds:.0f} s, so the run stops (completed responses are cached)"
 
 
 async def _within(call: Awaitable[Completion], seconds: float) -> Completion:

@@ -21,11 +21,17 @@ RESULTS_FILE = "results.json"
 SAMPLES_DIR = "samples"
 
 
-def run_dir_name(model_display: str, when: datetime | None = None) -> str:
-    """'20261123-081500_openai_gpt-4o' (timestamp in UTC, model name slugged)."""
+def run_dir_name(name: str, when: datetime | None = None, *, named: bool = False) -> str:
+    """'20261123-081500_openai_gpt-4o': a UTC timestamp and the slugged model (or `--run-name`,
+    which is used as given, without the timestamp, when `named`). Cut at a word boundary."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name.replace(":", "_").replace("/", "_")).strip("_") or "model"
+    if len(slug) > 60:
+        cut = slug[:60]
+        slug = cut[: max(cut.rfind("_"), cut.rfind("-"), 30)].rstrip("_-.")
+    if named:
+        return slug
     when = when or datetime.now(timezone.utc)
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model_display.replace(":", "_").replace("/", "_")).strip("_")
-    return f"{when.strftime('%Y%m%d-%H%M%S')}_{slug[:80] or 'model'}"
+    return f"{when.strftime('%Y%m%d-%H%M%S')}_{slug}"
 
 
 def unique_dir(parent: Path, name: str) -> Path:

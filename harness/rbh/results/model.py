@@ -67,6 +67,8 @@ class TaskResult(_Record):
     tokens: TokenCounts = Field(default_factory=TokenCounts)
     errors: list[SampleError] = Field(default_factory=list)
     wall_time_s: float = 0.0
+    repeats: int = 1
+    spread: dict[str, float] = Field(default_factory=dict)  # mean over samples of the std over repeats
 
 
 class ModelInfo(_Record):
@@ -95,7 +97,9 @@ class RunResults(_Record):
     model: ModelInfo
     scoring: str = "rbh"
     seed: int = 0
-    limit: int | None = None
+    limit: float | None = None
+    selection: dict[str, Any] = Field(default_factory=dict)  # limit, sample_ids, shuffle, seed, shard
+    repeats: int = 1
     tasks: dict[str, TaskResult]
     plugins: dict[str, str] = Field(default_factory=dict)
     wall_time_s: float = 0.0
@@ -127,4 +131,6 @@ class SampleRow(_Record):
     resolved: list[str | None] = Field(default_factory=list)
     metrics: dict[str, float | None] = Field(default_factory=dict)
     scorer_errors: dict[str, str] = Field(default_factory=dict)
+    repeat: int = 0
+    spread: dict[str, float] = Field(default_factory=dict)  # std over this sample's repeats
     sample: dict[str, Any]

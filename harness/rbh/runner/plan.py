@@ -16,9 +16,10 @@ from rbh.errors import DataError
 from rbh.models.base import ChatRequest, Completion, Message
 from rbh.models.spec import ModelSpec
 from rbh.results.folder import check_output_parent
+from rbh.runner.selection import Selection
 from rbh.scoring.sets import ScoringSet
 from rbh.scoring.task_scoring import BuiltScorer, build_scorers
-from rbh.tasks.config import check_generation
+from rbh.tasks.config import MetricSpec, check_generation
 from rbh.tasks.prompts import PromptRenderer
 
 if TYPE_CHECKING:
@@ -35,7 +36,10 @@ class RunOptions:
     model: ModelSpec
     gen_kwargs: dict[str, Any] = field(default_factory=dict)
     dataset: str | None = None
-    limit: int | None = None
+    selection: Selection = field(default_factory=Selection)
+    repeats: int = 1
+    metrics: list[str] | None = None  # --metrics: replaces every task's metric list
+    run_name: str | None = None
     k: int | None = None
     history: bool | None = None
     seed: int = 0
@@ -60,8 +64,14 @@ class TaskPlan:
     history: bool
     gen: dict[str, Any]
     scorers: list[BuiltScorer]
-    requests: list[ChatRequest] = field(default_factory=list)
+    repeats: int = 1
+    requests: list[ChatRequest] = field(default_factory=list)  # each sample `repeats` times in a row
     completions: list[Completion] = field(default_factory=list)
+
+    @property
+    def scored_samples(self) -> list["Sample"]:
+        """The samples in request order (each repeated `repeats` times)."""
+        return [s for s in self.samples for _ in range(self.repeats)]
 
 
 @dataclass
@@ -99,6 +109,8 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     model_entry = model_class(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
     tasks = load_task_index(registry.task_folders()).select(options.tasks)
+    if options.metrics is not None:
+        tasks = [t.model_copy(update={"metrics": [MetricSpec(name=m) for m in options.metrics]}) for t in tasks]
     scorers = {t.task: build_scorers(t, registry, scoring) for t in tasks}
     resolver = DatasetResolver(registry)
     plans = [plan_task(t, resolver, registry, options, scorers[t.task]) for t in tasks]
@@ -112,8 +124,9 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
         raise
     for plan in plans:
         plan.requests = [
-            service.request(messages, plan.gen, sample=sample, dataset=plan.dataset, k=plan.k)
+            service.request(messages, plan.gen, sample=sample, dataset=plan.dataset, k=plan.k, repeat=r)
             for sample, messages in zip(plan.samples, plan.messages)
+            for r in range(plan.repeats)
         ]
     return RunPlan(options, scoring, plans, service, model_entry)
 
@@ -128,15 +141,14 @@ def plan_task(
         raise DataError(f"task {task.task}: dataset {dataset.name} has no config {config!r}")
     samples = dataset.samples(config, task.dataset.split)
     check_unique_ids(task.task, samples)
-    if options.limit is not None:
-        samples = samples[: options.limit]
+    samples = options.selection.apply(task.task, samples)
     catalog = dataset.catalog(task.domain)
     use_k = options.k if options.k is not None else task.k
     use_history = task.history if options.history is None else options.history
     gen = check_generation({**task.generation, **options.gen_kwargs}, f"task {task.task}: generation")
     renderer = PromptRenderer(task, registry.template_paths())
     messages = [renderer.render(sample, catalog, use_k, use_history) for sample in samples]
-    return TaskPlan(task, spec, dataset, samples, messages, use_k, use_history, gen, scorers)
+    return TaskPlan(task, spec, dataset, samples, messages, use_k, use_history, gen, scorers, options.repeats)
 
 
 def check_unique_ids(task: str, samples: Sequence["Sample"]) -> None:

@@ -38,9 +38,11 @@ def rescore_run(
         spec = dataset or old.dataset.spec
         _, ds = resolver.open(spec)
         rows = samples[name]
-        sample_objs, completions = _saved(run_dir, name, rows)
+        sample_objs, completions = saved_samples(run_dir, name, rows)
         k = old.effective.get("k", task.k)
-        scores = score_task(task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed)
+        scores = score_task(
+            task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed, repeats=old.repeats
+        )
         ref = (
             old.dataset
             if dataset is None
@@ -59,7 +61,7 @@ def rescore_run(
     return out, rescored
 
 
-def _saved(run_dir: Path, task: str, rows: list[SampleRow]) -> tuple[list[Sample], list[Completion]]:
+def saved_samples(run_dir: Path, task: str, rows: list[SampleRow]) -> tuple[list[Sample], list[Completion]]:
     """The samples and completions a run folder recorded for one task."""
     try:
         samples = [Sample.from_dict(r.sample) for r in rows]

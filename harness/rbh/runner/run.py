@@ -45,7 +45,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     started = time.perf_counter()
     plan = plan_run(options, registry)
     service = plan.service
-    run_dir = unique_dir(options.output, run_dir_name(service.model.display_name))
+    run_dir = unique_dir(options.output, run_dir_name(options.run_name or service.model.run_name, named=options.run_name is not None))
     registry.on_run_start(RunStart(service.model.display_name, tuple(p.task.task for p in plan.tasks), run_dir))
     tasks, rows = {}, {}
     try:
@@ -55,13 +55,14 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                 counts = _complete(task_plan, plan, progress)
                 scores = score_task(
                     task_plan.task,
-                    task_plan.samples,
+                    task_plan.scored_samples,
                     task_plan.completions,
                     task_plan.dataset.catalog(task_plan.task.domain),
                     task_plan.dataset.kg(task_plan.task.domain),
                     task_plan.scorers,
                     k=task_plan.k,
                     seed=options.seed,
+                    repeats=task_plan.repeats,
                 )
                 name = task_plan.task.task
                 rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys)
@@ -77,15 +78,30 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         model=_model_info(plan),
         scoring=plan.scoring.name,
         seed=options.seed,
-        limit=options.limit,
+        limit=options.selection.limit,
+        selection=options.selection.record(),
+        repeats=options.repeats,
         tasks=tasks,
         plugins=registry.plugin_versions(),
         wall_time_s=round(time.perf_counter() - started, 3),
     )
     write_run(run_dir, results, rows)
     registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
-    print_metrics_table(results, run_dir)
+    print_metrics_table(results, run_dir, metric_directions(registry, results))
     return RunOutcome(run_dir, results, results.failed)
+
+
+def metric_directions(registry: "Registry", results: RunResults) -> dict[str, bool | None]:
+    """Per metric of the results: True when higher is better, False when lower is, None unknown."""
+    scorers = registry.scorers()
+    out: dict[str, bool | None] = {}
+    for task in results.tasks.values():
+        for metric in task.scorers:
+            entry = scorers.get(metric)
+            out[metric] = entry.obj.higher_is_better if entry is not None else None
+        for metric in task.metrics:
+            out.setdefault(metric, None)
+    return out
 
 
 def _complete(task_plan: TaskPlan, plan: RunPlan, progress: Any) -> CompletionCounts:

@@ -27,6 +27,8 @@ def scored_fields(scores: "TaskScores") -> dict[str, Any]:
         },
         "scorers": scores.scorer_provenance,
         "errors": [SampleError(id=s.sample.id, error=s.error) for s in scores.samples if s.error],
+        "repeats": scores.repeats,
+        "spread": scores.mean_spread(),
     }
 
 
@@ -57,7 +59,7 @@ def task_result(plan: "TaskPlan", scores: "TaskScores", counts: "CompletionCount
 def sample_rows(requests: Sequence["ChatRequest"], scores: "TaskScores", cached_keys: set[str]) -> list[SampleRow]:
     """One row per sample: the prompt, the response, how it parsed, resolved and scored."""
     rows = []
-    for request, scored in zip(requests, scores.samples):
+    for n, (request, scored) in enumerate(zip(requests, scores.samples)):
         c = scored.completion
         rows.append(
             SampleRow(
@@ -75,6 +77,8 @@ def sample_rows(requests: Sequence["ChatRequest"], scores: "TaskScores", cached_
                 resolved=scored.resolved,
                 metrics=scored.metrics,
                 scorer_errors=scored.scorer_errors,
+                repeat=request.repeat,
+                spread=scores.spread[n // scores.repeats] if scores.spread else {},
                 sample=scored.sample.to_dict(),
             )
         )

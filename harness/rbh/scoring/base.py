@@ -51,6 +51,7 @@ class Scorer(ABC):
     description: ClassVar[str] = ""
     subtypes: ClassVar[tuple[str, ...] | None] = None  # None = every subtype
     uses_resolution: ClassVar[bool] = True  # False: the scorer reads the raw response only
+    higher_is_better: ClassVar[bool | None] = True  # the metric's direction (None: neither)
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid")

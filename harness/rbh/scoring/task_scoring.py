@@ -68,6 +68,16 @@ class TaskScores:
     metrics: dict[str, MetricValue]
     scorer_provenance: dict[str, dict[str, str]] = field(default_factory=dict)
     breakdowns: dict[str, Any] = field(default_factory=dict)  # {dimension: {group: {metric: {value, stderr, n}}}}
+    repeats: int = 1
+    spread: list[dict[str, float]] = field(default_factory=list)  # per unique sample: std over repeats
+
+    def mean_spread(self) -> dict[str, float]:
+        """Per metric: the mean over samples of the standard deviation over repeats."""
+        out: dict[str, list[float]] = {}
+        for row in self.spread:
+            for name, value in row.items():
+                out.setdefault(name, []).append(value)
+        return {name: round(sum(v) / len(v), 6) for name, v in out.items()}
 
 
 def build_scorers(task: "TaskConfig", registry: "Registry", scoring: ScoringSet = DEFAULT_SCORING) -> list[BuiltScorer]:
@@ -100,10 +110,15 @@ def score_task(
     *,
     k: int | None,
     seed: int = 0,
+    repeats: int = 1,
 ) -> TaskScores:
     """Score one task's completions: parse every response, resolve all titles at once (per set of
     resolution options), apply the scorers, aggregate, and break the metrics down. Samples whose
-    completion failed are kept in the rows but excluded from every metric (DESIGN §8.3)."""
+    completion failed are kept in the rows but excluded from every metric (DESIGN §8.3).
+
+    With `repeats` > 1, `samples` and `completions` hold each sample `repeats` times in a row:
+    each repeat is scored, a sample's value is the mean over its repeats, the task's metrics are
+    aggregated over samples, and the per-sample standard deviation is kept as the spread."""
     parsed = [parse_response(c.text, task.output.format, k) for c in completions]
     default = task.resolution
     wanted = {resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution} | {default}
@@ -114,13 +129,37 @@ def score_task(
         if completion.error is None:
             _apply_scorers(row, n, scorers, parsed[n], resolved_by_options, default, catalog, kg, k)
         scored.append(row)
+    unique = [s.sample for s in scored[::repeats]]
+    per_sample, spread = collapse_repeats([s.metrics for s in scored], repeats)
     metrics: dict[str, MetricValue] = {}
     for b in scorers:
-        values_of = [s.metrics[b.metric] for s in scored if b.metric in s.metrics]
-        if values_of or any(b.scorer.applies_to(s.sample.subtype) for s in scored):
+        values_of = [m[b.metric] for m in per_sample if b.metric in m]
+        if values_of or any(b.scorer.applies_to(s.subtype) for s in unique):
             metrics.update(b.scorer.aggregate(values_of, seed))
-    breakdowns = compute_breakdowns([s.sample for s in scored], [s.metrics for s in scored], [b.scorer for b in scorers], seed)
-    return TaskScores(scored, metrics, {b.metric: b.provenance for b in scorers}, breakdowns)
+    breakdowns = compute_breakdowns(unique, per_sample, [b.scorer for b in scorers], seed)
+    return TaskScores(scored, metrics, {b.metric: b.provenance for b in scorers}, breakdowns, repeats, spread)
+
+
+def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> tuple[list[dict[str, float | None]], list[dict[str, float]]]:
+    """Per sample: the mean of each metric over its repeats (undefined repeats left out), and the
+    standard deviation over the repeats where at least two are defined."""
+    if repeats == 1:
+        return [dict(r) for r in rows], [{} for _ in rows]
+    means: list[dict[str, float | None]] = []
+    spreads: list[dict[str, float]] = []
+    for start in range(0, len(rows), repeats):
+        group = rows[start : start + repeats]
+        mean: dict[str, float | None] = {}
+        spread: dict[str, float] = {}
+        for name in dict.fromkeys(n for r in group for n in r):
+            values = [float(v) for r in group if (v := r.get(name)) is not None]
+            mean[name] = sum(values) / len(values) if values else None
+            if len(values) >= 2:
+                mu = sum(values) / len(values)
+                spread[name] = (sum((v - mu) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+        means.append(mean)
+        spreads.append(spread)
+    return means, spreads
 
 
 def _apply_scorers(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from rbh.errors import ConfigError, UsageError
 from rbh.plugins import warn
-from rbh.tasks.yaml_files import read_with_includes
+from rbh.tasks.yaml_files import read_with_includes, read_yaml
 
 if TYPE_CHECKING:
     from rbh.tasks.config import TaskConfig
@@ -73,11 +73,30 @@ class TaskIndex:
 
     tasks: dict[str, TaskEntry] = field(default_factory=dict)
     groups: dict[str, GroupEntry] = field(default_factory=dict)
+    files_by_name: dict[str, Path] = field(default_factory=dict)  # task name -> file, for `include: NAME`
+
+    def task_file(self, name: str) -> Path | None:
+        """The file that defines task `name` (also `name.yaml`), for `include:` by name."""
+        entry = self.tasks.get(name) or self.tasks.get(name.removesuffix(".yaml"))
+        if entry is not None:
+            return entry.path
+        return self.files_by_name.get(name) or self.files_by_name.get(name.removesuffix(".yaml"))
+
+    def note_names(self, folder: Path) -> None:
+        """Remember which file defines which task name (first one wins), before indexing, so a
+        task may include another by name whatever the order of files and folders."""
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                raw = read_yaml(path)
+            except ConfigError:
+                continue  # reported when the file itself is indexed
+            if isinstance(raw.get("task"), str):
+                self.files_by_name.setdefault(raw["task"], path)
 
     def add_file(self, path: Path, replace: bool = True) -> list[str]:
         """Index one YAML file; returns the task names it defines (none for group files). With
         `replace=False` a group name that is already known is an error too."""
-        raw = read_with_includes(path)
+        raw = read_with_includes(path, lookup=self.task_file)
         if "group" in raw and "task" not in raw:
             members = raw.get("tasks") or []
             if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
@@ -170,8 +189,11 @@ def load_task_index(folders: Iterable[Path | tuple[Path, str | None]]) -> TaskIn
     """Index the task folders in order (rbh's own first, then plugins'); a folder may come with
     the plugin that owns it (`Registry.task_folders()`), whose broken files are then skipped."""
     index = TaskIndex()
-    for entry in folders:
-        folder, owner = entry if isinstance(entry, tuple) else (entry, None)
+    pairs = [entry if isinstance(entry, tuple) else (entry, None) for entry in folders]
+    for folder, _ in pairs:
+        if folder.is_dir():
+            index.note_names(folder)
+    for folder, owner in pairs:
         if folder.is_dir():
             index.add_folder(folder, owner)
     return index

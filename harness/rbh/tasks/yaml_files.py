@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,16 @@ MAX_INCLUDE_DEPTH = 8
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse one YAML mapping; a syntax error names the file and line."""
+    """Parse one YAML mapping (a fresh copy each call); a syntax error names the file and line."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    return copy.deepcopy(_parsed(path, stamp))
+
+
+@lru_cache(maxsize=1024)
+def _parsed(path: Path, stamp: int) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -46,8 +58,9 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def read_with_includes(path: Path, _depth: int = 0) -> dict[str, Any]:
-    """Read a task file, resolving `include:` (a path relative to the file, or a list of them)."""
+def read_with_includes(path: Path, _depth: int = 0, lookup: Callable[[str], Path | None] | None = None) -> dict[str, Any]:
+    """Read a task file, resolving `include:` — a path relative to the file, or the name of a
+    known task (`lookup` maps names to files), or a list of them; later entries win."""
     if _depth > MAX_INCLUDE_DEPTH:
         raise ConfigError(f"{path}: include chain deeper than {MAX_INCLUDE_DEPTH} (a cycle?)")
     data = read_yaml(path)
@@ -58,6 +71,9 @@ def read_with_includes(path: Path, _depth: int = 0) -> dict[str, Any]:
     for name in [includes] if isinstance(includes, str) else list(includes):
         target = (path.parent / str(name)).resolve()
         if not target.is_file():
-            raise ConfigError(f"{path}: included file not found: {name}")
-        merged = deep_merge(merged, read_with_includes(target, _depth + 1))
+            found = lookup(str(name)) if lookup is not None else None
+            if found is None:
+                raise ConfigError(f"{path}: include {name!r} is neither a file next to it nor a known task name")
+            target = found
+        merged = deep_merge(merged, read_with_includes(target, _depth + 1, lookup))
     return deep_merge(merged, data)

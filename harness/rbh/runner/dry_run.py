@@ -1,0 +1,65 @@
+"""`rbh run --dry-run`: everything up to sending — every check, the counts (samples, requests,
+distinct requests, already cached, to send), estimated prompt tokens, and the first rendered
+prompts of each task — and nothing is sent or written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rbh.runner.plan import RunOptions, TaskPlan, plan_run
+
+if TYPE_CHECKING:
+    from rbh.completion import CompletionService
+    from rbh.registry import Registry
+
+CHARS_PER_TOKEN = 4  # a rough rule for English text; the real count depends on the tokenizer
+
+
+@dataclass(frozen=True)
+class TaskCounts:
+    """What running one task would cost in requests."""
+
+    task: str
+    samples: int
+    requests: int
+    distinct: int
+    cached: int
+    to_send: int
+    prompt_tokens: int  # estimated, over the requests to send
+
+
+def count_task(plan: TaskPlan, service: "CompletionService") -> TaskCounts:
+    cached = service.cached(plan.requests)
+    distinct = {r.key: r for r in plan.requests}
+    send = [r for key, r in distinct.items() if key not in cached]
+    chars = sum(len(m["content"]) for r in send for m in r.messages)
+    return TaskCounts(
+        plan.task.task, len(plan.samples), len(plan.requests), len(distinct), len(distinct) - len(send), len(send), chars // CHARS_PER_TOKEN
+    )
+
+
+def dry_run(options: RunOptions, registry: "Registry", show_prompts: int = 1) -> int:
+    """Plan the run, print what it would send, and send nothing. Returns the exit code (0)."""
+    from rbh.ui import print_prompt, print_table
+
+    plan = plan_run(options, registry)
+    try:
+        counts = [count_task(t, plan.service) for t in plan.tasks]
+        for task_plan in plan.tasks:
+            for request in task_plan.requests[: show_prompts * task_plan.repeats : task_plan.repeats]:
+                sample = request.sample.id if request.sample is not None else "?"
+                print_prompt(f"{task_plan.task.task} · {sample}", request.messages)
+    finally:
+        plan.service.close()
+    rows: list[list[object]] = [[c.task, c.samples, c.requests, c.distinct, c.cached, c.to_send, c.prompt_tokens] for c in counts]
+    if len(counts) > 1:
+        fields = ("samples", "requests", "distinct", "cached", "to_send", "prompt_tokens")
+        rows.append(["total", *(sum(getattr(c, f) for c in counts) for f in fields)])
+    print_table(
+        f"dry run — {plan.service.model.display_name} (nothing sent)",
+        ("task", "samples", "requests", "distinct", "cached", "to send", "≈ tokens"),
+        rows,
+        caption="≈ tokens: prompt tokens of the requests to send (characters / 4)",
+    )
+    return 0
