@@ -26,6 +26,7 @@ class RunProgress:
         self.enabled = enabled
         self._progress: Any = None
         self._cached: dict[int, int] = {}
+        self._rates: dict[int, AnsweredRate] = {}
 
     def __enter__(self) -> "RunProgress":
         if self.enabled:
@@ -51,7 +52,9 @@ class RunProgress:
     def add_task(self, name: str, total: int, cached: int = 0) -> int:
         if self._progress is None:
             return 0
-        return self._progress.add_task(name, total=total, completed=cached, cached=cached, errors=0, rate="")
+        bar: int = self._progress.add_task(name, total=total, completed=cached, cached=cached, errors=0, rate="")
+        self._rates[bar] = AnsweredRate()
+        return bar
 
     def advance(self, bar: int, errors: int = 0, cached: bool = False) -> None:
         """One request settled; `cached` ones count as cache hits."""
@@ -59,10 +62,31 @@ class RunProgress:
             return
         if cached:
             self._cached[bar] = self._cached.get(bar, 0) + 1
+        else:
+            self._rates[bar].answered()
+        rate = self._rates[bar]
         self._progress.advance(bar)
-        task = self._progress.tasks[bar]
-        speed = task.speed
-        self._progress.update(bar, errors=errors, cached=self._cached.get(bar, 0), rate=f"{speed:.1f}/s" if speed else "")
+        self._progress.update(bar, errors=errors, cached=self._cached.get(bar, 0), rate=rate.text())
+
+
+class AnsweredRate:
+    """Requests the model answered per second since the task's bar appeared — not rich's
+    short-window speed, which a batch of answers arriving at once (hf, vLLM) inflates."""
+
+    def __init__(self, clock: Any = None):
+        import time
+
+        self.clock = clock or time.monotonic
+        self.start = self.clock()
+        self.count = 0
+
+    def answered(self, n: int = 1) -> None:
+        self.count += n
+
+    def text(self) -> str:
+        """'4.2/s', or '' before the first answer."""
+        elapsed = self.clock() - self.start
+        return f"{self.count / elapsed:.1f}/s" if self.count and elapsed > 0 else ""
 
 
 class StageProgress:
@@ -172,7 +196,7 @@ def print_metrics_table(results: "RunResults", run_dir: Path | None = None, dire
             first = False
         if data.errors:
             rows.append(["", "failed samples", len(data.errors), None, None])
-    caption = "↑ higher is better, ↓ lower is better; what each metric means: `rbh list metrics`"
+    caption = "↑ higher is better, ↓ lower is better; what each metric means: rbh list metrics"
     print_table(
         f"rbh results — {results.model.spec} ({results.scoring} scoring)",
         ("task", "metric", "value", "± stderr", "n"),

@@ -14,7 +14,10 @@ from rbh_vllm.data_parallel import layout_from_args, run_data_parallel
 from rbh_vllm.engine import DEFAULT_CHUNK_SIZE, WorkItem, chat_chunk, chunks
 from rbh_vllm.params import ENGINE_ARGS, RBH_ARGS, conversations, engine_kwargs, sampling_kwargs
 
-INSTALL_HINT = "vllm backend needs vLLM, which runs on a CUDA GPU machine: pip install 'recbench-harness[vllm]' there"
+INSTALL_HINT = (
+    "the vllm backend needs vLLM, which runs on a machine with a CUDA GPU: there, install it into the environment rbh runs in "
+    "(pip install vllm), or use --model hf:MODEL on this machine"
+)
 
 
 class VLLMModel(Model):

@@ -255,7 +255,8 @@ def test_missing_vllm_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest.Mon
     )
     assert code == 2
     assert err.strip().splitlines() == [
-        "error: vllm backend needs vLLM, which runs on a CUDA GPU machine: pip install 'recbench-harness[vllm]' there"
+        "error: the vllm backend needs vLLM, which runs on a machine with a CUDA GPU: there, install it into the environment rbh "
+        "runs in (pip install vllm), or use --model hf:MODEL on this machine"
     ]
 
 

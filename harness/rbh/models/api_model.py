@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 from abc import abstractmethod
@@ -14,6 +15,8 @@ from rbh.models.base import ChatRequest, Completion, Model
 from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy, classify_other, classify_status
 from rbh.models.reachability import check_reachable, uses_proxy
 from rbh.secrets import scrub
+
+_UNREACHABLE_ERRNOS = {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EADDRNOTAVAIL}
 
 
 class ApiModel(Model):
@@ -120,16 +123,37 @@ def short(text: str, limit: int = 300) -> str:
 
 def classify_sdk_error(backend: str, exc: BaseException, sdk: Any) -> Failure:
     """Classify an exception of an official SDK (`openai`, `anthropic`): HTTP statuses by code
-    and Retry-After, timeouts and connection errors retried, anything else by `classify_other`."""
+    and Retry-After, timeouts and connection errors retried, anything else by `classify_other`.
+    A failure to connect at all (refused, DNS, no route — which the SDKs' aiohttp transport
+    reports as a timeout) is marked `unreachable`."""
     if sdk is not None:
         if isinstance(exc, sdk.APIStatusError):
             return classify_status(backend, exc.status_code, exc.response.headers, short(exc.message))
+        refused = connection_cause(exc)
+        if refused is not None:
+            return Failure(f"{backend}: cannot connect: {type(refused).__name__}: {short(str(refused))}", unreachable=True)
         if isinstance(exc, sdk.APITimeoutError):
             return Failure(f"{backend}: request timed out")
         if isinstance(exc, sdk.APIConnectionError):
             cause = exc.__cause__ or exc
-            return Failure(f"{backend}: connection error: {type(cause).__name__}: {short(str(cause))}", unreachable=True)
+            return Failure(f"{backend}: connection error: {type(cause).__name__}: {short(str(cause))}")
     return classify_other(backend, exc)
+
+
+def connection_cause(exc: BaseException) -> OSError | None:
+    """The refused / unresolvable / unroutable connection behind an SDK error, if that is what it is."""
+    import socket
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (ConnectionRefusedError, socket.gaierror)) or (
+            isinstance(current, OSError) and getattr(current, "errno", None) in _UNREACHABLE_ERRNOS
+        ):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def import_sdk(backend: str, module: str) -> None:
