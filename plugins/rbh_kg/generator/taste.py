@@ -50,6 +50,9 @@ class TasteIndex:
         own = self.item_facts.get(item_id, frozenset())
         return all(f in own for f in facts)
 
+    def holds_all(self, items: Iterable[str], facts: Sequence[Fact]) -> bool:
+        return all(self.holds(i, facts) for i in items)
+
     def idf(self, facts: Sequence[Fact]) -> float:
         """log(catalog size / items holding every fact): the information of the description."""
         key = tuple(facts)

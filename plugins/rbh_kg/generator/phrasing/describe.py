@@ -70,7 +70,9 @@ def condition_groups(conditions: Sequence[Condition]) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for c in conditions:
         key = c.entity if c.relation in ROLE_VERBS else f"{c.relation}\0{c.entity}"
-        entry = groups.setdefault(key, {"relation": c.relation, "relations": [], "entity": c.entity, "text": entity_text(c.relation, c.entity)})
+        entry = groups.setdefault(
+            key, {"relation": c.relation, "relations": [], "entity": c.entity, "text": entity_text(c.relation, c.entity)}
+        )
         entry["relations"].append(c.relation)
     for entry in groups.values():
         entry["verbs"] = [ROLE_VERBS[r] for r in ROLE_VERBS if r in entry["relations"]]

@@ -44,7 +44,9 @@ class TemplatePhraser:
 
     def bind(self, catalog: "Catalog") -> None:
         """The catalog the drafts refer to (bridge titles)."""
-        self._titles = display_titles({i: item.title for i, item in catalog.items.items()}, {i: item.year for i, item in catalog.items.items()})
+        self._titles = display_titles(
+            {i: item.title for i, item in catalog.items.items()}, {i: item.year for i, item in catalog.items.items()}
+        )
 
     def render(self, draft: Draft, v: list[int], plain: bool = False) -> str:
         if draft.subtype not in self._templates:
