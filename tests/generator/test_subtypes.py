@@ -108,7 +108,7 @@ def test_demographic_groups(drafts, small_inputs):
         seen.add(len(attrs))
         sizes[len(d.ground_truth)] += 1
     assert {1, 2} <= seen  # largest groups first: single attributes, then combinations
-    assert sizes.most_common(1)[0][0] == 3, "mostly three items, as the paper's"
+    assert sizes[3] >= 0.3 * sum(sizes.values()) and sizes[3] > sizes[4] + sizes[5], sizes
 
 
 def test_draft_rules_reject_and_count(drafts, small_inputs, small_config):
@@ -125,3 +125,11 @@ def test_draft_rules_reject_and_count(drafts, small_inputs, small_config):
     late = replace(d, history=(*d.history, d.ground_truth[-1]))
     assert "history_after_ground_truth" in draft_violations(late, ctx, small_inputs.histories)
     assert draft_violations(d, ctx, small_inputs.histories) == []
+
+
+def test_demographic_themes_skip_the_usual_language(drafts, small_inputs):
+    tastes = TasteIndex(small_inputs.catalog, small_inputs.kg)
+    for d in drafts["demographics"]:
+        for c in d.taste:
+            if c.relation == "language":
+                assert len(tastes.holders[(c.relation, c.entity)]) <= 0.3 * len(small_inputs.catalog), c

@@ -72,7 +72,7 @@ def group_themes(
     out: list[tuple[tuple[Fact, ...], tuple[str, ...]]] = []
     seen: set[tuple[str, ...]] = set()
     for theme in candidate_tastes(top, tastes, allowed):
-        if any(r == "language" for r, _ in theme) and tastes.idf(theme) < math.log(1 / FREQUENT_SHARE):
+        if any(r == "language" and tastes.idf([(r, e)]) < math.log(1 / FREQUENT_SHARE) for r, e in theme):
             continue  # the catalog's usual language is no theme
         holders = tuple(i for i in top if tastes.holds(i, theme))
         size = rng.choice(sizes)
