@@ -42,7 +42,7 @@ def test_every_subtype_and_variant_runs(tmp_path: Path) -> None:
     result = run_cli(
         "run",
         "--tasks",
-        "recbench,history,k5",
+        "recbench_extended,history,k5",
         "--model",
         "oracle",
         "--dataset",

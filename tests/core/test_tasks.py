@@ -37,7 +37,10 @@ def test_shipped_tasks_cover_domains_subtypes_and_variants(index) -> None:
 def test_groups_and_tags(index) -> None:
     assert [t.task for t in index.select("explicit")] == ["movie_explicit", "book_explicit"]
     assert {t.task for t in index.select("condition")} == {f"{d}_{s}" for d in ("movie", "book") for s in SUBTYPES[:3]}
-    assert len(index.select("recbench")) == 10
+    paper = {f"movie_{s}" for s in SUBTYPES} | {f"book_{s}" for s in SUBTYPES if s != "demographics"}
+    assert {t.task for t in index.select("recbench")} == paper, "recbench = the paper's nine task sets"
+    assert {t.task for t in index.select("recbench_extended")} == paper | {"book_demographics"}
+    assert "book_demographics" not in {t.task for t in index.select("book")}
     assert {t.task for t in index.select("movie")} == {f"movie_{s}" for s in SUBTYPES}
     history = index.select("history")
     assert len(history) == 10 and all(t.history for t in history)
@@ -127,8 +130,33 @@ def test_free_length_and_history_prompts(index) -> None:
     _, user = _render(index, "movie_explicit_history", "More like these", history=("a", "b"), catalog=catalog)
     assert (
         user["content"]
-        == "The user has watched the following movies:[Heat, Ronin]\nQuery: More like these\nRecommended movies (separated by [SEP]):"
+        == "The user has watched the following movies:['Heat (1995)', 'Ronin (1998)']\nQuery: More like these\nRecommended movies (separated by [SEP]):"
     )
     system, user = _render(index, "book_explicit_k5", "Cosy mysteries")
     assert "Please output 5 recommended books directly" in system["content"]
     assert user["content"].endswith("Recommended books (separated by [SEP]):")
+
+
+def test_history_prompt_reproduces_official_history_requests(index, shared_data: Path) -> None:
+    """movie_*_history_k5 renders the official history variant byte for byte: its system prompt
+    and the history line, for a sample whose history resolves to the official titles.
+
+    The catalog here holds each official history entry as one title ("Title (YYYY)", no separate
+    year): the renderer shows each item's display title ("Title (YYYY)" when it has a year), which
+    is what the official line shows."""
+    import ast
+
+    for subtype in ("implicit", "misinformed"):
+        path = shared_data / "recbench-plus" / "official-runs" / f"movie-{subtype}-history.deepseek-v3-k5.requests.jsonl"
+        with path.open() as fh:
+            rows = [json.loads(next(fh)) for _ in range(25)]
+        for row in rows:
+            official = row["body"]["messages"]
+            head, rest = official[1]["content"].split("\nQuery: ", 1)
+            titles = ast.literal_eval(head.removeprefix("The user has watched the following movies:"))
+            query = rest.removesuffix("\nRecommended movies (separated by [SEP]):")
+            catalog = Catalog([Item(f"h{n}", t) for n, t in enumerate(titles)])
+            history = tuple(f"h{n}" for n in range(len(titles)))
+            ours = _render(index, f"movie_{subtype}_history_k5", query, history=history, catalog=catalog)
+            assert [dict(m) for m in ours] == official
+            assert row["body"]["max_tokens"] == index.tasks[f"movie_{subtype}_history_k5"].config().generation["max_tokens"]

@@ -95,3 +95,15 @@ def test_wheel_in_fresh_venv_runs_offline(wheel: Path, tmp_path: Path) -> None:
                 assert recall == 1.0, (name, recall)
             else:
                 assert 0.0 < recall < 1.0, (name, recall)
+
+    # A third-party plugin that depends on `recbench-harness` installs next to the wheel (pip finds
+    # the requirement satisfied) and is loaded by the installed rbh.
+    plugin = subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", str(REPO / "tests" / "fixtures" / "example-plugin")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert plugin.returncode == 0, plugin.stderr[-2000:]
+    plugins = subprocess.run([str(rbh), "plugins"], capture_output=True, text=True, cwd=work, env=env)
+    assert plugins.returncode == 0 and "rbh-example" in plugins.stdout and "command:echo-prompt" in plugins.stdout, plugins.stdout

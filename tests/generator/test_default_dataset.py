@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -81,3 +82,45 @@ def test_generate_cli_usage_errors(tmp_path):
     assert result.code == 2 and "--interactions" in result.err
     result = run_cli("generate", "--domain", "movie", "--limit-users", "0", "--out", str(tmp_path / "o"))
     assert result.code == 2
+
+
+# Slips the old template phraser made (issue #10); no generated query may match one.
+FORBIDDEN_SLIPS = (
+    r"\bfrom United States\b",
+    r"\bmade in United (States|Kingdom)\b",
+    r"\bnovels and books\b",
+    r"\bmade by (?P<p>[A-Z][\w.' -]+?) and with (?P=p) as a producer\b",
+    r"\bby (?P<q>[A-Z][\w.' -]+?)\b.* and with (?P=q) as\b",
+    r"\bin the same genre as\b",
+    r"\bstories, as\b",
+    r"\bthe year of\b",
+    r"\ba 18\b",
+    r"\bwho is \w+ who\b",
+    r"\s[,.?!]",
+    r"  ",
+)
+
+
+def test_default_queries_read_naturally(default_cache):
+    """Targets of the template phraser on rbh-default (DESIGN §9.7): median ≥ 25 words per
+    condition query, ≥ 95% distinct queries per subtype, no forbidden slip."""
+    import re
+    import statistics
+
+    folder = _folder(default_cache)
+    slips = [re.compile(p) for p in FORBIDDEN_SLIPS]
+    for domain in ("movie", "book"):
+        for subtype in SUBTYPES:
+            queries = pq.read_table(folder / f"{domain}_{subtype}" / "test.parquet", columns=["query"]).column("query").to_pylist()
+            assert len(set(queries)) >= 0.95 * len(queries), (domain, subtype)
+            if subtype in ("explicit", "implicit", "misinformed"):
+                assert statistics.median(len(q.split()) for q in queries) >= 25, (domain, subtype)
+            for q in queries:
+                assert not any(s.search(q) for s in slips), q
+
+
+def test_card_has_statistics_beside_the_paper(default_cache):
+    card = (_folder(default_cache) / "README.md").read_text(encoding="utf-8")
+    assert "| domain | subtype | source | samples | conditions 1/2/3-4 | hidden relation |" in card
+    assert "| movie | misinformed | paper | 3239 | 42% / 48% / 11% |" in card
+    assert re.search(r"\| book \| implicit \| generated \| \d+ \| [^|]+ \| written_by \d+%", card)

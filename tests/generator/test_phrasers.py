@@ -36,11 +36,35 @@ def test_template_phrasings_are_grammatical_for_one_to_four_conditions():
         for attempt in range(6):
             query = phraser.phrase([draft], attempt)[0].query
             assert not violations(draft, query, CATALOG), query
-            assert "  " not in query and not query.endswith(" ?") and ", and" not in query
-    four = phraser.render(Draft("movie", "explicit", "k", ("duel",), conditions=tuple(conds)), [0] * 9)
+            assert "  " not in query and " ?" not in query and ", and" not in query and len(query.split()) >= 25
+    four = phraser.direct(Draft("movie", "explicit", "k", ("duel",), conditions=tuple(conds)))
     assert four == (
         "Can you recommend some adventure movies directed by Steven Spielberg, starring Roy Scheider and with music by John Williams?"
     )
+
+
+def test_one_person_with_several_roles_is_named_once():
+    phraser = TemplatePhraser()
+    phraser.bind(CATALOG)
+    conds = (Condition("directed_by", "Ridley Scott"), Condition("produced_by", "Ridley Scott"))
+    query = phraser.direct(Draft("movie", "explicit", "k", ("duel",), conditions=conds))
+    assert query == "Can you recommend some movies directed and produced by Ridley Scott?"
+
+
+def test_ambiguous_titles_carry_their_year():
+    catalog = Catalog([Item("g1", "True Grit", 1969), Item("g2", "True Grit", 2010), Item("jaws", "Jaws", 1975)], domain="movie")
+    phraser = TemplatePhraser()
+    phraser.bind(catalog)
+    draft = Draft(
+        "movie",
+        "implicit",
+        "k",
+        ("jaws",),
+        conditions=(Condition("directed_by", "Henry Hathaway"),),
+        bridges=(Bridge("g1", "directed_by", "Henry Hathaway"),),
+    )
+    queries = {phraser.phrase([draft], a)[0].query for a in range(4)}
+    assert all("True Grit (1969)" in q for q in queries) and not any("Jaws (" in q for q in queries)
 
 
 def test_validators():

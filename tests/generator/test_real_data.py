@@ -96,10 +96,17 @@ def test_generator_on_tml1m_and_real_ratings(shared_data, tmp_path):
                 for b in row["bridges"]:
                     assert b["item_id"] not in gt and (b["relation"], b["entity"]) in facts[b["item_id"]]
                     assert not _names(query, b["entity"]), (row["id"], query)
+                relation, entity = row["bridges"][0]["relation"], row["bridges"][0]["entity"]
+                assert relation != "genre", row["id"]
+                shared = set.intersection(*({e for r, e in facts[b["item_id"]] if r == relation} for b in row["bridges"]))
+                assert shared == {entity}, ("the bridges pin the hidden entity down", row["id"], shared)
             if subtype == "misinformed":
                 for m in row["misinformation"]:
                     assert (m["relation"], m["stated_entity"]) not in facts[m["item_id"]]
                     assert m["stated_entity"] != m["true_entity"] and _names(query, m["stated_entity"])
+                    assert m["relation"] in ("directed_by", "starring"), "only people are misattributed"
             if subtype == "interest":
-                assert len(gt) >= 2 and set(gt) <= set(row["group"]["pattern"].split(" > "))
+                seeds = row["group"]["pattern"].split(" > ")
+                assert len(gt) >= 2 and not set(gt) & set(seeds), "the ground truth is what came after the seeds"
+                assert not set(row["history"]) & set(gt)
     print("real-data samples:", counts)

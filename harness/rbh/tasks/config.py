@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rbh.data.resolution import ResolutionOptions
 from rbh.errors import ConfigError
 
-DEFAULT_GENERATION: dict[str, Any] = {"max_tokens": 512, "temperature": 0}
+DEFAULT_GENERATION: dict[str, Any] = {"max_tokens": 2000, "temperature": 0}  # the official RecBench+ max_tokens
 
 
 class _Strict(BaseModel):

@@ -69,7 +69,9 @@ class PromptRenderer:
         """What a template sees: the sample's fields, domain words, k and history titles."""
         titles: list[str] = []
         if history and self.task.history_size:
-            titles = [catalog.title_of(i) for i in sample.history[-self.task.history_size :]]
+            titles = [
+                catalog[i].display if i in catalog else i for i in sample.history[-self.task.history_size :]
+            ]  # 'Title (YYYY)', as the official prompt
         return {
             **sample.to_dict(),
             **domain_words(sample.domain),

@@ -86,7 +86,10 @@ class KGGenerator(Generator):
             bool(options.get("progress")),
             model_args=options.get("model_args"),
         )
-        tables = [ReportTable("generated samples (per subtype × number of conditions)", stats.columns(), list(stats.rows()))]
+        tables = [
+            ReportTable("generated samples (per subtype × number of conditions)", stats.columns(), list(stats.rows())),
+            ReportTable("statistics per subtype, beside the paper's figures", stats.summary_columns(), list(stats.summary_rows())),
+        ]
         if stats.rejected:
             tables.append(
                 ReportTable(

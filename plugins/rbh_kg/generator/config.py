@@ -4,12 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rbh import KG, Catalog
 
 GENERATOR_NAME = "rbh-kg-generator"
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "2.0"
 SOURCE = f"{GENERATOR_NAME} {GENERATOR_VERSION}"
+
+
+# The paper's condition-count mix per subtype (movie: 1 / 2 / 3-4 conditions), DESIGN §9.2.
+PAPER_COUNTS: dict[str, tuple[int, int, int]] = {
+    "explicit": (2225, 2346, 426),
+    "implicit": (1753, 1552, 344),
+    "misinformed": (1353, 1544, 342),
+}
+PAPER_MIXES: dict[str, tuple[float, float, float]] = {
+    s: (a / (a + b + c), b / (a + b + c), c / (a + b + c)) for s, (a, b, c) in PAPER_COUNTS.items()
+}
+# The paper's hidden-relation mix (people and credits; DESIGN §9.3): movies mostly actors, then
+# directors and other credits; books mostly authors.
+_MOVIE_HIDDEN = {"starring": 0.68, "directed_by": 0.16, "written_by": 0.06, "music_by": 0.04, "cinematography": 0.03, "produced_by": 0.03}
+PAPER_HIDDEN: dict[str, dict[str, dict[str, float]]] = {
+    "movie": {"implicit": _MOVIE_HIDDEN, "misinformed": _MOVIE_HIDDEN},
+    "book": {
+        "implicit": {"written_by": 0.95, "series": 0.03, "publisher": 0.02},
+        "misinformed": {"written_by": 0.94, "series": 0.03, "publisher": 0.03},
+    },
+}
+# Relations a false attribution can be stated on without contradicting the literal request.
+PEOPLE = ("directed_by", "starring", "written_by", "music_by", "cinematography", "produced_by")
+MISINFORMABLE: dict[str, tuple[str, ...]] = {"movie": PEOPLE, "book": ("written_by", "series", "publisher")}
+LITERAL = ("genre", "release_year", "publication_year", "decade", "country", "language")
+NEVER_HIDDEN = ("genre",)  # a bridge never stands for a genre (bridges cannot pin one down)
+
+
+def _copy(nested: dict[str, Any]) -> Any:
+    return {k: _copy(v) if isinstance(v, dict) else v for k, v in nested.items()}
 
 
 @dataclass(frozen=True)
@@ -20,23 +51,46 @@ class GeneratorConfig:
     min_support: int = 2  # a condition set must hold for at least this many history items
     max_conditions: int = 4
     frequent_share: float = 0.30  # facts held by more of the catalog only appear with another condition
-    mix: tuple[float, float, float] = (0.45, 0.47, 0.08)  # share of 1, 2 and 3-4 condition samples
+    mixes: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(PAPER_MIXES))  # 1, 2, 3-4 conditions
+    hidden_relations: dict[str, dict[str, dict[str, float]]] = field(default_factory=lambda: _copy(PAPER_HIDDEN))
+    misinformed_relations: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(MISINFORMABLE))
+    max_bridges: int = 3  # bridges an implicit query may need to pin its hidden entity down
+    era_years: int = 15  # a stated wrong person was active within this many years of the bridges
+    min_prior_history: int = 5  # condition samples need this many history items before their ground truth
     per_user: int = 1  # condition samples per user and subtype
     max_ground_truth: int = 30
     max_partners: int = 24  # facts considered when growing sets around one informative fact
     max_nodes_per_level: int = 40  # condition sets visited per user and level (a seeded sample beyond)
-    candidates_per_class: int = 12  # closed sets kept per user and size class for sampling
+    candidates_per_class: int = 24  # closed sets kept per user and size class for sampling
     interest_window: int = 4  # items "consumed consecutively" = within this many consecutive positions
-    interest_max_items: int = 3
+    interest_max_items: int = 3  # seed items a query names (1-3)
     interest_min_users: int = 2
+    interest_follow: int = 15  # what "came next": this many positions after the seeds, per user
+    interest_max_ground_truth: int = 8
     max_interest: int = 2000
     min_group_size: int = 20
     top_k: int = 10
     per_group: int = 5
+    demographics_ground_truth: tuple[int, ...] = (3, 3, 3, 3, 3, 3, 2, 4, 5)  # sizes drawn per query (mostly 3)
     max_demographics: int = 2000
     max_attempts: int = 3  # phrasing attempts before a draft is dropped
     limit_users: int | None = None
     workers: int = 1  # processes for condition mining (1 = in process)
+
+    def mix(self, subtype: str) -> tuple[float, float, float]:
+        """Target shares of 1, 2 and 3-4 condition samples for one subtype."""
+        return self.mixes.get(subtype, PAPER_MIXES["explicit"])
+
+    def hidden_targets(self, domain: str, subtype: str) -> dict[str, float]:
+        """Target mix of hidden relations for implicit/misinformed samples of a domain; a domain
+        without an entry may hide any relation but genre (uniform targets)."""
+        return self.hidden_relations.get(domain, {}).get(subtype, {})
+
+    def misinformable(self, domain: str, relation: str) -> bool:
+        """Whether a false attribution may be stated on `relation` (never genre, year, country or
+        language: a wrong one would contradict the request's own literal conditions)."""
+        listed = self.misinformed_relations.get(domain)
+        return relation in listed if listed is not None else relation not in LITERAL
 
     def as_dict(self) -> dict[str, object]:
         """The config as plain values (for the dataset card)."""

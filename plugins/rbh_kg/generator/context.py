@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rbh.data import title_key
+from rbh.data import Catalog, title_key
 from rbh_kg.generator.config import GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.facts import FactIndex, popularity
+from rbh_kg.generator.shares import ShareBalancer
+from rbh_kg.generator.taste import TasteIndex
 
 
 @dataclass
@@ -18,6 +22,8 @@ class BuildContext:
     config: GeneratorConfig
     index: FactIndex = field(init=False)
     _popular: dict[tuple[str, str], list[str]] = field(init=False, default_factory=dict)
+    _balancers: dict[str, ShareBalancer] = field(init=False, default_factory=dict)
+    _eras: dict[str, dict[str, tuple[int, float]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = FactIndex(self.inputs.catalog, self.inputs.kg, self.config.frequent_share)
@@ -38,6 +44,33 @@ class BuildContext:
         if relation not in self._entity_order:
             self._entity_order[relation] = self.index.entities_by_frequency(relation)
         return self._entity_order[relation]
+
+    @cached_property
+    def tastes(self) -> TasteIndex:
+        return TasteIndex(self.inputs.catalog, self.inputs.kg)
+
+    def relation_balancer(self, subtype: str) -> ShareBalancer:
+        """The running hidden-relation mix of one subtype against its target."""
+        if subtype not in self._balancers:
+            self._balancers[subtype] = ShareBalancer(self.config.hidden_targets(self.domain, subtype))
+        return self._balancers[subtype]
+
+    def entity_eras(self, relation: str) -> dict[str, tuple[int, float]]:
+        """Entity → (number of catalog items, median year of those items) for one relation."""
+        if relation not in self._eras:
+            years: dict[str, list[int]] = {}
+            counts: Counter[str] = Counter()
+            catalog = self.inputs.catalog
+            for i, (r, e) in enumerate(self.index.facts):
+                if r == relation:
+                    counts[e] = self.index.count[i]
+            for e in counts:
+                years[e] = [y for item in self.inputs.kg.items_with(relation, e) if (y := _year(catalog, item)) is not None]
+            self._eras[relation] = {e: (n, statistics.median(years[e]) if years[e] else float("nan")) for e, n in counts.items()}
+        return self._eras[relation]
+
+    def year_of(self, item_id: str) -> int | None:
+        return _year(self.inputs.catalog, item_id)
 
     @cached_property
     def title_keys(self) -> dict[str, str]:
@@ -61,3 +94,8 @@ class BuildContext:
 def contains_key(text_key: str, key: str) -> bool:
     """Whole-word containment of one normalized key in another."""
     return bool(key) and f" {key} " in f" {text_key} "
+
+
+def _year(catalog: "Catalog", item_id: str) -> int | None:
+    item = catalog.get(item_id)
+    return item.year if item is not None else None

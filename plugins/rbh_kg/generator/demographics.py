@@ -1,20 +1,34 @@
 """Demographics queries (DESIGN §9.6): groups by age, gender, occupation and their 2- and 3-way
-combinations, largest first; items scored by TF-IDF within the group; queries whose ground truth
-is a subset of the group's top-k sharing a KG fact."""
+combinations, largest first; items scored by TF-IDF within the group; queries with a natural
+group theme (genre, decade, franchise, director or author, language — never crew roles) whose
+ground truth is a 2–5 item subset (mostly 3) of the group's top-k sharing it, in TF-IDF order."""
 
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.drafts import Draft
-from rbh_kg.generator.taste import shared_tastes
+from rbh_kg.generator.taste import DECADE, Fact, TasteIndex, as_conditions, candidate_tastes
 
 ATTRIBUTES = ("age", "gender", "occupation")
 UNSPECIFIED = {"", "0", "other", "other or not specified", "unknown", "none"}
+# What a group may share as a theme: genre, decade, franchise, director (author for books), a
+# language other than the catalog's usual one.
+FREQUENT_SHARE = 0.30
+THEME_RELATIONS = {
+    "movie": frozenset({"genre", DECADE, "series", "directed_by", "language"}),
+    "book": frozenset({"genre", DECADE, "series", "written_by", "language"}),
+}
+DEFAULT_THEMES = frozenset({"genre", DECADE, "series", "directed_by", "written_by", "language"})
+
+
+def theme_relations(domain: str) -> frozenset[str]:
+    return THEME_RELATIONS.get(domain, DEFAULT_THEMES)
 
 
 def demographic_groups(
@@ -50,6 +64,27 @@ def top_items(
     return [i for _, i in sorted(scored)[:k]]
 
 
+def group_themes(
+    top: Sequence[str], tastes: TasteIndex, sizes: Sequence[int], rng: random.Random, allowed: frozenset[str] = DEFAULT_THEMES
+) -> list[tuple[tuple[Fact, ...], tuple[str, ...]]]:
+    """(theme, ground truth) pairs over a group's top items: themes most informative first, each
+    with a distinct ground truth of a drawn size (2–5, mostly 3) among the top items holding it."""
+    out: list[tuple[tuple[Fact, ...], tuple[str, ...]]] = []
+    seen: set[tuple[str, ...]] = set()
+    for theme in candidate_tastes(top, tastes, allowed):
+        if any(r == "language" and tastes.idf([(r, e)]) < math.log(1 / FREQUENT_SHARE) for r, e in theme):
+            continue  # the catalog's usual language is no theme
+        holders = tuple(i for i in top if tastes.holds(i, theme))
+        size = rng.choice(sizes)
+        if len(holders) < size:
+            continue  # a theme too narrow for the drawn size gives way to a broader one
+        truth = holders[:size]
+        if truth not in seen:
+            seen.add(truth)
+            out.append((theme, truth))
+    return out
+
+
 def build_demographics(ctx: BuildContext, histories: dict[str, tuple[str, ...]]) -> list[Draft]:
     cfg = ctx.config
     if not ctx.inputs.users:
@@ -61,16 +96,16 @@ def build_demographics(ctx: BuildContext, histories: dict[str, tuple[str, ...]])
         if len(drafts) >= cfg.max_demographics:
             break
         top = top_items(members, histories, document_frequency, len(members_of), cfg.top_k)
-        for facts, holders in shared_tastes(top, ctx.index)[: cfg.per_group]:
-            group = {a: attrs.get(a) for a in ATTRIBUTES}
+        rng = random.Random(f"{cfg.seed}:demographics:{sorted(attrs.items())}")
+        for theme, truth in group_themes(top, ctx.tastes, cfg.demographics_ground_truth, rng, theme_relations(ctx.domain))[: cfg.per_group]:
             drafts.append(
                 Draft(
                     domain=ctx.domain,
                     subtype="demographics",
-                    key=f"{sorted(attrs.items())}|{facts}",
-                    ground_truth=holders,
-                    taste=ctx.index.conditions(facts),
-                    group=group,
+                    key=f"{sorted(attrs.items())}|{theme}",
+                    ground_truth=truth,
+                    taste=as_conditions(theme),
+                    group={a: attrs.get(a) for a in ATTRIBUTES},
                 )
             )
     return drafts[: cfg.max_demographics]

@@ -14,7 +14,8 @@ from rbh.data import Bridge, Condition, Misinformation
 class Draft:
     """Everything a phraser needs and everything the final sample records.
 
-    `taste` holds the KG facts a profile query (interest, demographics) describes;
+    `taste` holds the KG facts a profile query (interest, demographics) describes and `seeds`
+    the items an interest query names as enjoyed;
     `key` is a stable identity used to seed phrasing choices.
     """
 
@@ -26,6 +27,7 @@ class Draft:
     bridges: tuple[Bridge, ...] = ()
     misinformation: tuple[Misinformation, ...] = ()
     taste: tuple[Condition, ...] = ()
+    seeds: tuple[str, ...] = ()
     user_id: str | None = None
     history: tuple[str, ...] = ()
     group: Mapping[str, Any] | None = field(default=None, hash=False)

@@ -19,5 +19,5 @@ def build_explicit(ctx: BuildContext, user: UserSets, mined: MinedSet, rng: rand
         ground_truth=user.ground_truth(mask),
         conditions=ctx.index.conditions(facts),
         user_id=user.user_id,
-        history=user.history_without(mask),
+        history=user.history_before(mask),
     )

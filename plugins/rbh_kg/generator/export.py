@@ -58,12 +58,14 @@ def dataset_card(
         "|" + "---|" * len(stats.columns()),
     ]
     lines += ["| " + " | ".join(row) + " |" for row in stats.rows()]
+    lines += ["", "### Per subtype, beside the paper", ""]
+    lines += stats.summary_markdown()
     lines += ["", "| config | rows |", "|---|---|"]
     lines += [f"| {name} | {len(rows)} |" for name, rows in tables.items()]
     if stats.rejected:
         lines += [
             "",
-            "Rejected phrasings (each failed attempt, by validator rule):",
+            "Rejections (each failed phrasing attempt or dropped draft, by validator rule):",
             "",
             "| domain | subtype | rule | count |",
             "|---|---|---|---|",

@@ -1,19 +1,27 @@
-"""Interest queries (DESIGN §9.5): item sets consumed consecutively (within a window of
-`interest_window` history positions) by at least `interest_min_users` users; the query describes
-the taste shared by a subset of the items, and that subset is the ground truth."""
+"""Interest queries (DESIGN §9.5): item sets consumed consecutively (within `interest_window`
+history positions) by at least `interest_min_users` users. A query names the seed items (the
+pattern's items that hold the taste, one to three) and describes the taste by its most
+informative facts (TasteIndex IDF: a person, a series, a genre with an era — never country or
+language alone); the ground truth is what those users consumed *after* the seeds that shares
+the taste. The sample's history is the owner's past up to the seeds: it precedes the ground
+truth."""
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from itertools import combinations
 
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.drafts import Draft
-from rbh_kg.generator.taste import shared_tastes
+from rbh_kg.generator.taste import DECADE, Fact, TasteIndex, as_conditions, candidate_tastes
 
 MAX_GROUP_USERS = 50  # users recorded in a sample's group
+MIN_GROUND_TRUTH = 2
+# What an interest taste may be described by (crew roles such as cinematographer, producer or
+# publisher are not how people describe what they enjoy).
+INTEREST_RELATIONS = frozenset({"directed_by", "starring", "written_by", "music_by", "series", "genre", DECADE, "country", "language"})
 
 
 def _windows(items: Sequence[str], window: int, size: int) -> set[tuple[str, ...]]:
@@ -51,34 +59,87 @@ def mine_sequences(
     return [(order[k], users) for k, users in chosen.items()]
 
 
+def followers(pattern: Sequence[str], users: Sequence[str], histories: dict[str, tuple[str, ...]], follow: int) -> Counter[str]:
+    """Items each user consumed within `follow` positions after the last pattern item (counted per user)."""
+    seen = set(pattern)
+    counts: Counter[str] = Counter()
+    for uid in users:
+        items = histories[uid]
+        end = max(items.index(i) for i in pattern)
+        counts.update({i for i in items[end + 1 : end + 1 + follow] if i not in seen})
+    return counts
+
+
+def best_taste(
+    pattern: Sequence[str], after: Counter[str], tastes: TasteIndex, max_truth: int, allowed: Collection[str] = INTEREST_RELATIONS
+) -> tuple[tuple[Fact, ...], tuple[str, ...], tuple[str, ...]] | None:
+    """(taste, seeds, ground truth) for the most informative describable taste that some pattern
+    items (the seeds) hold and that ≥ MIN_GROUND_TRUTH following items share; the ground truth
+    lists the items followed by the most users first."""
+    ranked = sorted(after, key=lambda i: (-after[i], i))
+    seed_facts = frozenset(f for i in pattern for f in tastes.item_facts.get(i, ()) if f[0] in allowed)
+    followers_of: dict[Fact, list[str]] = {}
+    for i in ranked:
+        for f in tastes.item_facts.get(i, frozenset()) & seed_facts:
+            followers_of.setdefault(f, []).append(i)
+    common = [f for f, items in followers_of.items() if len(items) >= MIN_GROUND_TRUTH]
+    for taste in candidate_tastes(pattern, tastes, allowed, common):
+        seeds = tuple(i for i in pattern if tastes.holds(i, taste))
+        if not seeds:
+            continue
+        shortest = min((followers_of[f] for f in taste), key=len)  # in `ranked` order
+        truth = [i for i in shortest if tastes.holds(i, taste)]
+        if len(truth) >= MIN_GROUND_TRUTH:
+            return taste, seeds, tuple(truth[:max_truth])
+    return None
+
+
 def build_interest(ctx: BuildContext, histories: dict[str, tuple[str, ...]], advance: Callable[[int], None] | None = None) -> list[Draft]:
-    """One draft per distinct ground truth, most shared patterns first, up to `max_interest`."""
+    """One draft per distinct (seeds, taste), most shared patterns first, up to `max_interest`."""
     cfg = ctx.config
     ordered = [(uid, histories[uid]) for uid in ctx.inputs.user_ids(cfg.limit_users) if uid in histories]
     patterns = mine_sequences(ordered, cfg.interest_window, cfg.interest_max_items, cfg.interest_min_users, 4 * cfg.max_interest)
     drafts: list[Draft] = []
-    seen: set[frozenset[str]] = set()
+    seen_truth: set[frozenset[str]] = set()
+    seen_seeds: set[tuple[str, ...]] = set()
     for items, users in patterns:
         if len(drafts) >= cfg.max_interest:
             break
-        for facts, holders in shared_tastes(items, ctx.index)[:1]:
-            if frozenset(holders) in seen:
-                continue
-            seen.add(frozenset(holders))
-            owner = users[0]
-            history = tuple(i for i in histories[owner] if i not in set(holders))
-            drafts.append(
-                Draft(
-                    domain=ctx.domain,
-                    subtype="interest",
-                    key=f"{'>'.join(items)}|{facts}",
-                    ground_truth=holders,
-                    taste=ctx.index.conditions(facts),
-                    user_id=owner,
-                    history=history,
-                    group={"users": users[:MAX_GROUP_USERS], "pattern": " > ".join(items)},
-                )
+        found = best_taste(items, followers(items, users, histories, cfg.interest_follow), ctx.tastes, cfg.interest_max_ground_truth)
+        if found is None:
+            continue
+        taste, seeds, truth = found
+        if frozenset(truth) in seen_truth or seeds in seen_seeds:
+            continue
+        seen_truth.add(frozenset(truth))
+        seen_seeds.add(seeds)
+        owner = max(users, key=lambda u: (_followed(histories[u], items, truth), -users.index(u)))
+        drafts.append(
+            Draft(
+                domain=ctx.domain,
+                subtype="interest",
+                key=f"{'>'.join(seeds)}|{taste}",
+                ground_truth=truth,
+                taste=as_conditions(taste),
+                seeds=seeds,
+                user_id=owner,
+                history=history_before(histories[owner], items, truth),
+                group={"users": users[:MAX_GROUP_USERS], "pattern": " > ".join(seeds)},
             )
+        )
     if advance:
         advance(len(patterns))
     return drafts
+
+
+def _followed(items: Sequence[str], pattern: Sequence[str], truth: Sequence[str]) -> int:
+    end = max(items.index(i) for i in pattern)
+    return len(set(items[end + 1 :]) & set(truth))
+
+
+def history_before(items: Sequence[str], pattern: Sequence[str], truth: Sequence[str]) -> tuple[str, ...]:
+    """The owner's history up to the last seed, cut before any ground-truth item it holds."""
+    end = max(items.index(i) for i in pattern) + 1
+    truth_set = set(truth)
+    first = next((n for n, i in enumerate(items) if i in truth_set), len(items))
+    return tuple(items[: min(end, first)])

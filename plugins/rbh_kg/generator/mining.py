@@ -44,6 +44,15 @@ class UserSets:
     def history_without(self, mask: int) -> tuple[str, ...]:
         return tuple(item for pos, item in enumerate(self.items) if not mask >> pos & 1)
 
+    def history_before(self, mask: int) -> tuple[str, ...]:
+        """The items consumed before the first ground-truth item (what a history prompt may show)."""
+        return self.items[: prior_count(mask)]
+
+
+def prior_count(mask: int) -> int:
+    """Number of history positions before the lowest set bit of `mask`."""
+    return (mask & -mask).bit_length() - 1 if mask else 0
+
 
 def dedupe_history(items: Iterable[str], index: FactIndex) -> tuple[str, ...]:
     """First occurrence of each item that the KG knows, in time order."""

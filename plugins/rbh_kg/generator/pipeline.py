@@ -10,6 +10,7 @@ from rbh import KG, Catalog, Sample
 from rbh_kg.generator.config import SOURCE, GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.demographics import build_demographics
+from rbh_kg.generator.draft_rules import draft_violations
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.explicit import build_explicit
 from rbh_kg.generator.implicit import build_implicit
@@ -40,8 +41,11 @@ def _stage(description: str, total: int | None, progress: bool):  # noqa: ANN201
     return StageProgress(description, total, enabled=progress)
 
 
-def build_drafts(inputs: GeneratorInputs, config: GeneratorConfig, progress: bool = False) -> dict[str, list[Draft]]:
-    """Unphrased drafts of every subtype the inputs have data for."""
+def build_drafts(
+    inputs: GeneratorInputs, config: GeneratorConfig, progress: bool = False, stats: GenerationStats | None = None
+) -> dict[str, list[Draft]]:
+    """Unphrased drafts of every subtype the inputs have data for; drafts that break a draft rule
+    are dropped (and counted in `stats`)."""
     ctx = BuildContext(inputs, config)
     user_ids = inputs.user_ids(config.limit_users)
     histories = {u: dedupe_history(inputs.histories[u], ctx.index) for u in user_ids}
@@ -58,7 +62,21 @@ def build_drafts(inputs: GeneratorInputs, config: GeneratorConfig, progress: boo
         drafts["interest"] = build_interest(ctx, histories)
     with _stage(f"{inputs.domain}: demographic groups", None, progress):
         drafts["demographics"] = build_demographics(ctx, histories)
-    return {s: d for s, d in drafts.items() if d}
+    stats = stats if stats is not None else GenerationStats()
+    return {s: kept for s, d in drafts.items() if (kept := _valid(d, ctx, histories, stats))}
+
+
+def _valid(drafts: Sequence[Draft], ctx: BuildContext, histories: dict[str, tuple[str, ...]], stats: GenerationStats) -> list[Draft]:
+    kept = []
+    for d in drafts:
+        broken = draft_violations(d, ctx, histories)
+        for rule in broken:
+            stats.rejected[(d.domain, d.subtype, rule)] += 1
+        if broken:
+            stats.dropped[(d.domain, d.subtype)] += 1
+        else:
+            kept.append(d)
+    return kept
 
 
 def phrase_and_validate(
@@ -99,7 +117,7 @@ def generate_domain(
     inputs: GeneratorInputs, config: GeneratorConfig, phraser: Phraser, stats: GenerationStats, progress: bool = False
 ) -> DomainResult:
     """Drafts, phrased and validated samples of one domain."""
-    drafts = build_drafts(inputs, config, progress)
+    drafts = build_drafts(inputs, config, progress, stats)
     phraser.bind(inputs.catalog)
     result = DomainResult(inputs.domain, inputs.catalog, inputs.kg)
     for subtype, subtype_drafts in drafts.items():

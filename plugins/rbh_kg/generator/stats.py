@@ -1,8 +1,11 @@
-"""Counts of a generation: samples per subtype × number of conditions, rejected phrasings per
-rule, dropped drafts. Rendered as the CLI table and the dataset card's statistics."""
+"""Counts of a generation: samples per subtype × number of conditions, rejected phrasings and
+drafts per rule, dropped drafts, and per-subtype statistics (condition-count mix, hidden-relation
+mix, ground-truth sizes, words per query, distinct queries) beside the paper's figures. Rendered
+as the CLI tables and the dataset card's statistics."""
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -17,10 +20,54 @@ class GenerationStats:
     drafts: Counter[tuple[str, str]] = field(default_factory=Counter)
     rejected: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (domain, subtype, rule)
     dropped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    hidden: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (domain, subtype, hidden relation)
+    truth_sizes: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    words: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    queries: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def add_samples(self, samples: list[Sample]) -> None:
         for s in samples:
+            key = (s.domain, s.subtype)
             self.samples[(s.domain, s.subtype, s.n_conditions)] += 1
+            if s.bridges:
+                self.hidden[(s.domain, s.subtype, s.bridges[0].relation)] += 1
+            self.truth_sizes.setdefault(key, []).append(len(s.ground_truth))
+            self.words.setdefault(key, []).append(len(s.query.split()))
+            self.queries.setdefault(key, set()).add(s.query)
+
+    def summary_columns(self) -> list[str]:
+        """Columns of `summary_rows`."""
+        return ["domain", "subtype", "source", "samples", "conditions 1/2/3-4", "hidden relation", "ground truth", "words", "distinct"]
+
+    def summary_rows(self) -> list[list[str]]:
+        """Per (domain, subtype): this generation's statistics, then the paper's where it reports them."""
+        rows = []
+        for domain, subtype in self.keys():
+            rows.append([domain, subtype, "generated", *self._summary(domain, subtype)])
+            paper = PAPER_FIGURES.get((domain, subtype))
+            if paper:
+                rows.append([domain, subtype, "paper", *paper])
+        return rows
+
+    def summary_markdown(self) -> list[str]:
+        """The summary as markdown table lines (the dataset card's statistics section)."""
+        lines = ["| " + " | ".join(self.summary_columns()) + " |", "|" + "---|" * len(self.summary_columns())]
+        return lines + ["| " + " | ".join(row) + " |" for row in self.summary_rows()]
+
+    def _summary(self, domain: str, subtype: str) -> list[str]:
+        key = (domain, subtype)
+        total = self.total(domain, subtype)
+        by_n = [self.samples.get((domain, subtype, n), 0) for n in (1, 2)]
+        by_n.append(sum(self.samples.get((domain, subtype, n), 0) for n in range(3, 9)))
+        mix = " / ".join(f"{100 * n / total:.0f}%" for n in by_n) if total and any(by_n) else "–"
+        hidden = Counter({r: n for (d, s, r), n in self.hidden.items() if (d, s) == key})
+        hidden_total = sum(hidden.values())
+        hidden_text = ", ".join(f"{r} {100 * n / hidden_total:.0f}%" for r, n in hidden.most_common(4)) if hidden_total else "–"
+        sizes, words = self.truth_sizes.get(key, []), self.words.get(key, [])
+        size_text = f"mean {statistics.mean(sizes):.1f} ({min(sizes)}–{max(sizes)})" if sizes else "–"
+        words_text = f"median {statistics.median(words):g}" if words else "–"
+        distinct = f"{100 * len(self.queries.get(key, ())) / total:.1f}%" if total else "–"
+        return [str(total), mix, hidden_text, size_text, words_text, distinct]
 
     def total(self, domain: str, subtype: str) -> int:
         return sum(n for (d, s, _), n in self.samples.items() if d == domain and s == subtype)
@@ -47,3 +94,18 @@ class GenerationStats:
 
     def reject_rows(self) -> list[list[str]]:
         return [[d, s, rule, str(n)] for (d, s, rule), n in sorted(self.rejected.items())]
+
+
+# The paper's figures (RecBench+ release; words per query from the official requests in
+# shared/data; "–" where the paper does not report one).
+PAPER_FIGURES: dict[tuple[str, str], list[str]] = {
+    ("movie", "explicit"): ["4997", "45% / 47% / 9%", "–", "–", "median 37", "–"],
+    ("movie", "implicit"): ["3649", "48% / 43% / 9%", "starring ≈68%, then directors and other credits", "–", "median 50", "–"],
+    ("movie", "misinformed"): ["3239", "42% / 48% / 11%", "starring ≈68%, then directors and other credits", "–", "median 43", "–"],
+    ("movie", "interest"): ["7365", "–", "–", "–", "–", "–"],
+    ("movie", "demographics"): ["279", "–", "–", "mean 3.0 (260 of 279 exactly 3)", "–", "–"],
+    ("book", "explicit"): ["5135", "–", "–", "–", "–", "–"],
+    ("book", "implicit"): ["3910", "–", "written_by 94–97%", "–", "–", "–"],
+    ("book", "misinformed"): ["3916", "–", "written_by 94–97%", "–", "–", "–"],
+    ("book", "interest"): ["2004", "–", "–", "–", "–", "–"],
+}

@@ -9,8 +9,6 @@ from rbh.data import title_key
 from rbh_kg.generator.context import contains_key
 from rbh_kg.generator.drafts import Draft
 
-RULES = ("empty", "ground_truth_title", "missing_condition", "names_true_entity", "missing_stated_entity")
-
 
 def _titles(catalog: Catalog, item_id: str) -> Iterable[str]:
     item = catalog.get(item_id)

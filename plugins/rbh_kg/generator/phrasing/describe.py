@@ -4,9 +4,11 @@ of a draft."""
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rbh.data import Condition
 from rbh_kg.generator.drafts import Draft
 
 AGES = {"1": "under 18", "18": "18-24", "25": "25-34", "35": "35-44", "45": "45-49", "50": "50-55", "56": "56+"}
@@ -48,33 +50,81 @@ OCCUPATION_NAMES = {
     "self-employed": "self-employed",
     "unemployed": "unemployed",
 }
-N_VARIANTS = 9  # slots 0-5 conditions, 6 bridge form, 7 noun, 8 frame
+N_VARIANTS = 16  # seeded choices per query: forms, framings, closings
+# Country names read with "the" ("from the United States").
+ARTICLE_PLACES = ("United ", "Soviet Union", "Netherlands", "Czech Republic", "Philippines", "Dominican Republic", "Bahamas")
+# Roles one person can hold together, as verbs ("written and directed by X").
+ROLE_VERBS = {"written_by": "written", "directed_by": "directed", "produced_by": "produced", "music_by": "scored", "cinematography": "shot"}
+
+
+def entity_text(relation: str, entity: str) -> str:
+    """The entity as a sentence uses it: "the United States", "1980s"."""
+    if relation == "country" and entity.startswith(ARTICLE_PLACES):
+        return f"the {entity}"
+    return entity
+
+
+def condition_groups(conditions: Sequence[Condition]) -> list[dict[str, Any]]:
+    """Conditions for the templates, one entry per entity: a person holding several roles is one
+    entry with several relations ("written and directed by X", never "by X and with X as ...")."""
+    groups: dict[str, dict[str, Any]] = {}
+    for c in conditions:
+        key = c.entity if c.relation in ROLE_VERBS else f"{c.relation}\0{c.entity}"
+        entry = groups.setdefault(
+            key, {"relation": c.relation, "relations": [], "entity": c.entity, "text": entity_text(c.relation, c.entity)}
+        )
+        entry["relations"].append(c.relation)
+    for entry in groups.values():
+        entry["verbs"] = [ROLE_VERBS[r] for r in ROLE_VERBS if r in entry["relations"]]
+    return list(groups.values())
+
+
+def display_titles(titles: Mapping[str, str], years: Mapping[str, int | None]) -> dict[str, str]:
+    """Titles with "(year)" added wherever the catalog holds the same title more than once."""
+    from rbh.data import title_key
+
+    counts = Counter(title_key(t) for t in titles.values())
+    return {i: f"{t} ({years[i]})" if counts[title_key(t)] > 1 and years.get(i) else t for i, t in titles.items()}
 
 
 def persona(group: Mapping[str, Any]) -> str:
-    """'a 25-34-year-old woman who is a programmer' from whichever attributes the group has."""
-    age = group.get("age")
-    gender = group.get("gender")
-    occupation = group.get("occupation")
-    age_text = AGES.get(str(age), str(age)).lower() if age else None
-    who = GENDERS.get(str(gender).lower(), str(gender).lower()) if gender else "person"
-    if not age_text:
-        text = f"a {who}"
-    elif age_text.startswith("under"):
-        text = f"a {who} {age_text}"
+    """'a 25-34-year-old female programmer' from whichever attributes the group has."""
+    age, gender, occupation = group.get("age"), group.get("gender"), group.get("occupation")
+    age_text = AGES.get(str(age), str(age)).lower() if age else ""
+    if age_text.startswith("under"):
+        age_text = "teenage"
     elif age_text.endswith("+"):
-        text = f"a {who} aged {age_text[:-1]} or over"
+        age_text = f"{age_text[:-1]}-plus-year-old"
+    elif age_text:
+        age_text = f"{age_text}-year-old"
+    sex = GENDERS.get(str(gender).lower(), "") if gender else ""
+    occ = occupation_noun(str(occupation)) if occupation else ""
+    if occ:
+        words = [age_text, {"man": "male", "woman": "female"}.get(sex, ""), occ]
     else:
-        text = f"{'an' if age_text.startswith(('18', '8', '11')) else 'a'} {age_text}-year-old {who}"
-    if occupation:
-        occ = str(occupation)
-        occ = OCCUPATIONS.get(occ) or OCCUPATION_NAMES.get(occ.lower()) or _article(occ)
-        text += f" who is {occ}"
-    return text
+        words = [age_text, sex or "person"]
+    text = " ".join(w for w in words if w)
+    return _article(text)
+
+
+def occupation_noun(occupation: str) -> str:
+    """'programmer', 'retiree', 'college student' for an ML-1M code or label."""
+    phrase = OCCUPATIONS.get(occupation) or OCCUPATION_NAMES.get(occupation.lower()) or occupation
+    phrase = NOUN_FORMS.get(phrase, phrase)
+    return phrase.split(" ", 1)[1] if phrase.startswith(("a ", "an ")) else phrase
+
+
+NOUN_FORMS = {
+    "retired": "retiree",
+    "self-employed": "self-employed professional",
+    "unemployed": "person between jobs",
+    "in sales and marketing": "sales and marketing professional",
+}
 
 
 def _article(word: str) -> str:
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+    vowel = word[:1].lower() in "aeiou" or word.startswith(("18", "8", "11"))
+    return f"{'an' if vowel else 'a'} {word}"
 
 
 def variants(draft: Draft, seed: int, attempt: int) -> list[int]:
@@ -84,14 +134,16 @@ def variants(draft: Draft, seed: int, attempt: int) -> list[int]:
 
 
 def template_context(draft: Draft, catalog_titles: Mapping[str, str], v: list[int]) -> dict[str, Any]:
-    """The variables the subtype template of `draft` renders with."""
+    """The variables the subtype template of `draft` renders with (`catalog_titles`: id → the
+    title a query shows, with its year where the title is ambiguous)."""
     ctx: dict[str, Any] = {"domain": draft.domain, "v": v}
     if draft.subtype in ("interest", "demographics"):
-        ctx["taste"] = list(draft.taste)
+        ctx["taste"] = condition_groups(draft.taste)
+        ctx["seeds"] = [catalog_titles[i] for i in draft.seeds]
         if draft.subtype == "demographics":
             ctx["persona"] = persona(draft.group or {})
         return ctx
-    ctx["conditions"] = list(draft.direct_conditions) if draft.bridges else list(draft.conditions)
+    ctx["conditions"] = condition_groups(draft.direct_conditions if draft.bridges else draft.conditions)
     if draft.bridges:
         ctx["relation"] = draft.bridges[0].relation
         ctx["titles"] = [catalog_titles[b.item_id] for b in draft.bridges]

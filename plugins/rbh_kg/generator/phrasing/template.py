@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.phrasing.base import Phrased
-from rbh_kg.generator.phrasing.describe import template_context, variants
+from rbh_kg.generator.phrasing.describe import N_VARIANTS, display_titles, template_context, variants
 
 
 def generator_environment(template_dirs: Sequence[Path] | None = None):  # noqa: ANN201
@@ -44,20 +44,30 @@ class TemplatePhraser:
 
     def bind(self, catalog: "Catalog") -> None:
         """The catalog the drafts refer to (bridge titles)."""
-        self._titles = {i: item.title for i, item in catalog.items.items()}
+        self._titles = display_titles(
+            {i: item.title for i, item in catalog.items.items()}, {i: item.year for i, item in catalog.items.items()}
+        )
 
-    def render(self, draft: Draft, v: list[int]) -> str:
+    def render(self, draft: Draft, v: list[int], plain: bool = False) -> str:
         if draft.subtype not in self._templates:
             self._templates[draft.subtype] = self.env.get_template(f"generator/{draft.subtype}.jinja")
-        text = self._templates[draft.subtype].render(template_context(draft, self._titles, v))
-        return " ".join(text.split())
+        text = self._templates[draft.subtype].render({**template_context(draft, self._titles, v), "plain": plain})
+        return tidy(text)
 
     def direct(self, draft: Draft) -> str | None:
         """The plain phrasing of the true conditions (every variant 0)."""
         if not draft.conditions:
             return None
         plain = Draft(draft.domain, "explicit", draft.key, draft.ground_truth, conditions=draft.conditions)
-        return self.render(plain, [0] * 9)
+        return self.render(plain, [0] * N_VARIANTS, plain=True)
 
     def phrase(self, drafts: Sequence[Draft], attempt: int) -> list[Phrased]:
         return [Phrased(self.render(d, variants(d, self.seed, attempt)), self.direct(d)) for d in drafts]
+
+
+def tidy(text: str) -> str:
+    """One space between words, none before punctuation, a capital first letter."""
+    import re
+
+    text = re.sub(r"\s+([,.;:?!])", r"\1", " ".join(text.split()))
+    return text[:1].upper() + text[1:]

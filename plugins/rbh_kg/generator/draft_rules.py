@@ -1,0 +1,70 @@
+"""Rules every draft must pass before it is phrased (DESIGN §9.3–9.6); a draft that breaks one
+is dropped and counted by rule. They restate the builders' guarantees independently, so a
+builder change that slips is caught and counted rather than shipped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rbh_kg.generator.config import NEVER_HIDDEN
+from rbh_kg.generator.context import BuildContext
+from rbh_kg.generator.drafts import Draft
+from rbh_kg.generator.implicit import identifies
+from rbh_kg.generator.misinformed import bridge_era, plausible_era
+from rbh_kg.generator.taste import CREW, is_describable
+
+DEMOGRAPHICS_TRUTH = (2, 5)
+
+
+def draft_violations(draft: Draft, ctx: BuildContext, histories: Mapping[str, Sequence[str]]) -> list[str]:
+    """The draft rules `draft` breaks (empty when it is valid)."""
+    broken: list[str] = []
+    if draft.bridges:
+        broken += _bridge_rules(draft, ctx)
+    if draft.misinformation:
+        broken += _misinformation_rules(draft, ctx)
+    if draft.history and draft.user_id is not None and not precedes(draft.history, draft.ground_truth, histories.get(draft.user_id, ())):
+        broken.append("history_after_ground_truth")
+    if draft.subtype == "demographics":
+        low, high = DEMOGRAPHICS_TRUTH
+        if not low <= len(draft.ground_truth) <= high:
+            broken.append("ground_truth_size")
+        if any(c.relation in CREW for c in draft.taste):
+            broken.append("crew_theme")
+    if draft.subtype in ("interest", "demographics") and not is_describable([(c.relation, c.entity) for c in draft.taste]):
+        broken.append("weak_taste")
+    return broken
+
+
+def precedes(history: Sequence[str], ground_truth: Sequence[str], timeline: Sequence[str]) -> bool:
+    """Every history item was consumed before every ground-truth item the user consumed."""
+    position = {item: n for n, item in enumerate(dict.fromkeys(timeline))}
+    truth = [position[i] for i in ground_truth if i in position]
+    past = [position.get(i, -1) for i in history]
+    return not truth or not past or max(past) < min(truth)
+
+
+def _bridge_rules(draft: Draft, ctx: BuildContext) -> list[str]:
+    relation, entity = draft.bridges[0].relation, draft.bridges[0].entity
+    broken = ["hidden_genre"] if relation in NEVER_HIDDEN else []
+    values = [set(ctx.inputs.kg.entities(b.item_id, relation)) for b in draft.bridges]
+    if not identifies(values, entity):
+        broken.append("ambiguous_bridges")
+    return broken
+
+
+def _misinformation_rules(draft: Draft, ctx: BuildContext) -> list[str]:
+    broken: list[str] = []
+    kg = ctx.inputs.kg
+    for m in draft.misinformation:
+        if not ctx.config.misinformable(draft.domain, m.relation):
+            broken.append("misinformation_relation")
+        if any(kg.has(b.item_id, m.relation, m.stated_entity) for b in draft.bridges):
+            broken.append("stated_entity_held")
+        if any(c.entity == m.stated_entity for c in draft.conditions):
+            broken.append("stated_entity_is_condition")
+        era = bridge_era(ctx, draft)
+        eras = ctx.entity_eras(m.relation)
+        if era is not None and (m.stated_entity not in eras or not plausible_era(era, eras[m.stated_entity][1], ctx.config.era_years)):
+            broken.append("stated_entity_era")
+    return sorted(set(broken))
