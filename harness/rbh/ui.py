@@ -147,3 +147,45 @@ def print_rows(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
     for row in rows:
         table.add_row(*(_fmt(v) for v in row))
     console().print(table)
+
+
+def print_group_table(results: "RunResults") -> None:
+    """Group and overall rows (one per group, metrics as columns, 3 decimals) in 80 columns."""
+    from rich import box
+    from rich.table import Table
+
+    from rbh.results.table import metric_names
+
+    entries = [(name, g) for name, g in results.groups.items()]
+    if results.overall is not None:
+        entries.append(("overall", results.overall))
+    if not entries:
+        return
+    metrics = metric_names(results)
+    table = Table(title="groups (* macro mean over tasks, else micro over samples)", box=box.SIMPLE_HEAD, padding=(0, 1))
+    table.add_column("group", overflow="ellipsis", max_width=16, no_wrap=True)
+    for m in metrics:
+        table.add_column(m if len(m) <= 6 else m[:5] + ".", justify="right", no_wrap=True)
+    for name, group in entries:
+        star = "*" if "macro" in group.aggregation.values() else ""
+        cells = []
+        for m in metrics:
+            mv = group.metrics.get(m)
+            cells.append("—" if mv is None or mv.value is None else f"{mv.value:.3f}")
+        table.add_row(f"[bold]{name}[/bold]" if name == "overall" else f"{name}{star}", *cells)
+    console().print(table)
+
+
+def print_comparison(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], warnings: Sequence[str] = ()) -> None:
+    """`rbh compare`'s leaderboard, its warnings first (loud, on stderr)."""
+    from rich.table import Table
+
+    err = console(stderr=True)
+    for line in warnings:
+        err.print(f"[bold red]warning:[/bold red] {line}")
+    table = Table(title=title)
+    for i, col in enumerate(columns):
+        table.add_column(col, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)

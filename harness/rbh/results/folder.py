@@ -13,12 +13,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from rbh.atomic import atomic_folder
+from rbh.atomic import atomic_folder, current_umask
 from rbh.errors import UsageError
 from rbh.results.model import READABLE_VERSIONS, RunResults, SampleRow
 
 RESULTS_FILE = "results.json"
 SAMPLES_DIR = "samples"
+SUMMARY_FILE = "summary.md"
+CSV_FILE = "results.csv"
 
 
 def run_dir_name(model_display: str, when: datetime | None = None) -> str:
@@ -51,9 +53,15 @@ def check_output_parent(parent: Path) -> None:
 
 
 def write_run(run_dir: Path, results: RunResults, samples: Mapping[str, Iterable[SampleRow]]) -> Path:
-    """Write a whole run folder at once: into a hidden temporary folder, then renamed."""
+    """Write a whole run folder at once: into a hidden temporary folder, then renamed. Beside
+    `results.json`: `summary.md` (the table in Markdown) and `results.csv` (its records)."""
+    from rbh.results.table import results_csv, summary_markdown
+
     with atomic_folder(run_dir, replace=False) as tmp:
-        (tmp / SAMPLES_DIR).mkdir()
+        (tmp / SUMMARY_FILE).write_text(summary_markdown(results), encoding="utf-8")
+        (tmp / CSV_FILE).write_text(results_csv(results), encoding="utf-8")
+        if samples:
+            (tmp / SAMPLES_DIR).mkdir()
         for task, rows in samples.items():
             with (tmp / SAMPLES_DIR / f"{task}.jsonl").open("w", encoding="utf-8") as fh:
                 for row in rows:
@@ -68,6 +76,7 @@ def write_results(path: Path, results: RunResults) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(results.to_json())
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600; the result follows the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -103,7 +112,7 @@ def read_samples(run_dir: Path, task: str) -> list[SampleRow]:
     """The per-sample rows of one task of a run folder."""
     path = run_dir / SAMPLES_DIR / f"{task}.jsonl"
     if not path.is_file():
-        raise UsageError(f"run folder {run_dir} lacks {path.relative_to(run_dir)}")
+        raise UsageError(f"run folder {run_dir} lacks {path.relative_to(run_dir)} (was it run with --no-log-samples?)")
     rows = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -124,4 +133,6 @@ def read_run(path: Path) -> tuple[RunResults, dict[str, list[SampleRow]]]:
     if not results_path.is_file():
         raise UsageError(f"not a run folder (no {RESULTS_FILE}): {run_dir}")
     results = read_results(results_path)
+    if results.log_samples == "none":
+        return results, {}
     return results, {task: read_samples(run_dir, task) for task in results.tasks}

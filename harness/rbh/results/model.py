@@ -80,6 +80,14 @@ class ModelInfo(_Record):
     version: str = "unknown"
 
 
+class GroupResult(_Record):
+    """A group's (or the whole run's) aggregate: its tasks, how each metric was pooled, the values."""
+
+    tasks: list[str]
+    aggregation: dict[str, str] = Field(default_factory=dict)  # metric -> micro | macro
+    metrics: dict[str, MetricResult] = Field(default_factory=dict)
+
+
 class Rescored(_Record):
     at: str
     from_: str = Field(alias="from")
@@ -100,6 +108,9 @@ class RunResults(_Record):
     plugins: dict[str, str] = Field(default_factory=dict)
     wall_time_s: float = 0.0
     rescored: Rescored | None = None
+    log_samples: str = "full"  # how sample rows were written: full (the sample copied), slim (by id), none
+    groups: dict[str, GroupResult] = Field(default_factory=dict)
+    overall: GroupResult | None = None
 
     @property
     def failed(self) -> int:
@@ -127,4 +138,5 @@ class SampleRow(_Record):
     resolved: list[str | None] = Field(default_factory=list)
     metrics: dict[str, float | None] = Field(default_factory=dict)
     scorer_errors: dict[str, str] = Field(default_factory=dict)
-    sample: dict[str, Any]
+    sample: dict[str, Any] | None = None  # the whole dataset row with --log-samples full
+    fingerprint: str | None = None  # the dataset's fingerprint, where `sample` is left out (slim rows)

@@ -45,6 +45,8 @@ class RunOptions:
     scoring: str = "rbh"
     command: str = ""
     show_progress: bool = True
+    log_samples: str = "slim"  # slim (rows name the dataset sample), full (rows copy it), none (results only)
+    print_table: bool = True
 
 
 @dataclass

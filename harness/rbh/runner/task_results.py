@@ -54,9 +54,16 @@ def task_result(plan: "TaskPlan", scores: "TaskScores", counts: "CompletionCount
     )
 
 
-def sample_rows(requests: Sequence["ChatRequest"], scores: "TaskScores", cached_keys: set[str]) -> list[SampleRow]:
-    """One row per sample: the prompt, the response, how it parsed, resolved and scored."""
+LOG_SAMPLES = ("slim", "full", "none")
+
+
+def sample_rows(
+    requests: Sequence["ChatRequest"], scores: "TaskScores", cached_keys: set[str], log_samples: str = "full", fingerprint: str | None = None
+) -> list[SampleRow]:
+    """One row per sample: the prompt, the response, how it parsed, resolved and scored. The
+    dataset row is copied with `log_samples="full"`; "slim" rows name it by id and `fingerprint`."""
     rows = []
+    full = log_samples == "full"
     for request, scored in zip(requests, scores.samples):
         c = scored.completion
         rows.append(
@@ -75,7 +82,8 @@ def sample_rows(requests: Sequence["ChatRequest"], scores: "TaskScores", cached_
                 resolved=scored.resolved,
                 metrics=scored.metrics,
                 scorer_errors=scored.scorer_errors,
-                sample=scored.sample.to_dict(),
+                sample=scored.sample.to_dict() if full else None,
+                fingerprint=None if full else fingerprint,
             )
         )
     return rows
