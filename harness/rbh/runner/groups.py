@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rbh.results.groups import group_results, overall_result
-from rbh.results.model import GroupResult, TaskResult
+from rbh.results.model import GroupResult, RunResults, TaskResult
 
 if TYPE_CHECKING:
     from rbh.registry import Registry
@@ -29,3 +29,12 @@ def _without_duplicates(groups: dict[str, GroupResult]) -> dict[str, GroupResult
         seen.setdefault(tuple(sorted(group.tasks)), name)
     keep = set(seen.values())
     return {n: g for n, g in groups.items() if n in keep}
+
+
+def with_groups(results: RunResults, registry: "Registry") -> RunResults:
+    """A saved run's results with its group and overall rows (computed for runs written before
+    results.json held them)."""
+    if results.groups or results.overall is not None or len(results.tasks) < 2:
+        return results
+    groups, overall = run_groups(results.tasks, registry)
+    return results.model_copy(update={"groups": groups, "overall": overall})
