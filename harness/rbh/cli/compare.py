@@ -49,10 +49,16 @@ def handle(args: argparse.Namespace) -> int:
     if args.format == "table" and args.output is None:
         from rbh.ui import print_comparison
 
-        print_comparison("rbh compare", result.header(), result.rows(), result.warnings)
-        diff_rows = result.difference_rows()
+        header, rows = result.transposed()
+        print_comparison("rbh compare (value ± stderr)", header, rows, result.warnings)
+        # the terminal shows differences on the last column (overall, or the one task) unless --columns chose
+        diff_rows = result.difference_records(columns or result.columns[-1:])
         if diff_rows:
-            print_comparison("paired differences on shared samples: mean [95% bootstrap CI]", ["pair", *result.header()[1:]], diff_rows)
+            print_comparison(
+                "paired differences on shared samples (markdown/html/json have every column)",
+                ["pair", "task", "metric", "mean [95% CI]", "n"],
+                diff_rows,
+            )
         return 0
     text = {
         "markdown": compare.markdown,

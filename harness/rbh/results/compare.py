@@ -86,6 +86,25 @@ class Comparison:
             for (a, b), cells in by_pair.items()
         ]
 
+    def transposed(self) -> tuple[list[str], list[list[str]]]:
+        """The leaderboard turned for a terminal: rows are column × metric, one column per run."""
+        header = ["task / metric", *(r.label for r in self.runs)]
+        rows = []
+        for c in self.columns:
+            for m in self.metrics:
+                cells = []
+                for r in self.runs:
+                    mv = self.value(r, c, m)
+                    ok = mv is not None and mv.value is not None
+                    cells.append(f"{mv.value:.3f}±{mv.stderr or 0:.3f}" if ok and mv is not None and mv.value is not None else "—")
+                rows.append([f"{c} {m}", *cells])
+        return header, rows
+
+    def difference_records(self, columns: Sequence[str] | None = None) -> list[list[str]]:
+        """Long-form differences for a terminal: pair, column, metric, mean [95% CI], n."""
+        keep = set(columns or self.columns)
+        return [[f"{d.a} − {d.b}", d.column, d.metric, d.text(), str(d.n)] for d in self.differences if d.column in keep]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "runs": [

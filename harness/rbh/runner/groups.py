@@ -10,13 +10,11 @@ from rbh.results.model import GroupResult, RunResults, TaskResult
 
 if TYPE_CHECKING:
     from rbh.registry import Registry
+    from rbh.tasks.index import TaskIndex
 
 
-def run_groups(tasks: Mapping[str, TaskResult], registry: "Registry") -> tuple[dict[str, GroupResult], GroupResult | None]:
+def run_groups(tasks: Mapping[str, TaskResult], index: "TaskIndex") -> tuple[dict[str, GroupResult], GroupResult | None]:
     """(groups whose tasks all ran, the overall row) for the tasks of a run."""
-    from rbh.tasks.index import load_task_index
-
-    index = load_task_index(registry.task_folders())
     specs = {name: (index.leaf_tasks(name), entry.aggregation_for) for name, entry in sorted(index.groups.items())}
     groups = group_results(tasks, specs)
     return _without_duplicates(groups), overall_result(tasks)
@@ -36,5 +34,7 @@ def with_groups(results: RunResults, registry: "Registry") -> RunResults:
     results.json held them)."""
     if results.groups or results.overall is not None or len(results.tasks) < 2:
         return results
-    groups, overall = run_groups(results.tasks, registry)
+    from rbh.tasks.index import load_task_index
+
+    groups, overall = run_groups(results.tasks, load_task_index(registry.task_folders()))
     return results.model_copy(update={"groups": groups, "overall": overall})

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rbh.data.sample import Sample
     from rbh.registry import Registered, Registry
     from rbh.tasks.config import TaskConfig
+    from rbh.tasks.index import TaskIndex
 
 
 @dataclass
@@ -75,6 +76,7 @@ class RunPlan:
     tasks: list[TaskPlan]
     service: CompletionService
     model_entry: "Registered[Any]"
+    index: "TaskIndex | None" = None  # the tasks and groups the selection was made from
 
 
 class DatasetResolver:
@@ -100,7 +102,8 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     scoring = registry.scoring_set(options.scoring)
     model_entry = model_class(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
-    tasks = load_task_index(registry.task_folders()).select(options.tasks)
+    index = load_task_index(registry.task_folders())
+    tasks = index.select(options.tasks)
     scorers = {t.task: build_scorers(t, registry, scoring) for t in tasks}
     resolver = DatasetResolver(registry)
     plans = [plan_task(t, resolver, registry, options, scorers[t.task]) for t in tasks]
@@ -117,7 +120,7 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
             service.request(messages, plan.gen, sample=sample, dataset=plan.dataset, k=plan.k)
             for sample, messages in zip(plan.samples, plan.messages)
         ]
-    return RunPlan(options, scoring, plans, service, model_entry)
+    return RunPlan(options, scoring, plans, service, model_entry, index)
 
 
 def plan_task(

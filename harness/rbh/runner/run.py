@@ -14,6 +14,7 @@ from rbh.events import RunEnd, RunStart, SampleEnd
 from rbh.results.folder import run_dir_name, unique_dir, write_run
 from rbh.results.model import ModelInfo, RunResults
 from rbh.runner.groups import run_groups
+from rbh.tasks.index import load_task_index
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
 from rbh.runner.task_results import sample_rows, task_result
 from rbh.scoring.task_scoring import score_task
@@ -86,7 +87,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         wall_time_s=round(time.perf_counter() - started, 3),
         log_samples=options.log_samples,
     )
-    results.groups, results.overall = run_groups(tasks, registry)
+    results.groups, results.overall = run_groups(tasks, plan.index or load_task_index(registry.task_folders()))
     write_run(run_dir, results, {} if options.log_samples == "none" else rows)
     registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
     if options.print_table:
