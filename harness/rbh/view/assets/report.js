@@ -156,7 +156,7 @@
 
   function sampleText(task, i) {
     const info = DATA.samples[task].info[i];
-    const parts = info ? [str(info[0]), ...info[1].map(str)] : [];
+    const parts = [DATA.samples[task].ids[i], ...(info ? [str(info[0]), ...info[1].map(str)] : [])];
     for (const rr of DATA.samples[task].runs) {
       const res = rr && rr[i];
       if (res) parts.push(res[1] || "", res[3] || "", ...res[4].map((p) => str(p[0])));
