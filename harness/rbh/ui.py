@@ -162,7 +162,13 @@ def print_group_table(results: "RunResults") -> None:
     if not entries:
         return
     metrics = metric_names(results)
-    table = Table(title="groups (* macro mean over tasks, else micro over samples)", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    table = Table(
+        title="groups (* macro mean over tasks, else micro over samples)",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        collapse_padding=True,
+    )
     table.add_column("group", overflow="ellipsis", max_width=16, no_wrap=True)
     for m in metrics:
         table.add_column(m if len(m) <= 6 else m[:5] + ".", justify="right", no_wrap=True)

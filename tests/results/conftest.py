@@ -14,7 +14,18 @@ from tests.conftest import MINI_BENCHMARK
 def make_run(out: Path, model: str, *extra: str, tasks: str = "movie") -> Path:
     """`rbh run` in this process; returns the run folder."""
     code, stdout, stderr = rbh_main(
-        "run", "--tasks", tasks, "--model", model, "--dataset", str(MINI_BENCHMARK), "--output", str(out), "--no-cache", "--no-progress", *extra
+        "run",
+        "--tasks",
+        tasks,
+        "--model",
+        model,
+        "--dataset",
+        str(MINI_BENCHMARK),
+        "--output",
+        str(out),
+        "--no-cache",
+        "--no-progress",
+        *extra,
     )
     assert code == 0, stderr
     runs = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]

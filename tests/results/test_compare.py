@@ -54,6 +54,14 @@ def test_warns_loudly_when_runs_differ(oracle_run: Path, tmp_path: Path) -> None
     assert "movie_explicit: runs scored different samples" in err and "6 shared" in err
 
 
-def test_unknown_metric_is_one_line(oracle_run: Path) -> None:
+def test_columns_choose_tasks_and_groups(oracle_run: Path, random_run: Path) -> None:
+    code, md, err = rbh_main("compare", str(oracle_run), str(random_run), "--format", "markdown", "--columns", "movie,overall")
+    assert code == 0, err
+    assert md.splitlines()[0] == "| run | movie recall | movie ndcg | movie cmr | overall recall | overall ndcg | overall cmr |"
+
+
+def test_unknown_metric_or_column_is_one_line(oracle_run: Path) -> None:
     code, _, err = rbh_main("compare", str(oracle_run), "--metrics", "nope")
     assert code == 2 and err.count("\n") == 1 and "no run has the metric 'nope'" in err
+    code, _, err = rbh_main("compare", str(oracle_run), "--columns", "nope")
+    assert code == 2 and err.count("\n") == 1 and "no run has the task or group 'nope'" in err

@@ -40,12 +40,11 @@ def handle(args: argparse.Namespace) -> int:
     for m in metrics or []:
         if m not in known_metrics:
             raise UsageError(f"--metrics: no run has the metric {m!r} (they have {', '.join(sorted(known_metrics))})")
+    compared = [compare.ComparedRun.of(r.label, run_folder_of(r.path), r.results, r.samples) for r in runs]
     for c in columns or []:
-        if not any(c in r.columns() for r in runs):
+        if not any(c in r.columns() for r in compared):
             raise UsageError(f"--columns: no run has the task or group {c!r}")
-    result = compare.compare_runs(
-        [compare.ComparedRun.of(r.label, run_folder_of(r.path), r.results, r.samples) for r in runs], metrics, columns, args.seed
-    )
+    result = compare.compare_runs(compared, metrics, columns, args.seed)
     if args.format == "table" and args.output is None:
         from rbh.ui import print_comparison
 

@@ -14,11 +14,11 @@ from rbh.events import RunEnd, RunStart, SampleEnd
 from rbh.results.folder import run_dir_name, unique_dir, write_run
 from rbh.results.model import ModelInfo, RunResults
 from rbh.runner.groups import run_groups
-from rbh.tasks.index import load_task_index
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
 from rbh.runner.task_results import sample_rows, task_result
 from rbh.scoring.task_scoring import score_task
 from rbh.secrets import redact_args
+from rbh.tasks.index import load_task_index
 from rbh.version import __version__
 
 if TYPE_CHECKING:
@@ -66,9 +66,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                     seed=options.seed,
                 )
                 name = task_plan.task.task
-                rows[name] = sample_rows(
-                    task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint
-                )
+                rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
                 for row in rows[name]:
                     registry.on_sample_end(SampleEnd(name, row.id, row.response, row.metrics, row.error))
                 tasks[name] = task_result(task_plan, scores, counts, time.perf_counter() - t0)

@@ -58,7 +58,11 @@ LOG_SAMPLES = ("slim", "full", "none")
 
 
 def sample_rows(
-    requests: Sequence["ChatRequest"], scores: "TaskScores", cached_keys: set[str], log_samples: str = "full", fingerprint: str | None = None
+    requests: Sequence["ChatRequest"],
+    scores: "TaskScores",
+    cached_keys: set[str],
+    log_samples: str = "full",
+    fingerprint: str | None = None,
 ) -> list[SampleRow]:
     """One row per sample: the prompt, the response, how it parsed, resolved and scored. The
     dataset row is copied with `log_samples="full"`; "slim" rows name it by id and `fingerprint`."""

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rbh.data.sample import Sample
     from rbh.registry import Registry
     from rbh.runner.load import LoadedRun
+    from rbh.runner.plan import DatasetResolver
 
 HIT, WRONG, UNRESOLVED = 0, 1, 2  # how a parsed title is coloured
 
@@ -82,7 +83,11 @@ def run_tables(r: RunResults) -> dict[str, Any]:
         },
         "overall": None
         if r.overall is None
-        else {"tasks": r.overall.tasks, "aggregation": r.overall.aggregation, "metrics": {m: _metric(v) for m, v in r.overall.metrics.items()}},
+        else {
+            "tasks": r.overall.tasks,
+            "aggregation": r.overall.aggregation,
+            "metrics": {m: _metric(v) for m, v in r.overall.metrics.items()},
+        },
     }
 
 
@@ -122,7 +127,6 @@ def sample_result(row: SampleRow, metrics: list[str], truth: set[str] | None, s:
 def report_data(runs: list["LoadedRun"], registry: "Registry") -> tuple[dict[str, Any], list[str]]:
     """The whole payload and the warnings to print (e.g. a dataset that is not available)."""
     from rbh.runner.plan import DatasetResolver
-    from rbh.runner.saved_samples import open_recorded_dataset
 
     s = Strings()
     warnings: list[str] = []
@@ -136,13 +140,12 @@ def report_data(runs: list["LoadedRun"], registry: "Registry") -> tuple[dict[str
             continue
         ids = list(dict.fromkeys(row.id for run in owners for row in run.samples[task]))
         by_run = [{row.id: row for row in run.samples.get(task, [])} for run in runs]
-        info, truths = _sample_infos(task, ids, owners, resolver, open_recorded_dataset, s, warnings)
+        info, truths = _sample_infos(task, ids, owners[0], resolver, s, warnings)
         samples[task] = {
             "ids": ids,
             "info": [info.get(i) for i in ids],
             "runs": [
-                [sample_result(rows[i], metrics, truths.get(i), s) if i in rows else None for i in ids] if rows else None
-                for rows in by_run
+                [sample_result(rows[i], metrics, truths.get(i), s) if i in rows else None for i in ids] if rows else None for rows in by_run
             ],
         }
     data = {
@@ -155,11 +158,13 @@ def report_data(runs: list["LoadedRun"], registry: "Registry") -> tuple[dict[str
     return data, warnings
 
 
-def _sample_infos(task, ids, owners, resolver, open_recorded_dataset, s, warnings):  # type: ignore[no-untyped-def]
+def _sample_infos(
+    task: str, ids: list[str], run: "LoadedRun", resolver: "DatasetResolver", s: Strings, warnings: list[str]
+) -> tuple[dict[str, list[Any]], dict[str, set[str]]]:
     """Sample details by id, from copied rows or the recorded dataset; ground-truth ids by id."""
     from rbh.data.sample import Sample
+    from rbh.runner.saved_samples import open_recorded_dataset
 
-    run = owners[0]
     result = run.results.tasks[task]
     rows = run.samples[task]
     catalog = None
