@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -44,9 +45,17 @@ def _push_results(args: argparse.Namespace) -> int:
     from rbh.registry import get_registry
     from rbh.results.hub import push_results
     from rbh.runner.load import load_runs
+    from rbh.runner.plan import DatasetResolver
+    from rbh.runner.saved_samples import prompts_for
 
-    runs = load_runs([Path(p) for p in args.paths], get_registry())
-    url = push_results(runs, args.results, private=args.private, message=args.message)
+    registry = get_registry()
+    runs = load_runs([Path(p) for p in args.paths], registry)
+    resolver = DatasetResolver(registry)
+
+    def prompts(run: Any, task: str) -> Any:
+        return prompts_for(task, run.results.tasks[task], run.samples[task], resolver, registry)
+
+    url = push_results(runs, args.results, private=args.private, message=args.message, prompts=prompts)
     print(f"pushed {len(runs)} run(s) to {url}")
     print(f'load them with: datasets.load_dataset("{args.results}", "results", split="latest")')
     return 0

@@ -65,7 +65,7 @@ def write_run(run_dir: Path, results: RunResults, samples: Mapping[str, Iterable
         for task, rows in samples.items():
             with (tmp / SAMPLES_DIR / f"{task}.jsonl").open("w", encoding="utf-8") as fh:
                 for row in rows:
-                    fh.write(row.model_dump_json() + "\n")
+                    fh.write(row.model_dump_json(exclude_defaults=True) + "\n")
         (tmp / RESULTS_FILE).write_text(results.to_json(), encoding="utf-8")
     return run_dir
 

@@ -30,13 +30,13 @@ def time_split(created: str) -> str:
     return re.sub(r"[^0-9T]+", "_", created.split("+")[0]).strip("_")
 
 
-def detail_rows(rows: Sequence[SampleRow], metrics: Sequence[str]) -> list[dict[str, Any]]:
+def detail_rows(rows: Sequence[SampleRow], metrics: Sequence[str], prompts: Sequence[Any] | None = None) -> list[dict[str, Any]]:
     """Per-sample details: the request, the response, how it parsed and scored (a column per metric)."""
     return [
         {
             "id": r.id,
             "official_id": r.official_id,
-            "prompt": json.dumps(r.prompt, ensure_ascii=False),
+            "prompt": json.dumps(prompts[n] if prompts is not None else r.prompt, ensure_ascii=False),
             "response": r.response,
             "reasoning": r.reasoning,
             "error": r.error,
@@ -44,7 +44,7 @@ def detail_rows(rows: Sequence[SampleRow], metrics: Sequence[str]) -> list[dict[
             "resolved": [x or "" for x in r.resolved],
             **{f"metric_{m}": r.metrics.get(m) for m in metrics},
         }
-        for r in rows
+        for n, r in enumerate(rows)
     ]
 
 
@@ -68,7 +68,7 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> str:
     return path.as_posix()
 
 
-def build_results_folder(runs: Sequence["LoadedRun"], folder: Path, leaderboard: str) -> list[str]:
+def build_results_folder(runs: Sequence["LoadedRun"], folder: Path, leaderboard: str, prompts: Any = None) -> list[str]:
     """Write the repo's files into `folder`; returns the config names."""
     configs: dict[str, list[tuple[str, str]]] = {}
 
@@ -84,7 +84,7 @@ def build_results_folder(runs: Sequence["LoadedRun"], folder: Path, leaderboard:
         for task, rows in run.samples.items():
             metrics = list(run.results.tasks[task].metrics)
             config = f"{slug(run.label)}__{slug(task)}"
-            details = detail_rows(rows, metrics)
+            details = detail_rows(rows, metrics, prompts(run, task) if prompts else None)
             add(config, LATEST, details)
             add(config, stamp, details)
     _write_card(folder, configs, runs, leaderboard)
@@ -110,13 +110,16 @@ def _write_card(folder: Path, configs: dict[str, list[tuple[str, str]]], runs: S
     (folder / "README.md").write_text("---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" + body, encoding="utf-8")
 
 
-def push_results(runs: Sequence["LoadedRun"], repo_id: str, *, private: bool = False, message: str | None = None) -> str:
-    """Upload the runs' results and details to the dataset repo `repo_id`; returns its URL."""
+def push_results(
+    runs: Sequence["LoadedRun"], repo_id: str, *, private: bool = False, message: str | None = None, prompts: Any = None
+) -> str:
+    """Upload the runs' results and details to the dataset repo `repo_id`; returns its URL.
+    `prompts(run, task)` gives the messages of slim rows (rendered again), or None to leave them out."""
     from rbh.data.hub import push_dataset
     from rbh.results.compare import ComparedRun, compare_runs, markdown
 
     comparison = compare_runs([ComparedRun.of(r.label, r.path, r.results, r.samples) for r in runs])
     with tempfile.TemporaryDirectory(prefix="rbh-results-") as tmp:
         folder = Path(tmp)
-        build_results_folder(runs, folder, markdown(comparison))
+        build_results_folder(runs, folder, markdown(comparison), prompts)
         return push_dataset(folder, repo_id, private=private, commit_message=message or "Upload rbh results")

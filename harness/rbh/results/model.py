@@ -121,12 +121,21 @@ class RunResults(_Record):
         return self.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
 
 
+def prompt_hash(messages: list[dict[str, str]]) -> str:
+    """A short hash of chat messages (slim rows keep it instead of the messages)."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(messages, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
 class SampleRow(_Record):
     """One line of `samples/<task>.jsonl`: the request, the response and how it scored."""
 
     id: str
     official_id: str | None = None
-    prompt: list[dict[str, str]]
+    prompt: list[dict[str, str]] = Field(default_factory=list)  # empty in slim rows: rendered again from the task
+    prompt_sha: str | None = None  # slim rows: the hash of the messages sent, to check a rendering against
     response: str
     reasoning: str | None = None
     error: str | None = None

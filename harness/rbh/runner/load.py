@@ -45,4 +45,8 @@ def load_runs(paths: Sequence[Path], registry: "Registry", with_samples: bool = 
     for r in loaded:
         if counts[r.label] > 1:
             r.label = f"{r.label}@{r.path.name}"
+    counts = Counter(r.label for r in loaded)
+    for n, r in enumerate(loaded, 1):
+        if counts[r.label] > 1:  # same model and folder name under different parents
+            r.label = f"{r.label}#{n}"
     return loaded

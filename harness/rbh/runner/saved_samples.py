@@ -3,14 +3,16 @@ named by id and found again in the dataset with the recorded fingerprint (slim r
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rbh.data.sample import Sample
 from rbh.errors import DataError, RbhError, UsageError
-from rbh.results.model import SampleRow, TaskResult
+from rbh.results.model import SampleRow, TaskResult, prompt_hash
 
 if TYPE_CHECKING:
     from rbh.data.dataset import BenchmarkDataset
+    from rbh.registry import Registry
     from rbh.runner.plan import DatasetResolver
 
 
@@ -54,3 +56,47 @@ def samples_of(task: str, result: TaskResult, rows: list[SampleRow], source: "Da
     if missing:
         raise DataError(f"task {task}: dataset {ds.name} has no sample {missing[0]!r} ({len(missing)} missing)")
     return [Sample.from_dict(r.sample) if r.sample is not None else by_id[r.id] for r in rows]
+
+
+def rendered_prompts(
+    task: str, result: TaskResult, rows: list[SampleRow], samples: list[Sample], dataset: "BenchmarkDataset", registry: "Registry"
+) -> list[list[dict[str, str]]] | None:
+    """The messages of each row: saved ones as they are, slim ones rendered again from the task and
+    checked against the saved hash. None when the templates no longer give what was sent."""
+    if all(r.prompt or r.prompt_sha is None for r in rows):
+        return [r.prompt for r in rows]
+    from rbh.tasks.index import validate_task
+    from rbh.tasks.prompts import PromptRenderer
+
+    try:
+        config = validate_task(dict(result.config), Path(result.config.get("source_path") or "results.json"))
+        renderer = PromptRenderer(config, registry.template_paths())
+        catalog = dataset.catalog(config.domain)
+        k, history = result.effective.get("k"), bool(result.effective.get("history"))
+        out = []
+        for row, sample in zip(rows, samples):
+            if row.prompt or row.prompt_sha is None:
+                out.append(row.prompt)
+                continue
+            messages = [dict(m) for m in renderer.render(sample, catalog, k, history)]
+            if prompt_hash(messages) != row.prompt_sha:
+                return None
+            out.append(messages)
+        return out
+    except RbhError:
+        return None
+
+
+def prompts_for(
+    task: str, result: TaskResult, rows: list[SampleRow], resolver: "DatasetResolver", registry: "Registry"
+) -> list[list[dict[str, str]]] | None:
+    """The messages of a task's rows, rendered again for slim rows; None when that is not possible
+    (the dataset is unavailable, or the templates changed since the run)."""
+    if all(r.prompt or r.prompt_sha is None for r in rows):
+        return [r.prompt for r in rows]
+    try:
+        dataset = open_recorded_dataset(task, result, resolver)
+        samples = samples_of(task, result, rows, dataset)
+    except RbhError:
+        return None
+    return rendered_prompts(task, result, rows, samples, dataset, registry)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rbh.results.model import DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts
+from rbh.results.model import DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts, prompt_hash
 
 if TYPE_CHECKING:
     from rbh.completion import CompletionCounts
@@ -65,7 +65,8 @@ def sample_rows(
     fingerprint: str | None = None,
 ) -> list[SampleRow]:
     """One row per sample: the prompt, the response, how it parsed, resolved and scored. The
-    dataset row is copied with `log_samples="full"`; "slim" rows name it by id and `fingerprint`."""
+    dataset row and the messages are copied with `log_samples="full"`; "slim" rows name the sample
+    by id and `fingerprint`, and keep a hash of the messages (rendered again from the task)."""
     rows = []
     full = log_samples == "full"
     for request, scored in zip(requests, scores.samples):
@@ -74,7 +75,8 @@ def sample_rows(
             SampleRow(
                 id=scored.sample.id,
                 official_id=scored.sample.official_id,
-                prompt=[dict(m) for m in request.messages],
+                prompt=[dict(m) for m in request.messages] if full else [],
+                prompt_sha=None if full else prompt_hash([dict(m) for m in request.messages]),
                 response=c.text,
                 reasoning=c.reasoning,
                 error=scored.error,

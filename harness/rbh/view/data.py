@@ -107,7 +107,7 @@ def sample_info(sample: "Sample", catalog: "Catalog | None", s: Strings) -> list
     ]
 
 
-def sample_result(row: SampleRow, metrics: list[str], truth: set[str] | None, s: Strings) -> list[Any]:
+def sample_result(row: SampleRow, metrics: list[str], truth: set[str] | None, s: Strings, prompt: list[dict[str, str]]) -> list[Any]:
     """[prompt, response, reasoning, error, parsed titles with colour, metric values] of a row."""
     parsed = []
     for i, p in enumerate(row.parsed):
@@ -115,7 +115,7 @@ def sample_result(row: SampleRow, metrics: list[str], truth: set[str] | None, s:
         colour = UNRESOLVED if rid is None else HIT if truth is not None and rid in truth else WRONG
         parsed.append([s(str(p.get("title", ""))), colour])
     return [
-        [[s(m.get("role", "")), s(m.get("content", ""))] for m in row.prompt],
+        [[s(m.get("role", "")), s(m.get("content", ""))] for m in prompt],
         row.response,
         row.reasoning,
         row.error,
@@ -140,12 +140,16 @@ def report_data(runs: list["LoadedRun"], registry: "Registry") -> tuple[dict[str
             continue
         ids = list(dict.fromkeys(row.id for run in owners for row in run.samples[task]))
         by_run = [{row.id: row for row in run.samples.get(task, [])} for run in runs]
+        prompts = [_prompts(task, run, resolver, registry, warnings) for run in runs]
         info, truths = _sample_infos(task, ids, owners[0], resolver, s, warnings)
         samples[task] = {
             "ids": ids,
             "info": [info.get(i) for i in ids],
             "runs": [
-                [sample_result(rows[i], metrics, truths.get(i), s) if i in rows else None for i in ids] if rows else None for rows in by_run
+                [sample_result(rows[i], metrics, truths.get(i), s, prompts[r].get(i, [])) if i in rows else None for i in ids]
+                if rows
+                else None
+                for r, rows in enumerate(by_run)
             ],
         }
     data = {
@@ -156,6 +160,20 @@ def report_data(runs: list["LoadedRun"], registry: "Registry") -> tuple[dict[str
         "strings": s.values,
     }
     return data, warnings
+
+
+def _prompts(task: str, run: "LoadedRun", resolver: "DatasetResolver", registry: "Registry", warnings: list[str]) -> dict[str, Any]:
+    """The prompt messages of a run's rows by id (slim rows: rendered again from the task)."""
+    from rbh.runner.saved_samples import prompts_for
+
+    rows = run.samples.get(task, [])
+    if not rows:
+        return {}
+    prompts = prompts_for(task, run.results.tasks[task], rows, resolver, registry)
+    if prompts is None:
+        warnings.append(f"{run.label}, task {task}: the prompts could not be rendered again as they were sent; they are not shown")
+        return {}
+    return {row.id: p for row, p in zip(rows, prompts)}
 
 
 def _sample_infos(
