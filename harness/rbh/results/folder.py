@@ -52,6 +52,9 @@ def check_output_parent(parent: Path) -> None:
         raise UsageError(f"--output {parent}: cannot create folders in {existing} ({exc.strerror or type(exc).__name__})") from None
 
 
+_OPTIONAL_KEYS = ("sample", "fingerprint", "prompt_sha")  # left out of a row when unset (slim rows have no `sample`)
+
+
 def write_run(run_dir: Path, results: RunResults, samples: Mapping[str, Iterable[SampleRow]]) -> Path:
     """Write a whole run folder at once: into a hidden temporary folder, then renamed. Beside
     `results.json`: `summary.md` (the table in Markdown) and `results.csv` (its records)."""
@@ -65,7 +68,7 @@ def write_run(run_dir: Path, results: RunResults, samples: Mapping[str, Iterable
         for task, rows in samples.items():
             with (tmp / SAMPLES_DIR / f"{task}.jsonl").open("w", encoding="utf-8") as fh:
                 for row in rows:
-                    fh.write(row.model_dump_json(exclude_defaults=True) + "\n")
+                    fh.write(row.model_dump_json(exclude={k for k in _OPTIONAL_KEYS if getattr(row, k) is None}) + "\n")
         (tmp / RESULTS_FILE).write_text(results.to_json(), encoding="utf-8")
     return run_dir
 
