@@ -82,7 +82,7 @@ def sample_rows(
                 error=scored.error,
                 finish_reason=c.finish_reason,
                 usage={"prompt_tokens": c.usage.prompt_tokens, "completion_tokens": c.usage.completion_tokens},
-                latency_s=c.latency_s,
+                latency_s=round(c.latency_s, 4),
                 cached=request.key in cached_keys,
                 parsed=scored.parsed,
                 resolved=scored.resolved,
