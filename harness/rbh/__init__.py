@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rbh.version import __version__
 
 if TYPE_CHECKING:
+    from rbh.api import Results, evaluate, load_run
     from rbh.commands import Command
     from rbh.data.catalog import Catalog, Item
     from rbh.data.dataset import BenchmarkDataset
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     from rbh.ui import StageProgress, print_rows
 
 _EXPORTS = {
+    "evaluate": "rbh.api",
+    "load_run": "rbh.api",
+    "Results": "rbh.api",
     "hookimpl": "rbh.hookspecs",
     "Registry": "rbh.registry",
     "Registered": "rbh.registry",
@@ -81,6 +85,9 @@ _EXPORTS = {
 
 __all__ = [
     "__version__",
+    "evaluate",
+    "load_run",
+    "Results",
     "hookimpl",
     "Registry",
     "Registered",

@@ -235,3 +235,28 @@ def print_prompt(title: str, messages: Sequence[Mapping[str, str]]) -> None:
 
     body = "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
     console().print(Panel(body, title=title, title_align="left", expand=True), markup=False)
+
+
+def print_group_table(results: "RunResults") -> None:
+    """Group and overall rows (metrics as columns); `*` marks a macro mean over tasks."""
+    from rbh.results.table import metric_names
+
+    entries = list(results.groups.items())
+    if results.overall is not None:
+        entries.append(("overall", results.overall))
+    if not entries:
+        return
+    metrics = metric_names(results)
+    rows = []
+    for name, group in entries:
+        star = "*" if "macro" in group.aggregation.values() else ""
+        rows.append([f"{name}{star}", *(group.metrics[m].value if m in group.metrics else None for m in metrics)])
+    print_table("groups", ("group", *metrics), rows, caption="* macro mean over the group's tasks; otherwise micro, over samples")
+
+
+def print_comparison(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], warnings: Sequence[str] = ()) -> None:
+    """`rbh compare`'s leaderboard, its warnings first (loud, on stderr)."""
+    err = console(stderr=True)
+    for line in warnings:
+        err.print(f"[bold red]warning:[/bold red] {line}")
+    print_table(title, columns, rows)

@@ -17,7 +17,9 @@ def _results(out: Path) -> tuple[dict, Path]:
 
 def test_oracle_explicit_on_fixture(tmp_path: Path) -> None:
     out = tmp_path / "OUT"
-    result = run_cli("run", "--tasks", "explicit", "--model", "oracle", "--dataset", str(MINI_BENCHMARK), "--output", str(out))
+    result = run_cli(
+        "run", "--tasks", "explicit", "--model", "oracle", "--dataset", str(MINI_BENCHMARK), "--output", str(out), "--log-samples", "full"
+    )
     assert result.code == 0, result.err
     assert "recall" in result.out and "1.0000" in result.out
     results, run_dir = _results(out)
@@ -50,6 +52,8 @@ def test_every_subtype_and_variant_runs(tmp_path: Path) -> None:
         "--output",
         str(out),
         "--no-progress",
+        "--log-samples",
+        "full",
     )
     assert result.code == 0, result.err
     results, run_dir = _results(out)
@@ -98,6 +102,8 @@ def test_limit_k_and_history_flags(tmp_path: Path, tiny_dataset: Path) -> None:
         "--output",
         str(out),
         "--no-progress",
+        "--log-samples",
+        "full",
     )
     assert result.code == 0, result.err
     results, run_dir = _results(out)

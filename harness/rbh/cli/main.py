@@ -14,7 +14,17 @@ from typing import Any
 
 from rbh.version import __version__
 
-COMMANDS = ("run", "score", "merge", "list", "plugins", "push")  # core commands; plugins add theirs (`register_commands`)
+COMMANDS = (
+    "run",
+    "score",
+    "merge",
+    "show",
+    "compare",
+    "view",
+    "list",
+    "plugins",
+    "push",
+)  # core commands; plugins add theirs (`register_commands`)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -41,6 +41,13 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument("--show-prompts", type=int, default=1, metavar="N", help="with --dry-run: rendered prompts to show per task (default 1)")
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--log-samples",
+        choices=("slim", "full"),
+        default="slim",
+        help="sample rows name the dataset sample by id and fingerprint (slim, default) or copy it (full)",
+    )
+    p.add_argument("--no-log-samples", action="store_true", help="write only the results, no per-sample rows")
     p.set_defaults(handler=handle)
 
 
@@ -88,6 +95,7 @@ def handle(args: argparse.Namespace) -> int:
         scoring=args.scoring,
         command=shlex.join(["rbh", *sys.argv[1:]]),
         show_progress=not args.no_progress,
+        log_samples="none" if args.no_log_samples else args.log_samples,
     )
     if args.dry_run:
         from rbh.runner.dry_run import dry_run

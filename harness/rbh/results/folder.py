@@ -13,12 +13,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from rbh.atomic import atomic_folder
+from rbh.atomic import atomic_folder, current_umask
 from rbh.errors import UsageError
 from rbh.results.model import READABLE_VERSIONS, RunResults, SampleRow
 
 RESULTS_FILE = "results.json"
 SAMPLES_DIR = "samples"
+SUMMARY_FILE = "summary.md"
+CSV_FILE = "results.csv"
 
 
 def run_dir_name(name: str, when: datetime | None = None, *, named: bool = False) -> str:
@@ -56,14 +58,23 @@ def check_output_parent(parent: Path) -> None:
         raise UsageError(f"--output {parent}: cannot create folders in {existing} ({exc.strerror or type(exc).__name__})") from None
 
 
+_OPTIONAL_KEYS = ("sample", "fingerprint", "prompt_sha")  # left out of a row when unset (slim rows have no `sample`)
+
+
 def write_run(run_dir: Path, results: RunResults, samples: Mapping[str, Iterable[SampleRow]]) -> Path:
-    """Write a whole run folder at once: into a hidden temporary folder, then renamed."""
+    """Write a whole run folder at once: into a hidden temporary folder, then renamed. Beside
+    `results.json`: `summary.md` (the table in Markdown) and `results.csv` (its records)."""
+    from rbh.results.table import results_csv, summary_markdown
+
     with atomic_folder(run_dir, replace=False) as tmp:
-        (tmp / SAMPLES_DIR).mkdir()
+        (tmp / SUMMARY_FILE).write_text(summary_markdown(results), encoding="utf-8")
+        (tmp / CSV_FILE).write_text(results_csv(results), encoding="utf-8")
+        if samples:
+            (tmp / SAMPLES_DIR).mkdir()
         for task, rows in samples.items():
             with (tmp / SAMPLES_DIR / f"{task}.jsonl").open("w", encoding="utf-8") as fh:
                 for row in rows:
-                    fh.write(row.model_dump_json() + "\n")
+                    fh.write(row.model_dump_json(exclude={k for k in _OPTIONAL_KEYS if getattr(row, k) is None}) + "\n")
         (tmp / RESULTS_FILE).write_text(results.to_json(), encoding="utf-8")
     return run_dir
 
@@ -74,6 +85,7 @@ def write_results(path: Path, results: RunResults) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(results.to_json())
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600; the result follows the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -109,7 +121,7 @@ def read_samples(run_dir: Path, task: str) -> list[SampleRow]:
     """The per-sample rows of one task of a run folder."""
     path = run_dir / SAMPLES_DIR / f"{task}.jsonl"
     if not path.is_file():
-        raise UsageError(f"run folder {run_dir} lacks {path.relative_to(run_dir)}")
+        raise UsageError(f"run folder {run_dir} lacks {path.relative_to(run_dir)} (was it run with --no-log-samples?)")
     rows = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -130,4 +142,6 @@ def read_run(path: Path) -> tuple[RunResults, dict[str, list[SampleRow]]]:
     if not results_path.is_file():
         raise UsageError(f"not a run folder (no {RESULTS_FILE}): {run_dir}")
     results = read_results(results_path)
+    if results.log_samples == "none":
+        return results, {}
     return results, {task: read_samples(run_dir, task) for task in results.tasks}

@@ -82,6 +82,14 @@ class ModelInfo(_Record):
     version: str = "unknown"
 
 
+class GroupResult(_Record):
+    """A group's (or the whole run's) aggregate: its tasks, how each metric was pooled, the values."""
+
+    tasks: list[str]
+    aggregation: dict[str, str] = Field(default_factory=dict)  # metric -> micro | macro
+    metrics: dict[str, MetricResult] = Field(default_factory=dict)
+
+
 class Rescored(_Record):
     at: str
     from_: str = Field(alias="from")
@@ -104,6 +112,9 @@ class RunResults(_Record):
     plugins: dict[str, str] = Field(default_factory=dict)
     wall_time_s: float = 0.0
     rescored: Rescored | None = None
+    log_samples: str = "full"  # how sample rows were written: full (the sample copied), slim (by id), none
+    groups: dict[str, GroupResult] = Field(default_factory=dict)
+    overall: GroupResult | None = None
 
     @property
     def failed(self) -> int:
@@ -114,12 +125,21 @@ class RunResults(_Record):
         return self.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
 
 
+def prompt_hash(messages: list[dict[str, str]]) -> str:
+    """A short hash of chat messages (slim rows keep it instead of the messages)."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(messages, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
 class SampleRow(_Record):
     """One line of `samples/<task>.jsonl`: the request, the response and how it scored."""
 
     id: str
     official_id: str | None = None
-    prompt: list[dict[str, str]]
+    prompt: list[dict[str, str]] = Field(default_factory=list)  # empty in slim rows: rendered again from the task
+    prompt_sha: str | None = None  # slim rows: the hash of the messages sent, to check a rendering against
     response: str
     reasoning: str | None = None
     error: str | None = None
@@ -133,4 +153,5 @@ class SampleRow(_Record):
     scorer_errors: dict[str, str] = Field(default_factory=dict)
     repeat: int = 0
     spread: dict[str, float] = Field(default_factory=dict)  # std over this sample's repeats
-    sample: dict[str, Any]
+    sample: dict[str, Any] | None = None  # the whole dataset row with --log-samples full
+    fingerprint: str | None = None  # the dataset's fingerprint, where `sample` is left out (slim rows)

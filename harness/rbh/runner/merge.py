@@ -13,7 +13,8 @@ from rbh.errors import UsageError
 from rbh.results.folder import read_run, write_run
 from rbh.results.model import RunResults, SampleRow, TaskCounts, TokenCounts
 from rbh.runner.plan import DatasetResolver
-from rbh.runner.rescore import saved_samples
+from rbh.runner.rescore import saved_completions
+from rbh.runner.saved_samples import samples_of
 from rbh.runner.task_results import scored_fields
 from rbh.scoring.task_scoring import build_scorers, score_task
 from rbh.tasks.index import validate_task
@@ -42,7 +43,7 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
             raise UsageError(
                 f"task {name}: dataset {head.dataset.spec} has changed since the shards ran (fingerprint {dataset.fingerprint}, was {head.dataset.fingerprint})"
             )
-        samples, completions = saved_samples(paths[0], name, rows)
+        samples, completions = samples_of(name, head, rows, dataset), saved_completions(rows)
         scores = score_task(
             task, samples, completions, dataset.catalog(task.domain), dataset.kg(task.domain),
             build_scorers(task, registry, scoring), k=head.effective.get("k", task.k), seed=first.seed, repeats=head.repeats,

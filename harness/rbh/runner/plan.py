@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rbh.data.sample import Sample
     from rbh.registry import Registered, Registry
     from rbh.tasks.config import TaskConfig
+    from rbh.tasks.index import TaskIndex
 
 
 @dataclass
@@ -49,6 +50,8 @@ class RunOptions:
     scoring: str = "rbh"
     command: str = ""
     show_progress: bool = True
+    log_samples: str = "slim"  # slim (rows name the dataset sample), full (rows copy it), none (results only)
+    print_table: bool = True
 
 
 @dataclass
@@ -83,6 +86,7 @@ class RunPlan:
     tasks: list[TaskPlan]
     service: CompletionService
     model_entry: "Registered[Any]"
+    index: "TaskIndex | None" = None  # the tasks and groups the selection was made from
 
 
 class DatasetResolver:
@@ -108,7 +112,8 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     scoring = registry.scoring_set(options.scoring)
     model_entry = model_class(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
-    tasks = load_task_index(registry.task_folders()).select(options.tasks)
+    index = load_task_index(registry.task_folders())
+    tasks = index.select(options.tasks)
     if options.metrics is not None:
         tasks = [t.model_copy(update={"metrics": [MetricSpec(name=m) for m in options.metrics]}) for t in tasks]
     scorers = {t.task: build_scorers(t, registry, scoring) for t in tasks}
@@ -128,7 +133,7 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
             for sample, messages in zip(plan.samples, plan.messages)
             for r in range(plan.repeats)
         ]
-    return RunPlan(options, scoring, plans, service, model_entry)
+    return RunPlan(options, scoring, plans, service, model_entry, index)
 
 
 def plan_task(

@@ -7,12 +7,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rbh.data.sample import Sample
-from rbh.errors import UsageError
 from rbh.models.base import Completion
 from rbh.results.folder import RESULTS_FILE, read_run, run_folder_of, write_results
 from rbh.results.model import DatasetRef, Rescored, RunResults, SampleRow
 from rbh.runner.plan import DatasetResolver
+from rbh.runner.saved_samples import open_recorded_dataset, samples_of
 from rbh.runner.task_results import scored_fields
 from rbh.scoring.task_scoring import build_scorers, score_task
 from rbh.tasks.index import validate_task
@@ -36,9 +35,11 @@ def rescore_run(
         task = validate_task(dict(old.config), run_dir / RESULTS_FILE)
         scorers = build_scorers(task, registry, scoring_set)
         spec = dataset or old.dataset.spec
-        _, ds = resolver.open(spec)
         rows = samples[name]
-        sample_objs, completions = saved_samples(run_dir, name, rows)
+        slim = any(r.sample is None for r in rows)
+        ds = open_recorded_dataset(name, old, resolver) if slim and dataset is None else resolver.open(spec)[1]
+        sample_objs = samples_of(name, old, rows, ds)
+        completions = saved_completions(rows)
         k = old.effective.get("k", task.k)
         scores = score_task(
             task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed, repeats=old.repeats
@@ -61,16 +62,9 @@ def rescore_run(
     return out, rescored
 
 
-def saved_samples(run_dir: Path, task: str, rows: list[SampleRow]) -> tuple[list[Sample], list[Completion]]:
-    """The samples and completions a run folder recorded for one task."""
-    try:
-        samples = [Sample.from_dict(r.sample) for r in rows]
-    except (KeyError, ValueError, TypeError) as exc:
-        raise UsageError(f"{run_dir}: samples/{task}.jsonl is malformed: {exc}") from None
-    completions = [
-        Completion(text=r.response or "", reasoning=r.reasoning, error=_model_error(r), finish_reason=r.finish_reason) for r in rows
-    ]
-    return samples, completions
+def saved_completions(rows: list[SampleRow]) -> list[Completion]:
+    """The completions a run folder recorded for one task."""
+    return [Completion(text=r.response or "", reasoning=r.reasoning, error=_model_error(r), finish_reason=r.finish_reason) for r in rows]
 
 
 def _model_error(row: SampleRow) -> str | None:

@@ -13,10 +13,12 @@ from rbh.completion import CompletionCounts
 from rbh.events import RunEnd, RunStart, SampleEnd
 from rbh.results.folder import run_dir_name, unique_dir, write_run
 from rbh.results.model import ModelInfo, RunResults
+from rbh.runner.groups import run_groups
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
 from rbh.runner.task_results import sample_rows, task_result
 from rbh.scoring.task_scoring import score_task
 from rbh.secrets import redact_args
+from rbh.tasks.index import load_task_index
 from rbh.version import __version__
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ class RunOutcome:
 
 def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     """Run the selected tasks end to end and write the run folder."""
-    from rbh.ui import RunProgress, print_metrics_table
+    from rbh.ui import RunProgress, print_group_table, print_metrics_table
 
     started = time.perf_counter()
     plan = plan_run(options, registry)
@@ -65,7 +67,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                     repeats=task_plan.repeats,
                 )
                 name = task_plan.task.task
-                rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys)
+                rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
                 for row in rows[name]:
                     registry.on_sample_end(SampleEnd(name, row.id, row.response, row.metrics, row.error))
                 tasks[name] = task_result(task_plan, scores, counts, time.perf_counter() - t0)
@@ -84,10 +86,14 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         tasks=tasks,
         plugins=registry.plugin_versions(),
         wall_time_s=round(time.perf_counter() - started, 3),
+        log_samples=options.log_samples,
     )
-    write_run(run_dir, results, rows)
+    results.groups, results.overall = run_groups(tasks, plan.index or load_task_index(registry.task_folders()))
+    write_run(run_dir, results, {} if options.log_samples == "none" else rows)
     registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
-    print_metrics_table(results, run_dir, metric_directions(registry, results))
+    if options.print_table:
+        print_metrics_table(results, run_dir, metric_directions(registry, results))
+        print_group_table(results)
     return RunOutcome(run_dir, results, results.failed)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rbh.results.model import DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts
+from rbh.results.model import DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts, prompt_hash
 
 if TYPE_CHECKING:
     from rbh.completion import CompletionCounts
@@ -56,22 +56,35 @@ def task_result(plan: "TaskPlan", scores: "TaskScores", counts: "CompletionCount
     )
 
 
-def sample_rows(requests: Sequence["ChatRequest"], scores: "TaskScores", cached_keys: set[str]) -> list[SampleRow]:
-    """One row per sample: the prompt, the response, how it parsed, resolved and scored."""
+LOG_SAMPLES = ("slim", "full", "none")
+
+
+def sample_rows(
+    requests: Sequence["ChatRequest"],
+    scores: "TaskScores",
+    cached_keys: set[str],
+    log_samples: str = "full",
+    fingerprint: str | None = None,
+) -> list[SampleRow]:
+    """One row per sample: the prompt, the response, how it parsed, resolved and scored. The
+    dataset row and the messages are copied with `log_samples="full"`; "slim" rows name the sample
+    by id and `fingerprint`, and keep a hash of the messages (rendered again from the task)."""
     rows = []
+    full = log_samples == "full"
     for n, (request, scored) in enumerate(zip(requests, scores.samples)):
         c = scored.completion
         rows.append(
             SampleRow(
                 id=scored.sample.id,
                 official_id=scored.sample.official_id,
-                prompt=[dict(m) for m in request.messages],
+                prompt=[dict(m) for m in request.messages] if full else [],
+                prompt_sha=None if full else prompt_hash([dict(m) for m in request.messages]),
                 response=c.text,
                 reasoning=c.reasoning,
                 error=scored.error,
                 finish_reason=c.finish_reason,
                 usage={"prompt_tokens": c.usage.prompt_tokens, "completion_tokens": c.usage.completion_tokens},
-                latency_s=c.latency_s,
+                latency_s=round(c.latency_s, 4),
                 cached=request.key in cached_keys,
                 parsed=scored.parsed,
                 resolved=scored.resolved,
@@ -79,7 +92,8 @@ def sample_rows(requests: Sequence["ChatRequest"], scores: "TaskScores", cached_
                 scorer_errors=scored.scorer_errors,
                 repeat=request.repeat,
                 spread=scores.spread[n // scores.repeats] if scores.spread else {},
-                sample=scored.sample.to_dict(),
+                sample=scored.sample.to_dict() if full else None,
+                fingerprint=None if full else fingerprint,
             )
         )
     return rows

@@ -48,6 +48,12 @@ class GroupEntry:
     path: Path
     members: tuple[str, ...]
     description: str = ""
+    aggregation: tuple[tuple[str, str], ...] = ()  # (metric, micro|macro); "*" is every other metric
+
+    def aggregation_for(self, metric: str) -> str:
+        """How this group pools `metric` over its tasks: micro (weighted by samples) or macro."""
+        rules = dict(self.aggregation)
+        return rules.get(metric, rules.get("*", "micro"))
 
 
 def validate_task(raw: dict[str, Any], path: Path) -> "TaskConfig":
@@ -105,7 +111,8 @@ class TaskIndex:
             known = self.groups.get(name)
             if not replace and known is not None and known.path != path:
                 raise ConfigError(f"group {name!r} is already defined in {known.path}")
-            self.groups[name] = GroupEntry(name, path, tuple(members), str(raw.get("description") or ""))
+            aggregation = parse_aggregation(raw.get("aggregate_metric_list"), path)
+            self.groups[name] = GroupEntry(name, path, tuple(members), str(raw.get("description") or ""), aggregation)
             return []
         if "task" not in raw:
             raise ConfigError(f"{path}: a task file needs a 'task:' name (or 'group:' for a group file)")
@@ -133,6 +140,16 @@ class TaskIndex:
             except ConfigError as exc:
                 warn(f"plugin {owner!r}: task file {path} skipped: {exc}")
         return names
+
+    def leaf_tasks(self, group: str) -> list[str]:
+        """The tasks a group holds, its subgroups expanded (unknown names are left out)."""
+        out: list[str] = []
+        for member in self.groups[group].members:
+            if member in self.tasks:
+                out.append(member)
+            elif member in self.groups and member != group:
+                out.extend(self.leaf_tasks(member))
+        return list(dict.fromkeys(out))
 
     def tags(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -183,6 +200,29 @@ class TaskIndex:
         close = difflib.get_close_matches(token, candidates, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (see `rbh list tasks`)"
         raise UsageError(f"unknown task, group or tag {token!r}{hint}")
+
+
+AGGREGATIONS = ("micro", "macro")
+
+
+def parse_aggregation(raw: Any, path: Path) -> tuple[tuple[str, str], ...]:
+    """A group's `aggregate_metric_list` (as in lm-evaluation-harness): a list of
+    `{metric: NAME|"*", aggregation: mean, weight_by_size: true|false}`; weighted is micro."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"group file {path}: 'aggregate_metric_list' must be a list of {{metric, aggregation, weight_by_size}}")
+    rules = []
+    for entry in raw:
+        if not isinstance(entry, dict) or not isinstance(entry.get("metric"), str):
+            raise ConfigError(f"group file {path}: every aggregate_metric_list entry needs a 'metric' name")
+        if entry.get("aggregation", "mean") != "mean":
+            raise ConfigError(f"group file {path}: aggregation {entry['aggregation']!r} is not supported (only 'mean')")
+        weighted = entry.get("weight_by_size", True)
+        if not isinstance(weighted, bool):
+            raise ConfigError(f"group file {path}: weight_by_size must be true or false")
+        rules.append((entry["metric"], "micro" if weighted else "macro"))
+    return tuple(rules)
 
 
 def load_task_index(folders: Iterable[Path | tuple[Path, str | None]]) -> TaskIndex:

@@ -1,0 +1,163 @@
+"""The Python API: `rbh.evaluate(...)` runs an evaluation through the same code as `rbh run`;
+`rbh.load_run(path)` reads a saved run; both return `Results`.
+
+    >>> results = rbh.evaluate(tasks="movie_explicit", model="oracle", dataset="tests/fixtures/mini-benchmark")
+    >>> results.metric("movie_explicit", "recall")
+    1.0
+    >>> import pandas as pd; pd.DataFrame(results.records())
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rbh.results.model import RunResults, SampleRow
+
+__all__ = ["Results", "evaluate", "load_run"]
+
+
+@dataclass
+class Results:
+    """A run's results: `results` (the typed `results.json`), its folder, and its sample rows,
+    read on first use."""
+
+    results: RunResults
+    run_dir: Path | None = None
+    _samples: dict[str, list[SampleRow]] | None = field(default=None, repr=False)
+
+    @property
+    def tasks(self) -> list[str]:
+        return list(self.results.tasks)
+
+    def metric(self, task: str, metric: str) -> float | None:
+        """One value: a task's, a group's, or `overall`'s mean of `metric`."""
+        if task == "overall" and self.results.overall is not None:
+            values = self.results.overall.metrics
+        elif task in self.results.groups:
+            values = self.results.groups[task].metrics
+        else:
+            values = self.results.tasks[task].metrics
+        mv = values.get(metric)
+        return None if mv is None else mv.value
+
+    def table(self, format: str = "markdown") -> str:
+        """The metric table with group and overall rows: `markdown` (as in summary.md) or `csv`."""
+        from rbh.results.table import markdown_table, results_csv
+
+        if format == "csv":
+            return results_csv(self.results)
+        if format != "markdown":
+            raise ValueError(f"format must be 'markdown' or 'csv', not {format!r}")
+        return markdown_table(self.results)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One record per row (task, group, overall) and metric: kind, name, metric, value, stderr, n."""
+        from rbh.results.table import records
+
+        return records(self.results)
+
+    @property
+    def samples(self) -> dict[str, list[SampleRow]]:
+        """The sample rows per task (empty for a run written with --no-log-samples)."""
+        if self._samples is None:
+            from rbh.results.folder import read_run
+
+            self._samples = read_run(self.run_dir)[1] if self.run_dir is not None else {}
+        return self._samples
+
+    def sample_records(self) -> list[dict[str, Any]]:
+        """One record per sample: task, id, response, error, and a column per metric."""
+        return [
+            {"task": task, "id": row.id, "response": row.response, "error": row.error, **row.metrics}
+            for task, rows in self.samples.items()
+            for row in rows
+        ]
+
+
+def load_run(path: str | Path) -> Results:
+    """A saved run folder (or a results file in it), with its group and overall rows."""
+    from rbh.registry import get_registry
+    from rbh.runner.load import load_runs
+
+    run = load_runs([Path(path)], get_registry(), with_samples=False)[0]
+    return Results(run.results, run.path)
+
+
+def evaluate(
+    tasks: str | list[str],
+    model: str,
+    *,
+    model_args: str | Mapping[str, Any] | None = None,
+    gen_kwargs: Mapping[str, Any] | None = None,
+    dataset: str | Path | None = None,
+    limit: float | None = None,
+    sample_ids: Sequence[str] | None = None,
+    shuffle: bool = False,
+    shard: str | None = None,
+    repeats: int = 1,
+    metrics: Sequence[str] | None = None,
+    run_name: str | None = None,
+    k: int | None = None,
+    history: bool | None = None,
+    seed: int = 0,
+    output: str | Path = "results",
+    use_cache: bool = True,
+    cache: str | Path | None = None,
+    scoring: str = "rbh",
+    log_samples: str = "slim",
+    show_progress: bool = False,
+    print_table: bool = False,
+) -> Results:
+    """Evaluate `model` on `tasks` exactly as `rbh run` would (same planning, validation,
+    completion service, scoring and run folder); the options are `rbh run`'s flags."""
+    from rbh.errors import UsageError
+    from rbh.models.spec import parse_model_spec
+    from rbh.registry import get_registry
+    from rbh.runner.plan import RunOptions
+    from rbh.runner.run import run_evaluation
+    from rbh.runner.selection import Selection, parse_limit, parse_shard
+    from rbh.runner.task_results import LOG_SAMPLES
+
+    if log_samples not in LOG_SAMPLES:
+        raise UsageError(f"log_samples must be one of {', '.join(LOG_SAMPLES)}")
+    for name, value in (("k", k), ("repeats", repeats)):
+        if value is not None and value < 1:
+            raise UsageError(f"{name} must be a positive integer")
+    selection = Selection(
+        limit=parse_limit(None if limit is None else str(limit)),
+        sample_ids=None if sample_ids is None else tuple(sample_ids),
+        shuffle=shuffle,
+        seed=seed,
+        shard=parse_shard(shard),
+    )
+    spec = parse_model_spec(model, model_args if isinstance(model_args, str) or model_args is None else None)
+    if isinstance(model_args, Mapping):
+        spec.args.update(model_args)
+    task_spec = tasks if isinstance(tasks, str) else ",".join(tasks)
+    options = RunOptions(
+        tasks=task_spec,
+        model=spec,
+        gen_kwargs=dict(gen_kwargs or {}),
+        dataset=None if dataset is None else str(dataset),
+        selection=selection,
+        repeats=repeats,
+        metrics=None if metrics is None else list(metrics),
+        run_name=run_name,
+        k=k,
+        history=history,
+        seed=seed,
+        output=Path(output),
+        use_cache=use_cache,
+        cache_path=None if cache is None else Path(cache),
+        scoring=scoring,
+        command=shlex.join(["rbh.evaluate", f"tasks={task_spec}", f"model={model}"]),
+        show_progress=show_progress,
+        log_samples=log_samples,
+        print_table=print_table,
+    )
+    outcome = run_evaluation(options, get_registry())
+    return Results(outcome.results, outcome.run_dir)
