@@ -64,6 +64,14 @@ class RunProgress:
         self._progress.update(bar, errors=errors, cached=self._cached.get(bar, 0), rate=f"{speed:.1f}/s" if speed else "")
 
 
+    def note(self, bar: int, text: str) -> None:
+        """Show what the task is waiting on (batch mode: batch state and counts) by its name."""
+        if self._progress is None:
+            return
+        name = self._progress.tasks[bar].description.split(" · ")[0]
+        self._progress.update(bar, description=f"{name} · {text}" if text else name)
+
+
 class StageProgress:
     """A simple progress bar for a long stage (generation, import); no-op when disabled."""
 
@@ -116,6 +124,10 @@ def print_metrics_table(results: "RunResults", run_dir: Path | None = None) -> N
             table.add_row("", "[red]failed samples", str(len(data.errors)), "", "")
     out = console()
     out.print(table)
+    from rbh.cost.report import cost_lines
+
+    for line in cost_lines(results):
+        out.print(line, markup=False)
     if run_dir is not None:
         out.print(f"results written to {run_dir}")
 
@@ -146,4 +158,30 @@ def print_rows(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
         table.add_column(col)
     for row in rows:
         table.add_row(*(_fmt(v) for v in row))
+    console().print(table)
+
+
+def print_cost_estimate(estimate: Any) -> None:
+    """A dry run's cost table (`rbh.cost.CostEstimate`): per task, requests to send, estimated
+    tokens and USD live and batch; "price unknown" when the model has no price."""
+    from rich.table import Table
+
+    from rbh.cost.report import format_usd
+
+    def usd(value: float | None) -> str:
+        return "price unknown" if value is None else format_usd(value)
+
+    table = Table(title=f"estimated cost — {estimate.model}")
+    for col in ("task", "to send", "prompt tok", "max out tok", "live", "batch"):
+        table.add_column(col, justify="left" if col == "task" else "right")
+    for t in estimate.tasks:
+        table.add_row(t.task, f"{t.to_send:,}", f"{t.prompt_tokens:,}", f"{t.max_output_tokens:,}", usd(t.usd_live), usd(t.usd_batch))
+    table.add_row(
+        "total",
+        f"{estimate.total('to_send'):,}",
+        f"{estimate.total('prompt_tokens'):,}",
+        f"{estimate.total('max_output_tokens'):,}",
+        usd(estimate.total("usd_live")),
+        usd(estimate.total("usd_batch")),
+    )
     console().print(table)

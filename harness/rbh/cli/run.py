@@ -30,6 +30,14 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument(
         "--scoring", default="rbh", metavar="NAME", help="a registered scoring set: rbh (default) or official, the released evaluator's"
     )
+    p.add_argument(
+        "--batch",
+        action="store_true",
+        help="openai/anthropic: send through the provider's batch API (about half the price, results within 24 h; resumable)",
+    )
+    p.add_argument(
+        "--max-cost", type=float, default=None, metavar="USD", help="stop sending before the next request (or batch) would cross USD"
+    )
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(handler=handle)
@@ -51,6 +59,8 @@ def handle(args: argparse.Namespace) -> int:
     spec = parse_model_spec(args.model, args.model_args)
     if args.concurrency is not None:
         spec.args["concurrency"] = args.concurrency
+    if args.batch:
+        spec.args["batch"] = True
     options = RunOptions(
         tasks=args.tasks,
         model=spec,
@@ -66,6 +76,7 @@ def handle(args: argparse.Namespace) -> int:
         scoring=args.scoring,
         command=shlex.join(["rbh", *sys.argv[1:]]),
         show_progress=not args.no_progress,
+        max_cost=args.max_cost,
     )
     outcome = run_evaluation(options, get_registry())
     if args.breakdown:

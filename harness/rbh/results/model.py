@@ -49,6 +49,15 @@ class TokenCounts(_Record):
     completion: int = 0
 
 
+class CostResult(_Record):
+    """What the tokens this run paid for cost in USD (batch prices for batch answers); `usd` is
+    None when the model's price is unknown. The run-level one also says which prices were used."""
+
+    usd: float | None = None
+    batch_calls: int = 0
+    price: dict[str, Any] | None = None  # USD per million tokens and their source (run level)
+
+
 class SampleError(_Record):
     """A sample that failed: no response after retries, a backend that raised, or a scorer that did."""
 
@@ -67,6 +76,7 @@ class TaskResult(_Record):
     tokens: TokenCounts = Field(default_factory=TokenCounts)
     errors: list[SampleError] = Field(default_factory=list)
     wall_time_s: float = 0.0
+    cost: CostResult | None = None
 
 
 class ModelInfo(_Record):
@@ -100,6 +110,7 @@ class RunResults(_Record):
     plugins: dict[str, str] = Field(default_factory=dict)
     wall_time_s: float = 0.0
     rescored: Rescored | None = None
+    cost: CostResult | None = None
 
     @property
     def failed(self) -> int:
@@ -123,6 +134,7 @@ class SampleRow(_Record):
     usage: dict[str, int] = Field(default_factory=dict)
     latency_s: float = 0.0
     cached: bool = False
+    batch_id: str | None = None
     parsed: list[dict[str, Any]] = Field(default_factory=list)
     resolved: list[str | None] = Field(default_factory=list)
     metrics: dict[str, float | None] = Field(default_factory=dict)
