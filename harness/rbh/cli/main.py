@@ -14,7 +14,7 @@ from typing import Any
 
 from rbh.version import __version__
 
-COMMANDS = ("run", "score", "list", "plugins", "push")  # core commands; plugins add theirs (`register_commands`)
+COMMANDS = ("run", "score", "list", "plugins", "push", "batches")  # core commands; plugins add theirs (`register_commands`)
 
 
 class _Parser(argparse.ArgumentParser):

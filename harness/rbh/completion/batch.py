@@ -163,7 +163,8 @@ class BatchRunner:
         api = self.api
         self.on_status(f"uploading a batch of {len(chunk)}")
         batch_id = self._call("submit a batch", lambda: api.submit([requests[by_key[k]] for k in chunk]))
-        self.store.record(batch_id, self.service.identity, chunk)  # before any waiting
+        client = {"api_key_env": self.model.model_args.get("api_key_env")}  # for `rbh batches cancel`
+        self.store.record(batch_id, {**self.service.identity, "client": client}, chunk)  # before any waiting
         active[batch_id] = _Active(set(chunk), reserved)
         if self.service.budget is not None:
             self.service.budget.reserved += reserved

@@ -254,7 +254,7 @@ class CompletionService:
         """Scrub an error of secrets, or store a good completion; count tokens either way."""
         counts.prompt_tokens += completion.usage.prompt_tokens
         counts.completion_tokens += completion.usage.completion_tokens
-        counts.batch_calls += completion.batch_id is not None
+        counts.batch_calls += completion.batch_id is not None and completion.error is None
         if self.price is not None:
             cost = completion_cost(self.price, completion.usage, batch=completion.batch_id is not None)
             counts.cost_usd += cost

@@ -17,7 +17,7 @@ from rbh.models.base import ChatRequest, Completion
 # the model args of batch mode and pricing: transport-only, never part of a cache key
 BATCH_ARGS: tuple[str, ...] = ("batch", "batch_size", "batch_poll", "batch_wait", "batch_retry")
 PRICE_ARGS: tuple[str, ...] = ("price_in", "price_out", "price_cached_in")
-BATCH_RETRY_CHOICES = ("batch", "live", "none")
+BATCH_RETRY_CHOICES = ("batch", "live", "fail")
 
 TERMINAL = frozenset({"completed", "ended", "failed", "expired", "cancelled", "canceled"})
 
@@ -26,7 +26,7 @@ TERMINAL = frozenset({"completed", "ended", "failed", "expired", "cancelled", "c
 class BatchOptions:
     """How batch mode runs: requests per batch, seconds between polls, how long to wait at most,
     and what happens to requests a batch did not complete (`batch`: a new batch, `live`: live
-    calls with retries, `none`: failed samples)."""
+    calls with retries, `fail`: failed samples)."""
 
     size: int = 50_000
     poll_s: float = 30.0
