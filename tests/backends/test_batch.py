@@ -186,6 +186,7 @@ def test_cancel_then_rerun_collects_and_resends_the_rest(batch_server: Any, data
     code, _, err = rbh_main("batches", "cancel", "msgbatch_nope", "--cache", str(cache))
     assert code == 2 and err.startswith("error: no batch 'msgbatch_nope'")
 
+    server.hold = False
     code, err = _run("anthropic", server, dataset, tmp_path / "resumed", "--batch", cache=cache)
     assert code == 0, err
     assert server.created() == 2  # the cancelled half went into a new batch
