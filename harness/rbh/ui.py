@@ -63,7 +63,6 @@ class RunProgress:
         speed = task.speed
         self._progress.update(bar, errors=errors, cached=self._cached.get(bar, 0), rate=f"{speed:.1f}/s" if speed else "")
 
-
     def note(self, bar: int, text: str) -> None:
         """Show what the task is waiting on (batch mode: batch state and counts) by its name."""
         if self._progress is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -25,10 +26,11 @@ class AnthropicBatchApi(BatchApi):
         self.redact = redact
 
     def submit(self, requests: Sequence[ChatRequest]) -> str:
-        batch = self.client.messages.batches.create(
-            requests=[{"custom_id": r.key, "params": self.params(r)} for r in requests]  # type: ignore[misc]
-        )
-        return str(batch.id)
+        # the client's own POST (auth, base URL, errors) without `batches.create`'s per-request
+        # TypedDict transform, which costs seconds and megabytes for 20,000 requests
+        body = {"requests": [{"custom_id": r.key, "params": self.params(r)} for r in requests]}
+        raw = self.client.post("/v1/messages/batches", body=body, cast_to=bytes)
+        return str(json.loads(raw)["id"])
 
     def poll(self, batch_id: str) -> BatchStatus:
         batch = self.client.messages.batches.retrieve(batch_id)
@@ -38,8 +40,15 @@ class AnthropicBatchApi(BatchApi):
         return BatchStatus(state=str(batch.processing_status), total=total, completed=int(counts.succeeded or 0), failed=failed)
 
     def results(self, batch_id: str) -> Iterator[BatchResult]:
-        for row in self.client.messages.batches.results(batch_id):
-            yield self.parse_result(row, batch_id)
+        """Read the results file as raw JSON lines (the SDK's `batches.results` builds a pydantic
+        model per line, which costs seconds and megabytes for 20,000 results)."""
+        batch = self.client.messages.batches.retrieve(batch_id)
+        if not batch.results_url:
+            raise ValueError(f"batch {batch_id} has no results yet ({batch.processing_status})")
+        raw = self.client.get(batch.results_url, cast_to=bytes)
+        for line in raw.splitlines():
+            if line.strip():
+                yield self.parse_result(_namespace(json.loads(line)), batch_id)
 
     def parse_result(self, row: Any, batch_id: str) -> BatchResult:
         """One streamed result → the request's completion (or failure)."""
@@ -65,3 +74,14 @@ class AnthropicBatchApi(BatchApi):
 
     def close(self) -> None:
         self.client.close()
+
+
+def _namespace(value: Any) -> Any:
+    """JSON objects as attribute namespaces (the shape `completion_from_message` reads)."""
+    from types import SimpleNamespace
+
+    if isinstance(value, dict):
+        return SimpleNamespace(**{k: _namespace(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_namespace(v) for v in value]
+    return value

@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from rbh import ChatRequest, Completion
-from rbh.models import BatchApi, BatchResult, BatchStatus, RETRYABLE_STATUS, short
+from rbh.models import RETRYABLE_STATUS, BatchApi, BatchResult, BatchStatus, short
 from rbh_openai.model import completion_from_response
 
 if TYPE_CHECKING:
     from openai import OpenAI
 
-ENDPOINT = "/v1/chat/completions"
+ENDPOINT: Final = "/v1/chat/completions"
 RETRYABLE_CODES = frozenset({"batch_expired", "batch_cancelled", "rate_limit_exceeded", "server_error"})
 
 

@@ -47,7 +47,9 @@ def _url(server: BatchServer, backend: str) -> str:
     return f"{server.url}/v1" if backend == "openai" else server.url
 
 
-def _run(backend: str, server: BatchServer, dataset: Path, out: Path, *extra: str, args: str = "", cache: Path | None = None) -> tuple[int, str]:
+def _run(
+    backend: str, server: BatchServer, dataset: Path, out: Path, *extra: str, args: str = "", cache: Path | None = None
+) -> tuple[int, str]:
     model_args = f"base_url={_url(server, backend)},api_key_env=RBH_TEST_KEY,batch_poll=0.01,retry_base_delay=0.01{args}"
     cache_args = ["--cache", str(cache)] if cache else ["--no-cache"]
     code, _, err = rbh_main(
@@ -195,7 +197,9 @@ def test_cancel_then_rerun_collects_and_resends_the_rest(batch_server: Any, data
 
 
 def test_batch_needs_a_backend_with_a_batch_api(dataset: Path, tmp_path: Path) -> None:
-    code, _, err = rbh_main("run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--model", "oracle", "--batch", "--output", str(tmp_path))
+    code, _, err = rbh_main(
+        "run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--model", "oracle", "--batch", "--output", str(tmp_path)
+    )
     assert code == 2 and err.strip() == "error: --batch: the oracle backend has no batch API (openai and anthropic have)"
     code, _, err = rbh_main(
         "run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--model", "openai:x", "--batch",

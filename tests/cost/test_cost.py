@@ -165,7 +165,10 @@ def test_estimate_cost_counts_cache_and_prices(server: BatchServer, dataset: Pat
     cache = tmp_path / "cache.sqlite"
     assert _run(server, dataset, tmp_path / "a", "--limit", "5", "--gen-kwargs", "max_tokens=100", cache=cache)[0] == 0
     spec = parse_model_spec("openai:fake-model", f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY,price_in=2,price_out=10")
-    plan = plan_run(RunOptions(tasks="movie_explicit", model=spec, dataset=str(dataset), cache_path=cache, gen_kwargs={"max_tokens": 100}), get_registry())
+    plan = plan_run(
+        RunOptions(tasks="movie_explicit", model=spec, dataset=str(dataset), cache_path=cache, gen_kwargs={"max_tokens": 100}),
+        get_registry(),
+    )
     try:
         estimate = estimate_cost(plan)
     finally:

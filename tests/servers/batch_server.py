@@ -16,6 +16,7 @@ whether a request was ever answered twice.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import json
@@ -82,8 +83,16 @@ class BatchServer(LLMServer):
     async def _respond(self, method: str, path: str, headers: dict[str, str], raw: bytes, writer: asyncio.StreamWriter) -> bool:
         path = path.split("?", 1)[0].rstrip("/")
         parts = path.strip("/").split("/")
+        if path == "/stats":  # for benchmarks that run the server in a process of its own
+            with self._lock:
+                stats = {"processing_s": self.processing_s, "created": len(self.batches), "submitted": sum(self.submitted.values())}
+            await _send(writer, 200, stats)
+            return True
         if parts[:2] == ["v1", "files"] or parts[:2] == ["v1", "batches"] or parts[:3] == ["v1", "messages", "batches"]:
-            if self.api_key is not None and self.api_key not in (headers.get("x-api-key"), headers.get("authorization", "").removeprefix("Bearer ")):
+            if self.api_key is not None and self.api_key not in (
+                headers.get("x-api-key"),
+                headers.get("authorization", "").removeprefix("Bearer "),
+            ):
                 await _send(writer, 401, _error("openai", "authentication_error", "invalid key"))
                 return True
             await self._batch_route(method, parts[1:], headers, raw, writer)
@@ -96,7 +105,15 @@ class BatchServer(LLMServer):
                 data = _multipart_file(headers.get("content-type", ""), raw)
                 file_id = f"file-{next(self._ids)}"
                 self.files[file_id] = data
-                reply: Any = {"id": file_id, "object": "file", "bytes": len(data), "created_at": int(time.time()), "filename": "in.jsonl", "purpose": "batch", "status": "processed"}
+                reply: Any = {
+                    "id": file_id,
+                    "object": "file",
+                    "bytes": len(data),
+                    "created_at": int(time.time()),
+                    "filename": "in.jsonl",
+                    "purpose": "batch",
+                    "status": "processed",
+                }
             elif len(parts) == 3 and parts[0] == "files" and parts[2] == "content" and method == "GET":
                 if parts[1] not in self.files:
                     reply = None
@@ -119,7 +136,9 @@ class BatchServer(LLMServer):
                 reply = self._openai_view(batch, {})
             elif parts == ["messages", "batches"] and method == "POST":
                 body = json.loads(raw)
-                batch = self._create("anthropic", [{"custom_id": r["custom_id"], "body": r["params"]} for r in body["requests"]], "in_progress")
+                batch = self._create(
+                    "anthropic", [{"custom_id": r["custom_id"], "body": r["params"]} for r in body["requests"]], "in_progress"
+                )
                 reply = self._anthropic_view(batch)
             elif len(parts) >= 3 and parts[:2] == ["messages", "batches"] and parts[2] in self.batches:
                 batch = self.batches[parts[2]]
@@ -204,7 +223,14 @@ class BatchServer(LLMServer):
             answer = self._openai_body(body, reply) if batch.route == "openai" else self._anthropic_body(body, reply)
             self.log.append(LogEntry(request_key(batch.route, body), batch.route + "-batch", "ok", time.time(), delivered=True))
             if batch.route == "openai":
-                batch.output.append({"id": f"req_{n}", "custom_id": custom_id, "response": {"status_code": 200, "request_id": f"r{n}", "body": answer}, "error": None})
+                batch.output.append(
+                    {
+                        "id": f"req_{n}",
+                        "custom_id": custom_id,
+                        "response": {"status_code": 200, "request_id": f"r{n}", "body": answer},
+                        "error": None,
+                    }
+                )
             else:
                 batch.output.append({"custom_id": custom_id, "result": {"type": "succeeded", "message": answer}})
         if batch.route == "anthropic":
@@ -223,13 +249,26 @@ class BatchServer(LLMServer):
     def _error_line(self, batch: _Batch, custom_id: str, status: int) -> dict[str, Any]:
         kind, message = ("api_error", "internal error") if status == 500 else ("invalid_request_error", "bad request")
         if batch.route == "anthropic":
-            return {"custom_id": custom_id, "result": {"type": "errored", "error": {"type": "error", "error": {"type": kind, "message": message}}}}
-        return {"id": "req_x", "custom_id": custom_id, "response": {"status_code": status, "request_id": "r", "body": {"error": {"message": message, "type": kind}}}, "error": None}
+            return {
+                "custom_id": custom_id,
+                "result": {"type": "errored", "error": {"type": "error", "error": {"type": kind, "message": message}}},
+            }
+        return {
+            "id": "req_x",
+            "custom_id": custom_id,
+            "response": {"status_code": status, "request_id": "r", "body": {"error": {"message": message, "type": kind}}},
+            "error": None,
+        }
 
     def _expired_line(self, batch: _Batch, custom_id: str) -> dict[str, Any]:
         if batch.route == "anthropic":
             return {"custom_id": custom_id, "result": {"type": "expired"}}
-        return {"id": "req_x", "custom_id": custom_id, "response": None, "error": {"code": "batch_expired", "message": "not executed before the completion window expired"}}
+        return {
+            "id": "req_x",
+            "custom_id": custom_id,
+            "response": None,
+            "error": {"code": "batch_expired", "message": "not executed before the completion window expired"},
+        }
 
     def _openai_view(self, batch: _Batch, body: dict[str, Any]) -> dict[str, Any]:
         ended = batch.state in ("completed", "failed", "expired", "cancelled")
@@ -239,7 +278,9 @@ class BatchServer(LLMServer):
             "id": batch.id,
             "object": "batch",
             "endpoint": "/v1/chat/completions",
-            "errors": {"object": "list", "data": [{"code": "invalid_batch", "message": "validation failed"}]} if batch.state == "failed" else None,
+            "errors": {"object": "list", "data": [{"code": "invalid_batch", "message": "validation failed"}]}
+            if batch.state == "failed"
+            else None,
             "input_file_id": "file-in",
             "completion_window": "24h",
             "status": batch.state,
@@ -282,3 +323,21 @@ def _multipart_file(content_type: str, raw: bytes) -> bytes:
         if b'name="file"' in head:
             return data.removesuffix(b"\r\n")
     raise ValueError("no file part")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="fake OpenAI/Anthropic server with batch endpoints, for benchmarks")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--polls-per-state", type=int, default=1)
+    args = parser.parse_args()
+    server = BatchServer(port=args.port, polls_per_state=args.polls_per_state).start()
+    print(server.port, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

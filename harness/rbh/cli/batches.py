@@ -92,7 +92,9 @@ def _cancel(store: "BatchStore", batch_id: str) -> int:
         try:
             status = api.cancel(batch_id)
         except Exception as exc:  # noqa: BLE001 — the provider's refusal, as one line
-            raise UsageError(service.scrub(f"could not cancel {batch_id}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")) from None
+            raise UsageError(
+                service.scrub(f"could not cancel {batch_id}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+            ) from None
         finally:
             api.close()
     store.update(batch_id, status.state, status.completed, status.failed)

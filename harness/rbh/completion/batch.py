@@ -171,7 +171,9 @@ class BatchRunner:
         for key in chunk:
             tries[key] += 1
 
-    def _wait(self, active: dict[str, _Active], by_key: dict[str, int], settle: Callable[[int, Completion], None]) -> list[tuple[str, Completion]]:
+    def _wait(
+        self, active: dict[str, _Active], by_key: dict[str, int], settle: Callable[[int, Completion], None]
+    ) -> list[tuple[str, Completion]]:
         """Poll until every active batch ended (or `batch_wait` passed); collect each as it ends.
         Returns the retryable failures."""
         assert self.api is not None
@@ -235,7 +237,9 @@ class BatchRunner:
         except Exception as exc:  # noqa: BLE001
             raise self._error("download batch results", exc) from None
         for key in entry.keys - seen:
-            retry.append((key, Completion(error=f"{self.model.name} batch {batch_id} ended {state} without this request", batch_id=batch_id)))
+            retry.append(
+                (key, Completion(error=f"{self.model.name} batch {batch_id} ended {state} without this request", batch_id=batch_id))
+            )
         if self.service.budget is not None:
             self.service.budget.reserved -= entry.reserved
         self.store.finish(batch_id)

@@ -56,7 +56,9 @@ class BatchStore:
     def __init__(self, path: Path | None):
         self.path = path
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(path) if path is not None else ":memory:", timeout=30, check_same_thread=False, isolation_level=None)
+        self._conn = sqlite3.connect(
+            str(path) if path is not None else ":memory:", timeout=30, check_same_thread=False, isolation_level=None
+        )
         if path is not None:
             self._conn.execute("PRAGMA journal_mode=WAL")
         for statement in _SCHEMA:

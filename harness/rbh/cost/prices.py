@@ -86,9 +86,7 @@ def resolve_price(model: "Model") -> Price | None:
         if args.get("price_in") is None or args.get("price_out") is None:
             raise ConfigError(f"--model-args for {model.name}: give both price_in and price_out (USD per million tokens)")
         cached = args.get("price_cached_in")
-        return Price(
-            float(args["price_in"]), float(args["price_out"]), float(cached) if cached is not None else None, source="model args"
-        )
+        return Price(float(args["price_in"]), float(args["price_out"]), float(cached) if cached is not None else None, source="model args")
     user = user_prices_path()
     if user.is_file():
         table = _load(str(user), os.stat(user).st_mtime).get(model.name)

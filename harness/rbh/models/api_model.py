@@ -66,7 +66,9 @@ class ApiModel(Model):
         and a missing SDK fails before any prompt is rendered."""
         passed = {k: v for k, v in dict(base_url=base_url, api_key=api_key, api_key_env=api_key_env).items() if v is not None}
         prices = {k: v for k, v in dict(price_in=price_in, price_out=price_out, price_cached_in=price_cached_in).items() if v is not None}
-        batch_args = dict(batch=True, batch_size=batch_size, batch_poll=batch_poll, batch_wait=batch_wait, batch_retry=batch_retry) if batch else {}
+        batch_args = (
+            dict(batch=True, batch_size=batch_size, batch_poll=batch_poll, batch_wait=batch_wait, batch_retry=batch_retry) if batch else {}
+        )
         if batch_retry not in BATCH_RETRY_CHOICES:
             raise UsageError(f"{self.name}: batch_retry must be one of {', '.join(BATCH_RETRY_CHOICES)}, got {batch_retry!r}")
         if int(batch_size) < 1 or float(batch_poll) <= 0 or float(batch_wait) <= 0:
