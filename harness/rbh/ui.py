@@ -68,6 +68,13 @@ class RunProgress:
         self._progress.advance(bar)
         self._progress.update(bar, errors=errors, cached=self._cached.get(bar, 0), rate=rate.text())
 
+    def note(self, bar: int, text: str) -> None:
+        """Show what the task is waiting on (batch mode: batch state and counts) by its name."""
+        if self._progress is None:
+            return
+        name = self._progress.tasks[bar].description.split(" · ")[0]
+        self._progress.update(bar, description=f"{name} · {text}" if text else name)
+
 
 class AnsweredRate:
     """Requests the model answered per second since the task's bar appeared — not rich's
@@ -204,6 +211,10 @@ def print_metrics_table(results: "RunResults", run_dir: Path | None = None, dire
         keys=2,
         caption=caption,
     )
+    from rbh.cost.report import cost_lines
+
+    for line in cost_lines(results):
+        print(line, flush=True)
     if run_dir is not None:
         print(f"results written to {run_dir}", flush=True)
 
@@ -260,3 +271,22 @@ def print_comparison(title: str, columns: Sequence[str], rows: Iterable[Sequence
     for line in warnings:
         err.print(f"[bold red]warning:[/bold red] {line}")
     print_table(title, columns, rows)
+
+
+def print_cost_estimate(estimate: Any) -> None:
+    """A dry run's cost table (`rbh.cost.CostEstimate`): per task, requests to send, estimated
+    tokens and USD live and batch; "price unknown" when the model has no price."""
+    from rbh.cost.report import format_usd
+
+    def usd(value: float | None) -> str:
+        return "price unknown" if value is None else format_usd(value)
+
+    rows = [
+        [t.task, f"{t.to_send:,}", f"{t.prompt_tokens:,}", f"{t.max_output_tokens:,}", usd(t.usd_live), usd(t.usd_batch)]
+        for t in estimate.tasks
+    ]
+    totals = ("to_send", "prompt_tokens", "max_output_tokens")
+    rows.append(
+        ["total", *(f"{estimate.total(name):,}" for name in totals), usd(estimate.total("usd_live")), usd(estimate.total("usd_batch"))]
+    )
+    print_table(f"estimated cost — {estimate.model}", ("task", "to send", "prompt tok", "max out tok", "live", "batch"), rows)

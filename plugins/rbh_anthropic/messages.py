@@ -61,5 +61,9 @@ def completion_from_message(message: Any) -> Completion:
         text="".join(texts).strip(),
         reasoning="\n\n".join(t.strip() for t in thoughts if t.strip()) or None,
         finish_reason=getattr(message, "stop_reason", None),
-        usage=Usage(int(getattr(usage, "input_tokens", 0) or 0), int(getattr(usage, "output_tokens", 0) or 0)),
+        usage=Usage(
+            int(getattr(usage, "input_tokens", 0) or 0) + int(getattr(usage, "cache_read_input_tokens", 0) or 0),
+            int(getattr(usage, "output_tokens", 0) or 0),
+            int(getattr(usage, "cache_read_input_tokens", 0) or 0),
+        ),
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh import ChatRequest, Completion
-from rbh.models import ApiModel, split_sdk_kwargs
+from rbh.models import ApiModel, BatchApi, split_sdk_kwargs
 from rbh_anthropic.messages import completion_from_message, message_params
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ class AnthropicModel(ApiModel):
     default_base_url: ClassVar[str] = "https://api.anthropic.com"
     base_url_env: ClassVar[str] = "ANTHROPIC_BASE_URL"
     sdk_modules: ClassVar[tuple[str, ...]] = ("anthropic",)
+    price_table: ClassVar[Path | None] = Path(__file__).with_name("prices.yaml")
 
     def __init__(
         self,
@@ -31,6 +33,14 @@ class AnthropicModel(ApiModel):
         timeout: float = 300.0,
         max_retries: int = 8,
         retry_base_delay: float = 0.5,
+        batch: bool = False,
+        batch_size: int = 50_000,
+        batch_poll: float = 30.0,
+        batch_wait: float = 93_600.0,
+        batch_retry: str = "batch",
+        price_in: float | None = None,
+        price_out: float | None = None,
+        price_cached_in: float | None = None,
     ):
         super().__init__(
             model_name,
@@ -42,10 +52,26 @@ class AnthropicModel(ApiModel):
             timeout=timeout,
             max_retries=max_retries,
             retry_base_delay=retry_base_delay,
+            batch=batch,
+            batch_size=batch_size,
+            batch_poll=batch_poll,
+            batch_wait=batch_wait,
+            batch_retry=batch_retry,
+            price_in=price_in,
+            price_out=price_out,
+            price_cached_in=price_cached_in,
         )
 
     def request_params(self, request: ChatRequest) -> dict[str, Any]:
         return message_params(self.model_name, request.messages, request.gen)
+
+    def batch_api(self) -> BatchApi:
+        from anthropic import Anthropic
+
+        from rbh_anthropic.batch import AnthropicBatchApi
+
+        client = Anthropic(api_key=self._key, base_url=self.base_url, max_retries=3, timeout=max(self.backend.timeout, 600.0))
+        return AnthropicBatchApi(client, self.request_params, self.redact)
 
     async def _open(self) -> "AsyncAnthropic":
         from anthropic import AsyncAnthropic

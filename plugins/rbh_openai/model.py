@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh import ChatRequest, Completion, Usage, UsageError, merge_reasoning, split_think_tags
-from rbh.models import ApiModel, import_sdk
+from rbh.models import BATCH_ARGS, PRICE_ARGS, ApiModel, BatchApi, import_sdk
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -37,7 +38,17 @@ NATIVE_GEN_ARGS = frozenset(
 class OpenAIChatModel(ApiModel):
     name = "openai"
     description = "OpenAI Chat Completions or any OpenAI-compatible server (base_url=..., api_key_env=..., concurrency=32, timeout=120)"
-    transport_args: ClassVar[tuple[str, ...]] = ("api_key_env", "concurrency", "timeout", "max_retries", "retry_base_delay", "http_client")
+    transport_args: ClassVar[tuple[str, ...]] = (
+        "api_key_env",
+        "concurrency",
+        "timeout",
+        "max_retries",
+        "retry_base_delay",
+        "http_client",
+        *BATCH_ARGS,
+        *PRICE_ARGS,
+    )
+    price_table: ClassVar[Path | None] = Path(__file__).with_name("prices.yaml")
     default_key_env: ClassVar[str] = "OPENAI_API_KEY"
     default_base_url: ClassVar[str] = "https://api.openai.com/v1"
     base_url_env: ClassVar[str] = "OPENAI_BASE_URL"
@@ -55,6 +66,14 @@ class OpenAIChatModel(ApiModel):
         retry_base_delay: float = 0.5,
         max_tokens_param: str = "max_tokens",
         http_client: str = "auto",
+        batch: bool = False,
+        batch_size: int = 50_000,
+        batch_poll: float = 30.0,
+        batch_wait: float = 93_600.0,
+        batch_retry: str = "batch",
+        price_in: float | None = None,
+        price_out: float | None = None,
+        price_cached_in: float | None = None,
     ):
         if http_client not in ("auto", "aiohttp", "httpx"):
             raise UsageError(f"{self.name}: http_client must be auto, aiohttp or httpx, got {http_client!r}")
@@ -70,6 +89,14 @@ class OpenAIChatModel(ApiModel):
             retry_base_delay=retry_base_delay,
             max_tokens_param=max_tokens_param,
             http_client=http_client,
+            batch=batch,
+            batch_size=batch_size,
+            batch_poll=batch_poll,
+            batch_wait=batch_wait,
+            batch_retry=batch_retry,
+            price_in=price_in,
+            price_out=price_out,
+            price_cached_in=price_cached_in,
         )
         self.max_tokens_param = max_tokens_param
         self.transport = choose_transport(self.name, http_client)
@@ -92,6 +119,20 @@ class OpenAIChatModel(ApiModel):
         if extra:
             params["extra_body"] = extra
         return params
+
+    def batch_body(self, request: ChatRequest) -> dict[str, Any]:
+        """The JSON body of one request as a batch line sends it (extra args as body fields)."""
+        body = self.request_params(request)
+        body.update(body.pop("extra_body", {}))
+        return body
+
+    def batch_api(self) -> BatchApi:
+        from openai import OpenAI
+
+        from rbh_openai.batch import OpenAIBatchApi
+
+        client = OpenAI(api_key=self._key, base_url=self.base_url, max_retries=3, timeout=max(self.backend.timeout, 600.0))
+        return OpenAIBatchApi(client, self.batch_body, self.redact)
 
     async def _open(self) -> "AsyncOpenAI":
         from openai import AsyncOpenAI
@@ -147,9 +188,11 @@ def completion_from_response(response: Mapping[str, Any]) -> Completion:
     field = message.get("reasoning_content") or message.get("reasoning")
     text, tagged = split_think_tags(message.get("content") or "")
     usage = response.get("usage") or {}
+    details = usage.get("prompt_tokens_details") or {}
+    cached = int(details.get("cached_tokens") or 0) if isinstance(details, Mapping) else 0
     return Completion(
         text=text,
         reasoning=merge_reasoning(field if isinstance(field, str) else None, tagged),
         finish_reason=choice.get("finish_reason"),
-        usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
+        usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0), cached),
     )

@@ -14,17 +14,7 @@ from typing import Any
 
 from rbh.version import __version__
 
-COMMANDS = (
-    "run",
-    "score",
-    "merge",
-    "show",
-    "compare",
-    "view",
-    "list",
-    "plugins",
-    "push",
-)  # core commands; plugins add theirs (`register_commands`)
+COMMANDS = ("run", "score", "merge", "show", "compare", "view", "batches", "list", "plugins", "push")  # core; plugins add theirs
 
 
 class _Parser(argparse.ArgumentParser):

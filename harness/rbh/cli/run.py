@@ -39,6 +39,14 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     )
     p.add_argument("--dry-run", action="store_true", help="check and plan everything, show counts and prompts, send nothing")
     p.add_argument("--show-prompts", type=int, default=1, metavar="N", help="with --dry-run: rendered prompts to show per task (default 1)")
+    p.add_argument(
+        "--batch",
+        action="store_true",
+        help="openai/anthropic: send through the provider's batch API (about half the price, results within 24 h; resumable)",
+    )
+    p.add_argument(
+        "--max-cost", type=float, default=None, metavar="USD", help="stop sending before the next request (or batch) would cross USD"
+    )
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument(
@@ -77,6 +85,8 @@ def handle(args: argparse.Namespace) -> int:
         seed=args.seed,
         shard=parse_shard(args.shard),
     )
+    if args.batch:
+        spec.args["batch"] = True
     options = RunOptions(
         tasks=args.tasks,
         model=spec,
@@ -96,6 +106,7 @@ def handle(args: argparse.Namespace) -> int:
         command=shlex.join(["rbh", *sys.argv[1:]]),
         show_progress=not args.no_progress,
         log_samples="none" if args.no_log_samples else args.log_samples,
+        max_cost=args.max_cost,
     )
     if args.dry_run:
         from rbh.runner.dry_run import dry_run

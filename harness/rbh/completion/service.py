@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rbh.completion.cache import ResponseCache, open_cache, request_key
+from rbh.cost.budget import Budget
+from rbh.cost.estimate import estimate_request_cost
+from rbh.cost.prices import Price, completion_cost, resolve_price
 from rbh.errors import RbhError, UsageError
 from rbh.models.arguments import check_model_args
 from rbh.models.base import ChatRequest, Completion, Message, Model
@@ -40,6 +43,8 @@ class CompletionCounts:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_keys: set[str] = field(default_factory=set)
+    cost_usd: float = 0.0  # of the completions this call paid for (batch discount applied)
+    batch_calls: int = 0  # model calls answered through a provider batch
 
 
 def model_class(spec: ModelSpec, registry: "Registry") -> "Registered[type[Model]]":
@@ -90,6 +95,8 @@ class CompletionService:
         self.secrets = [s for s in secrets if s]
         self.identity = model_identity(model)
         self.provenance = dict(provenance or {})
+        self.price: Price | None = resolve_price(model)
+        self.budget: Budget | None = None  # `--max-cost`: set by the caller; needs a known price
 
     @classmethod
     def open(
@@ -146,10 +153,14 @@ class CompletionService:
         requests: Sequence[ChatRequest],
         on_result: Callable[[int, Completion, bool], None] | None = None,
         counts: CompletionCounts | None = None,
+        on_status: Callable[[str], None] | None = None,
     ) -> list[Completion]:
         """A completion for every request, in request order: cached ones first, then each distinct
-        missing request sent once and stored on arrival. `on_result(index, completion, cached)` is
-        called as each request is settled (duplicates included); errors are scrubbed of secrets."""
+        missing request sent once (live, or through the provider's batch API when the model is in
+        batch mode) and stored on arrival. `on_result(index, completion, cached)` is called as each
+        request is settled (duplicates included); errors are scrubbed of secrets; `on_status`
+        hears what batch mode is doing. With a `budget`, raises BudgetExceeded when the next
+        request would cross it (everything completed is stored first)."""
         counts = counts if counts is not None else CompletionCounts()
         cached = self.cached(requests)
         counts.requests += len(requests)
@@ -181,13 +192,16 @@ class CompletionService:
                     on_result(index, completion, False)
 
         try:
-            self._send(requests, todo, settle)
+            if self.model.batch_options is not None and todo:
+                self._send_batch(requests, todo, settle, on_status)
+            else:
+                self._send_live(requests, todo, settle)
         except RbhError:
             raise
         except Exception:  # a backend bug: find the request(s) it fails on, one at a time
             for i in [i for i in todo if results[i] is None]:
                 try:
-                    self._send(requests, [i], settle)
+                    self._send_live(requests, [i], settle)
                 except RbhError:
                     raise
                 except Exception as exc:  # noqa: BLE001 — contained: this request becomes a failed sample
@@ -204,6 +218,37 @@ class CompletionService:
         for j, completion in self.model.generate([requests[i] for i in indices]):
             settle(indices[j], completion)
 
+    def _send_live(self, requests: Sequence[ChatRequest], indices: Sequence[int], settle: Callable[[int, Completion], None]) -> None:
+        """Send live; with a budget, in rounds of the requests whose upper-bound estimate fits
+        what is left (actual costs are usually far below, so each round re-measures)."""
+        budget, price = self.budget, self.price
+        if budget is None or price is None:
+            self._send(requests, indices, settle)
+            return
+        pending = list(indices)
+        while pending:
+            fit = budget.take([estimate_request_cost(price, requests[i], batch=False) for i in pending])
+            if fit == 0:
+                raise budget.stopped(len(pending), batch=False)
+            self._send(requests, pending[:fit], settle)
+            pending = pending[fit:]
+
+    def _send_batch(
+        self,
+        requests: Sequence[ChatRequest],
+        indices: Sequence[int],
+        settle: Callable[[int, Completion], None],
+        on_status: Callable[[str], None] | None,
+    ) -> None:
+        from rbh.completion.batch import BatchRunner
+        from rbh.completion.batch_store import BatchStore
+
+        store = BatchStore(self.cache.path if self.cache is not None else None)
+        try:
+            BatchRunner(self, store, on_status).run(requests, indices, settle, lambda live: self._send_live(requests, live, settle))
+        finally:
+            store.close()
+
     def crash_message(self, exc: BaseException) -> str:
         """'model random (plugin baselines) raised KeyError: 'x'' — names the backend and its plugin."""
         plugin = self.provenance.get("plugin", "unknown")
@@ -214,6 +259,12 @@ class CompletionService:
         """Scrub an error of secrets, or store a good completion; count tokens either way."""
         counts.prompt_tokens += completion.usage.prompt_tokens
         counts.completion_tokens += completion.usage.completion_tokens
+        counts.batch_calls += completion.batch_id is not None and completion.error is None
+        if self.price is not None:
+            cost = completion_cost(self.price, completion.usage, batch=completion.batch_id is not None)
+            counts.cost_usd += cost
+            if self.budget is not None:
+                self.budget.spent += cost
         if completion.error:
             counts.errors += 1
             return replace(completion, error=scrub(completion.error, self.secrets))

@@ -5,7 +5,9 @@ reasoning splitting, model-spec parsing."""
 from rbh.models.api_keys import resolve_api_key
 from rbh.models.api_model import ApiModel, classify_sdk_error, import_sdk, short
 from rbh.models.base import ChatRequest, Completion, Message, Model, Usage
+from rbh.models.batch import BATCH_ARGS, PRICE_ARGS, BatchApi, BatchOptions, BatchResult, BatchStatus
 from rbh.models.concurrency import (
+    RETRYABLE_STATUS,
     Failure,
     FatalBackendError,
     RetryPolicy,
@@ -18,7 +20,14 @@ from rbh.models.reasoning import merge_reasoning, split_think_tags
 from rbh.models.spec import ModelSpec, parse_kv, parse_model_spec
 
 __all__ = [
+    "BATCH_ARGS",
+    "PRICE_ARGS",
+    "RETRYABLE_STATUS",
     "ApiModel",
+    "BatchApi",
+    "BatchOptions",
+    "BatchResult",
+    "BatchStatus",
     "ChatRequest",
     "Completion",
     "Failure",

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from rbh.errors import UsageError
 from rbh.models.api_keys import resolve_api_key
 from rbh.models.base import ChatRequest, Completion, Model
+from rbh.models.batch import BATCH_ARGS, BATCH_RETRY_CHOICES, PRICE_ARGS, BatchApi, BatchOptions
 from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy, classify_other, classify_status
 from rbh.models.reachability import check_reachable, uses_proxy
 from rbh.secrets import scrub
@@ -30,7 +31,15 @@ class ApiModel(Model):
     needs_model_name = True
     needs_key = True
     secret_args: ClassVar[tuple[str, ...]] = ("api_key",)
-    transport_args: ClassVar[tuple[str, ...]] = ("api_key_env", "concurrency", "timeout", "max_retries", "retry_base_delay")
+    transport_args: ClassVar[tuple[str, ...]] = (
+        "api_key_env",
+        "concurrency",
+        "timeout",
+        "max_retries",
+        "retry_base_delay",
+        *BATCH_ARGS,
+        *PRICE_ARGS,
+    )
     default_key_env: ClassVar[str]
     default_base_url: ClassVar[str] = ""  # where the SDK sends requests without base_url
     base_url_env: ClassVar[str] = ""  # the SDK's environment variable for the base URL
@@ -49,6 +58,14 @@ class ApiModel(Model):
         timeout: float,
         max_retries: int,
         retry_base_delay: float,
+        batch: bool = False,
+        batch_size: int = 50_000,
+        batch_poll: float = 30.0,
+        batch_wait: float = 26 * 3600.0,
+        batch_retry: str = "batch",
+        price_in: float | None = None,
+        price_out: float | None = None,
+        price_cached_in: float | None = None,
         **own_args: Any,
     ) -> None:
         """Record the model args (unset base_url/api_key/api_key_env left out), resolve the key (a
@@ -56,9 +73,19 @@ class ApiModel(Model):
         Importing here keeps the SDK's start-up (about 0.7 s for openai) out of the request loop,
         and a missing SDK fails before any prompt is rendered."""
         passed = {k: v for k, v in dict(base_url=base_url, api_key=api_key, api_key_env=api_key_env).items() if v is not None}
+        prices = {k: v for k, v in dict(price_in=price_in, price_out=price_out, price_cached_in=price_cached_in).items() if v is not None}
+        batch_args = (
+            dict(batch=True, batch_size=batch_size, batch_poll=batch_poll, batch_wait=batch_wait, batch_retry=batch_retry) if batch else {}
+        )
+        if batch_retry not in BATCH_RETRY_CHOICES:
+            raise UsageError(f"{self.name}: batch_retry must be one of {', '.join(BATCH_RETRY_CHOICES)}, got {batch_retry!r}")
+        if int(batch_size) < 1 or float(batch_poll) <= 0 or float(batch_wait) <= 0:
+            raise UsageError(f"{self.name}: batch_size, batch_poll and batch_wait must be positive")
         super().__init__(
             model_name,
             **passed,
+            **batch_args,
+            **prices,
             concurrency=concurrency,
             timeout=timeout,
             max_retries=max_retries,
@@ -66,6 +93,9 @@ class ApiModel(Model):
             **own_args,
         )
         self.base_url = base_url
+        self._batch = (
+            BatchOptions(size=int(batch_size), poll_s=float(batch_poll), wait_s=float(batch_wait), retry=batch_retry) if batch else None
+        )
         self._key = resolve_api_key(
             self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env, custom_server=custom_server
         )
@@ -95,6 +125,14 @@ class ApiModel(Model):
         (skipped behind a proxy, which reaches the endpoint for us)."""
         if self.endpoint and not uses_proxy():
             check_reachable(self.name, self.endpoint, self.reachability_timeout)
+
+    @property
+    def batch_options(self) -> BatchOptions | None:
+        return self._batch
+
+    def batch_api(self) -> BatchApi:
+        """The provider's batch endpoints (backends with a batch API override this)."""
+        raise UsageError(f"{self.name} has no batch mode")
 
     def redact(self, text: str) -> str:
         """Remove the API key from any text that may reach results or logs."""

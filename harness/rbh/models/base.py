@@ -6,11 +6,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from rbh.data.dataset import BenchmarkDataset
     from rbh.data.sample import Sample
+    from rbh.models.batch import BatchApi, BatchOptions
 
 Message = Mapping[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
 
@@ -34,6 +36,7 @@ class Usage:
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0  # of prompt_tokens, read from the provider's prompt cache (cheaper)
 
 
 @dataclass(frozen=True)
@@ -46,16 +49,23 @@ class Completion:
     usage: Usage = field(default_factory=Usage)
     latency_s: float = 0.0
     error: str | None = None
+    batch_id: str | None = None  # the provider batch that answered it (batch mode)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        usage = {"prompt_tokens": self.usage.prompt_tokens, "completion_tokens": self.usage.completion_tokens}
+        if self.usage.cached_tokens:
+            usage["cached_tokens"] = self.usage.cached_tokens
+        row: dict[str, Any] = {
             "text": self.text,
             "reasoning": self.reasoning,
             "finish_reason": self.finish_reason,
-            "usage": {"prompt_tokens": self.usage.prompt_tokens, "completion_tokens": self.usage.completion_tokens},
+            "usage": usage,
             "latency_s": self.latency_s,
             "error": self.error,
         }
+        if self.batch_id is not None:
+            row["batch_id"] = self.batch_id
+        return row
 
     @classmethod
     def from_dict(cls, row: Mapping[str, Any]) -> "Completion":
@@ -64,9 +74,10 @@ class Completion:
             text=row.get("text") or "",
             reasoning=row.get("reasoning"),
             finish_reason=row.get("finish_reason"),
-            usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))),
+            usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)), int(usage.get("cached_tokens", 0))),
             latency_s=float(row.get("latency_s") or 0.0),
             error=row.get("error"),
+            batch_id=row.get("batch_id"),
         )
 
 
@@ -85,6 +96,7 @@ class Model(ABC):
     needs_key: ClassVar[bool] = False
     secret_args: ClassVar[tuple[str, ...]] = ("api_key",)  # never written to results or logs
     transport_args: ClassVar[tuple[str, ...]] = ()  # args that do not change outputs (kept out of cache keys)
+    price_table: ClassVar["Path | None"] = None  # YAML of prices per model (USD per million tokens)
 
     def __init__(self, model_name: str | None = None, **model_args: Any):
         self.model_name = model_name
@@ -107,6 +119,15 @@ class Model(ABC):
 
     def close(self) -> None:
         """Release resources (HTTP clients, GPU memory)."""
+
+    @property
+    def batch_options(self) -> "BatchOptions | None":
+        """How to run in batch mode, or None for live calls (backends with a batch API)."""
+        return None
+
+    def batch_api(self) -> "BatchApi":
+        """The provider's batch endpoints; only called when `batch_options` is set."""
+        raise NotImplementedError(f"{self.name} has no batch mode")
 
     @property
     def display_name(self) -> str:

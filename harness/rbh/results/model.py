@@ -49,6 +49,15 @@ class TokenCounts(_Record):
     completion: int = 0
 
 
+class CostResult(_Record):
+    """What the tokens this run paid for cost in USD (batch prices for batch answers); `usd` is
+    None when the model's price is unknown. The run-level one also says which prices were used."""
+
+    usd: float | None = None
+    batch_calls: int = 0
+    price: dict[str, Any] | None = None  # USD per million tokens and their source (run level)
+
+
 class SampleError(_Record):
     """A sample that failed: no response after retries, a backend that raised, or a scorer that did."""
 
@@ -69,6 +78,7 @@ class TaskResult(_Record):
     wall_time_s: float = 0.0
     repeats: int = 1
     spread: dict[str, float] = Field(default_factory=dict)  # mean over samples of the std over repeats
+    cost: CostResult | None = None
 
 
 class ModelInfo(_Record):
@@ -115,6 +125,7 @@ class RunResults(_Record):
     log_samples: str = "full"  # how sample rows were written: full (the sample copied), slim (by id), none
     groups: dict[str, GroupResult] = Field(default_factory=dict)
     overall: GroupResult | None = None
+    cost: CostResult | None = None
 
     @property
     def failed(self) -> int:
@@ -147,6 +158,7 @@ class SampleRow(_Record):
     usage: dict[str, int] = Field(default_factory=dict)
     latency_s: float = 0.0
     cached: bool = False
+    batch_id: str | None = None
     parsed: list[dict[str, Any]] = Field(default_factory=list)
     resolved: list[str | None] = Field(default_factory=list)
     metrics: dict[str, float | None] = Field(default_factory=dict)

@@ -83,7 +83,11 @@ def summary_markdown(results: RunResults) -> str:
         "",
         "",
     ]
-    return "\n".join(line for line in head if line is not None) + markdown_table(results)
+    from rbh.cost.report import cost_lines
+
+    cost = cost_lines(results)
+    tail = ["", "## Cost", "", *(f"- {line}" for line in cost), ""] if cost else []
+    return "\n".join(line for line in head if line is not None) + markdown_table(results) + "\n".join(tail)
 
 
 def results_csv(results: RunResults) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rbh.completion import CompletionService, model_class, open_cache
 from rbh.data.dataset import BenchmarkDataset, load_dataset
-from rbh.errors import DataError
+from rbh.errors import DataError, UsageError
 from rbh.models.base import ChatRequest, Completion, Message
 from rbh.models.spec import ModelSpec
 from rbh.results.folder import check_output_parent
@@ -52,6 +52,7 @@ class RunOptions:
     show_progress: bool = True
     log_samples: str = "slim"  # slim (rows name the dataset sample), full (rows copy it), none (results only)
     print_table: bool = True
+    max_cost: float | None = None  # USD: stop sending before the next request would cross it
 
 
 @dataclass
@@ -110,6 +111,7 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     from rbh.tasks.index import load_task_index
 
     scoring = registry.scoring_set(options.scoring)
+    check_batch_mode(options.model, registry)
     model_entry = model_class(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
     index = load_task_index(registry.task_folders())
@@ -127,6 +129,8 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
         if cache is not None:
             cache.close()
         raise
+    if options.max_cost is not None:
+        set_budget(service, options.max_cost)
     for plan in plans:
         plan.requests = [
             service.request(messages, plan.gen, sample=sample, dataset=plan.dataset, k=plan.k, repeat=r)
@@ -134,6 +138,29 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
             for r in range(plan.repeats)
         ]
     return RunPlan(options, scoring, plans, service, model_entry, index)
+
+
+def check_batch_mode(spec: ModelSpec, registry: "Registry") -> None:
+    """`--batch` (model arg `batch=true`) only for backends with a batch API."""
+    from rbh.models.arguments import accepted_args
+
+    if spec.args.get("batch") and "batch" not in accepted_args(registry.model(spec.backend).obj):
+        raise UsageError(f"--batch: the {spec.backend} backend has no batch API (openai and anthropic have)")
+
+
+def set_budget(service: CompletionService, max_cost: float) -> None:
+    """`--max-cost`: a budget needs a known price (else nothing could be checked against it)."""
+    from rbh.cost.budget import Budget
+
+    if max_cost <= 0:
+        raise UsageError("--max-cost must be a positive number of USD")
+    if service.price is None:
+        service.close()
+        raise UsageError(
+            f"--max-cost: the price of {service.model.display_name} is unknown; give price_in=...,price_out=... "
+            "(USD per million tokens) in --model-args or in the user price file (docs/backends.md)"
+        )
+    service.budget = Budget(max_cost)
 
 
 def plan_task(

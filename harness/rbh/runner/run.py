@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rbh.completion import CompletionCounts
+from rbh.cost.accounting import run_cost, task_cost
 from rbh.events import RunEnd, RunStart, SampleEnd
 from rbh.results.folder import run_dir_name, unique_dir, write_run
 from rbh.results.model import ModelInfo, RunResults
@@ -70,7 +71,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                 rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
                 for row in rows[name]:
                     registry.on_sample_end(SampleEnd(name, row.id, row.response, row.metrics, row.error))
-                tasks[name] = task_result(task_plan, scores, counts, time.perf_counter() - t0)
+                tasks[name] = task_result(task_plan, scores, counts, time.perf_counter() - t0, cost=task_cost(service, counts))
     finally:
         service.close()
     results = RunResults(
@@ -87,6 +88,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         plugins=registry.plugin_versions(),
         wall_time_s=round(time.perf_counter() - started, 3),
         log_samples=options.log_samples,
+        cost=run_cost(service, (t.cost for t in tasks.values())),
     )
     results.groups, results.overall = run_groups(tasks, plan.index or load_task_index(registry.task_folders()))
     write_run(run_dir, results, {} if options.log_samples == "none" else rows)
@@ -121,7 +123,10 @@ def _complete(task_plan: TaskPlan, plan: RunPlan, progress: Any) -> CompletionCo
         errors += bool(completion.error)
         progress.advance(bar, errors=errors, cached=cached)
 
-    task_plan.completions = plan.service.complete(task_plan.requests, advance, counts)
+    def status(text: str) -> None:
+        progress.note(bar, text)
+
+    task_plan.completions = plan.service.complete(task_plan.requests, advance, counts, on_status=status)
     return counts
 
 

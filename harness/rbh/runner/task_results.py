@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rbh.results.model import DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts, prompt_hash
+from rbh.results.model import CostResult, DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts, prompt_hash
 
 if TYPE_CHECKING:
     from rbh.completion import CompletionCounts
@@ -32,7 +32,9 @@ def scored_fields(scores: "TaskScores") -> dict[str, Any]:
     }
 
 
-def task_result(plan: "TaskPlan", scores: "TaskScores", counts: "CompletionCounts", wall_time_s: float) -> TaskResult:
+def task_result(
+    plan: "TaskPlan", scores: "TaskScores", counts: "CompletionCounts", wall_time_s: float, cost: CostResult | None = None
+) -> TaskResult:
     """The TaskResult of one task that `rbh run` just completed and scored."""
     return TaskResult(
         config=plan.task.public_dict(),
@@ -52,6 +54,7 @@ def task_result(plan: "TaskPlan", scores: "TaskScores", counts: "CompletionCount
         ),
         tokens=TokenCounts(prompt=counts.prompt_tokens, completion=counts.completion_tokens),
         wall_time_s=round(wall_time_s, 3),
+        cost=cost,
         **scored_fields(scores),
     )
 
@@ -86,6 +89,7 @@ def sample_rows(
                 usage={"prompt_tokens": c.usage.prompt_tokens, "completion_tokens": c.usage.completion_tokens},
                 latency_s=round(c.latency_s, 4),
                 cached=request.key in cached_keys,
+                batch_id=c.batch_id,
                 parsed=scored.parsed,
                 resolved=scored.resolved,
                 metrics=scored.metrics,

@@ -1,0 +1,33 @@
+"""The cost records of a run (results.json): per task from its completion counts, and in total."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rbh.results.model import CostResult
+
+if TYPE_CHECKING:
+    from rbh.completion import CompletionCounts, CompletionService
+
+
+def is_priced(service: "CompletionService") -> bool:
+    """Whether cost is reported at all: paid API backends (with a price table) and any model
+    given prices; local models and baselines are not."""
+    return service.price is not None or getattr(type(service.model), "price_table", None) is not None
+
+
+def task_cost(service: "CompletionService", counts: "CompletionCounts") -> CostResult | None:
+    if not is_priced(service):
+        return None
+    usd = round(counts.cost_usd, 6) if service.price is not None else None
+    return CostResult(usd=usd, batch_calls=counts.batch_calls)
+
+
+def run_cost(service: "CompletionService", tasks: Iterable[CostResult | None]) -> CostResult | None:
+    if not is_priced(service):
+        return None
+    costs = [t for t in tasks if t is not None]
+    price = service.price
+    usd = round(sum(t.usd or 0.0 for t in costs), 6) if price is not None else None
+    return CostResult(usd=usd, batch_calls=sum(t.batch_calls for t in costs), price=price.as_dict() if price is not None else None)
