@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import pluggy
 import pytest
@@ -18,6 +20,7 @@ from rbh_kg.generator.phrasing.template import TemplatePhraser
 from rbh_kg.generator.pipeline import build_drafts, phrase_and_validate
 from rbh_kg.generator.stats import GenerationStats
 from rbh_kg.generator.validators import violations
+from tests.servers.llm_server import LLMServer, Reply
 
 CATALOG = Catalog([Item("jaws", "Jaws", 1975), Item("hook", "Hook", 1991), Item("duel", "Duel", 1971)], domain="movie")
 
@@ -168,3 +171,45 @@ def test_unknown_phraser_backend_is_a_usage_error():
 
     with pytest.raises(UsageError, match="unknown model backend"):
         make_phraser("nope:model", registry=_registry())
+
+
+def _example_responder(route: str, body: dict[str, Any]) -> Reply:
+    """A fake LLM that phrases like the template (the prompt's example), quoted and with a
+    leading 'Request:' the cleaner must not keep — except that the first attempt of every
+    misinformed draft forgets the wrong fact, so the validators must re-ask."""
+    prompt = body["messages"][-1]["content"]
+    example = prompt.split("Example of a valid request: ", 1)[1].splitlines()[0]
+    if "the user believes this" in prompt and "(Attempt 2" not in prompt:
+        return Reply("Please recommend some good movies for tonight.")
+    return Reply(f'"{example}"')
+
+
+def test_llm_phraser_end_to_end_against_a_local_server(tmp_path: Path) -> None:
+    """`rbh generate --phraser openai:MODEL` against a real HTTP server: every query passes the
+    validators, rejects are re-asked and counted in the card, and a re-run sends nothing."""
+    from tests.conftest import run_cli
+
+    with LLMServer(responder=_example_responder) as server:
+        env = {"RBH_CACHE_DIR": str(tmp_path / "cache"), "OPENAI_API_KEY": "sk-local"}
+        args = ["generate", "--domain", "movie", "--limit-users", "40", "--no-progress", "--phraser", "openai:phraser-test"]
+        args += ["--model-args", f"base_url={server.url}"]
+        first = run_cli(*args, "--out", str(tmp_path / "a"), env=env)
+        assert first.code == 0, first.err
+        sent = len(server.log)
+        assert sent > 0 and not server.duplicates()
+        second = run_cli(*args, "--out", str(tmp_path / "b"), env=env)
+        assert second.code == 0, second.err
+        assert len(server.log) == sent, "the re-run is answered from the response cache"
+    import pyarrow.parquet as pq
+
+    card = (tmp_path / "a" / "README.md").read_text()
+    assert "missing_stated_entity" in card  # the forgetful first attempts were counted
+    for subtype in ("explicit", "implicit", "misinformed"):
+        rows = pq.read_table(tmp_path / "a" / f"movie_{subtype}" / "test.parquet").to_pylist()
+        assert rows, subtype
+        assert all(not r["query"].startswith('"') for r in rows)
+        if subtype == "misinformed":
+            assert all(m["stated_entity"] in r["query"] for r in rows for m in r["misinformation"])
+    assert (tmp_path / "a" / "movie_explicit" / "test.parquet").read_bytes() == (
+        tmp_path / "b" / "movie_explicit" / "test.parquet"
+    ).read_bytes()

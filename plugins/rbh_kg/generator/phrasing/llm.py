@@ -45,8 +45,10 @@ class LLMPhraser:
         self.calls = 0  # requests actually sent to the model (cache misses)
 
     def bind(self, catalog: "Catalog") -> None:
+        """The catalog the drafts refer to: titles as the template phrasing shows them, with the
+        year wherever the catalog has another item of that title."""
         self.templates.bind(catalog)
-        self._titles = {i: item.title for i, item in catalog.items.items()}
+        self._titles = self.templates.titles
 
     def messages(self, draft: Draft, attempt: int) -> tuple[dict[str, str], ...]:
         v = variants(draft, self.seed, 0)

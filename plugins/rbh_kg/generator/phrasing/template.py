@@ -48,6 +48,11 @@ class TemplatePhraser:
             {i: item.title for i, item in catalog.items.items()}, {i: item.year for i, item in catalog.items.items()}
         )
 
+    @property
+    def titles(self) -> dict[str, str]:
+        """Item id -> the title as queries show it (with its year when the title is ambiguous)."""
+        return self._titles
+
     def render(self, draft: Draft, v: list[int], plain: bool = False) -> str:
         if draft.subtype not in self._templates:
             self._templates[draft.subtype] = self.env.get_template(f"generator/{draft.subtype}.jinja")
