@@ -65,6 +65,20 @@ def cli() -> Any:
     return run_cli
 
 
+def install_plugins(target: Path, *names: str) -> Path:
+    """Really pip-install fixture plugins (folders under tests/fixtures) into `target`, a folder
+    the tests then put on PYTHONPATH."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target)]
+        + [str(FIXTURES / name) for name in names],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return target
+
+
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:

@@ -5,38 +5,17 @@ plugin — the run completes, is written, and exits 1."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, make_dataset, only_run_dir, run_cli
+from tests.conftest import install_plugins, make_dataset, only_run_dir, run_cli
 
 
 @pytest.fixture(scope="module")
 def faulty_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The faulty plugin, really pip-installed into a folder put on PYTHONPATH."""
-    target = tmp_path_factory.mktemp("faulty-site")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            str(target),
-            str(FIXTURES / "faulty-plugin"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return target
+    return install_plugins(tmp_path_factory.mktemp("faulty-site"), "faulty-plugin")
 
 
 @pytest.fixture(scope="module")

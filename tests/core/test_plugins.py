@@ -3,8 +3,6 @@ provenance, tracing — and every hookspec exercised."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,33 +17,13 @@ from rbh.models.base import ChatRequest, Completion, Model
 from rbh.plugins import load_plugins
 from rbh.registry import DatasetEntry, Registry, set_registry
 from rbh.scoring.base import Scorer, ScoringInput
-from tests.conftest import FIXTURES, REPO, only_run_dir, run_cli
+from tests.conftest import REPO, install_plugins, only_run_dir, run_cli
 
 
 @pytest.fixture(scope="module")
 def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example and the broken plugin, really pip-installed into a folder put on PYTHONPATH."""
-    target = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            str(target),
-            str(FIXTURES / "example-plugin"),
-            str(FIXTURES / "broken-plugin"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return target
+    return install_plugins(tmp_path_factory.mktemp("site"), "example-plugin", "broken-plugin")
 
 
 def _env(site: Path, **extra: str) -> dict[str, str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,6 @@ from rbh.ui import AnsweredRate
 from tests.backends.conftest import rbh_main
 from tests.conftest import MINI_BENCHMARK, make_dataset, only_run_dir, run_cli, write_jsonl
 from tests.servers.llm_server import LLMServer
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LLMServer]:
-    with LLMServer() as s:
-        yield s
 
 
 @pytest.fixture(scope="module")

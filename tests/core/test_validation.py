@@ -3,7 +3,6 @@ exit 2, no run folder — and a counting local server receives zero requests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,12 +10,6 @@ import pytest
 from tests.backends.conftest import rbh_main
 from tests.conftest import make_dataset
 from tests.servers.llm_server import LLMServer
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LLMServer]:
-    with LLMServer() as s:
-        yield s
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from tests.servers.llm_server import LLMServer, LogEntry, _error, _send, _send_raw, request_key
+from tests.servers.llm_server import LLMServer, LogEntry, _error, _send, _send_raw, request_key, serve_forever
 
 
 @dataclass
@@ -330,13 +330,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--polls-per-state", type=int, default=1)
     args = parser.parse_args()
-    server = BatchServer(port=args.port, polls_per_state=args.polls_per_state).start()
-    print(server.port, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
+    serve_forever(BatchServer(port=args.port, polls_per_state=args.polls_per_state).start())
 
 
 if __name__ == "__main__":

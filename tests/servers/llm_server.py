@@ -320,18 +320,22 @@ async def _send_raw(writer: asyncio.StreamWriter, status: int, data: bytes, ctyp
     await writer.drain()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="fake OpenAI/Anthropic server for benchmarks")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--latency", type=float, default=0.2)
-    args = parser.parse_args()
-    server = LLMServer(latency=args.latency, port=args.port).start()
+def serve_forever(server: Any) -> None:
+    """Print a started server's port (for the benchmark that spawned it) and serve until Ctrl-C."""
     print(server.port, flush=True)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="fake OpenAI/Anthropic server for benchmarks")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.2)
+    args = parser.parse_args()
+    serve_forever(LLMServer(latency=args.latency, port=args.port).start())
 
 
 if __name__ == "__main__":
