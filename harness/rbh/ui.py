@@ -191,7 +191,8 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
 
 def print_metrics_table(results: "RunResults", run_dir: Path | None = None, directions: Mapping[str, bool | None] | None = None) -> None:
     """The final table: one row per task and metric, with stderr and n; a legend of directions
-    under it, and the run folder on a line of its own (never wrapped, so it copies cleanly)."""
+    under it, the group and overall rows, the cost, and the run folder on a line of its own
+    (never wrapped, so it copies cleanly)."""
     directions = directions or {}
     rows: list[list[Any]] = []
     for task, data in results.tasks.items():
@@ -211,6 +212,7 @@ def print_metrics_table(results: "RunResults", run_dir: Path | None = None, dire
         keys=2,
         caption=caption,
     )
+    print_group_table(results)
     from rbh.cost.report import cost_lines
 
     for line in cost_lines(results):
@@ -262,7 +264,10 @@ def print_group_table(results: "RunResults") -> None:
     for name, group in entries:
         star = "*" if "macro" in group.aggregation.values() else ""
         rows.append([f"{name}{star}", *(group.metrics[m].value if m in group.metrics else None for m in metrics)])
-    print_table("groups", ("group", *metrics), rows, caption="* macro mean over the group's tasks; otherwise micro, over samples")
+    macro = any(str(row[0]).endswith("*") for row in rows)
+    print_table(
+        "groups", ("group", *metrics), rows, caption="* macro mean over the group's tasks; others: micro, over samples" if macro else None
+    )
 
 
 def print_comparison(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], warnings: Sequence[str] = ()) -> None:

@@ -32,10 +32,9 @@ def handle(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         print(results_csv(results), end="")
     else:
-        from rbh.ui import print_breakdowns, print_group_table, print_metrics_table
+        from rbh.ui import print_breakdowns, print_metrics_table
 
         print_metrics_table(results)
-        print_group_table(results)
         if args.breakdown:
             print_breakdowns(results)
     return 0

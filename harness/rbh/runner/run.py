@@ -43,7 +43,7 @@ class RunOutcome:
 
 def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     """Run the selected tasks end to end and write the run folder."""
-    from rbh.ui import RunProgress, print_group_table, print_metrics_table
+    from rbh.ui import RunProgress, print_metrics_table
 
     started = time.perf_counter()
     plan = plan_run(options, registry)
@@ -95,7 +95,6 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
     if options.print_table:
         print_metrics_table(results, run_dir, metric_directions(registry, results))
-        print_group_table(results)
     return RunOutcome(run_dir, results, results.failed)
 
 
