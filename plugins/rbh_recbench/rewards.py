@@ -177,7 +177,7 @@ class Reward:
                     continue
                 scorer = self.scorers[name]
                 value = scorer.score(x) if scorer.applies_to(sample.subtype) else None
-                row.append(0.0 if value is None else (-value if name in PENALTIES else value))
+                row.append(0.0 if value is None else (0.0 - value if name in PENALTIES else value))
             out.append(row)
         return out
 
