@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from rbh import ResolutionOptions, Sample, ScoringInput
 from rbh.data import Condition
-from rbh.scoring import ParsedTitle, is_prose, parse_response, split_entries, strip_reasoning
+from rbh.scoring import ParsedTitle, cut_preamble, is_prose, parse_response, split_entries, strip_reasoning
 
 if TYPE_CHECKING:
     from rbh import KG, BenchmarkDataset, Catalog, Scorer
@@ -80,16 +80,15 @@ def completion_text(completion: Any) -> str:
 
 
 def is_well_formed(text: str, fmt: str = "sep", k: int | None = None) -> bool:
-    """Does the response consist of 1..k titles in the asked format and nothing else?"""
+    """Does the response consist of 1..k titles in the asked format (`[SEP]`-separated, or a
+    JSON list for `json` tasks) and nothing else — no preamble, notes or numbered lines?"""
     body = strip_reasoning(text).strip()
-    if not body:
-        return False
     if fmt == "json":
-        if not (body.startswith("[") and body.endswith("]")):
+        entries = split_entries(body, fmt) if body.startswith("[") and body.endswith("]") else []
+    else:
+        entries = [e.strip() for e in body.split(SEP)] if body and "\n" not in body else []
+        if any(cut_preamble(e) != e for e in entries):
             return False
-    elif "\n" in body or (SEP not in body and len(parse_response(body, fmt)) != 1):
-        return False
-    entries = split_entries(body, fmt)
     if not entries or (k is not None and len(entries) > k):
         return False
     return all(e.strip() and not is_prose(e) for e in entries)
