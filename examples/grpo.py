@@ -27,7 +27,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--data", type=Path, required=True, help="folder of `rbh export sft --format prompt-completion`")
     p.add_argument("--dataset", default="rbh-default", help="the rbh dataset the rows came from (catalog and KG for rewards)")
     p.add_argument("--out", type=Path, required=True, help="where the trained checkpoint is saved")
-    p.add_argument("--weights", default=json.dumps(DEFAULT_WEIGHTS), help="reward weights as JSON, e.g. '{\"recall\": 1, \"cmr\": 0.5}'")
+    p.add_argument("--weights", default=json.dumps(DEFAULT_WEIGHTS), help='reward weights as JSON, e.g. \'{"recall": 1, "cmr": 0.5}\'')
     p.add_argument("--max-steps", type=int, default=-1)
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--batch-size", type=int, default=8, help="prompts x generations per device step")

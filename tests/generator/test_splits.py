@@ -30,7 +30,10 @@ def test_users_never_share_splits_and_shares_are_followed():
 
 
 def test_a_question_with_the_same_truth_stays_out_of_training():
-    same = [Sample(id=f"s{n}", domain="movie", subtype="explicit", query="Heist films", ground_truth=("heat",), user_id=str(n)) for n in range(60)]
+    same = [
+        Sample(id=f"s{n}", domain="movie", subtype="explicit", query="Heist films", ground_truth=("heat",), user_id=str(n))
+        for n in range(60)
+    ]
     splits = assign_splits(same, (0.6, 0.1, 0.3))
     assert splits["train"] == [] and splits["validation"] == []
     assert 5 < len(splits["test"]) < 40  # the test users keep theirs; the others' copies are dropped

@@ -33,7 +33,9 @@ def test_export_renders_the_prompts_rbh_run_sends(tmp_path):
     finally:
         plan.service.close()
     assert [r["messages"][:-1] for r in rows] == evaluated
-    assert all(r["messages"][-1]["role"] == "assistant" and "[SEP]" in r["messages"][-1]["content"] or len(r["ground_truth"]) == 1 for r in rows)
+    assert all(
+        r["messages"][-1]["role"] == "assistant" and "[SEP]" in r["messages"][-1]["content"] or len(r["ground_truth"]) == 1 for r in rows
+    )
     assert "user has watched" in rows[0]["messages"][1]["content"]
 
 
@@ -79,8 +81,12 @@ def scored(default_cache):
                 "",
             ][n % 4]
         )
-    task = prompts.task.model_copy(update={"metrics": [type(prompts.task.metrics[0])(name=m) for m in ("recall", "ndcg", "cmr", "unresolved", "history_repeat")]})
-    scores = score_task(task, prompts.samples, [Completion(text=t) for t in texts], catalog, prompts.kg, build_scorers(task, registry), k=prompts.k)
+    task = prompts.task.model_copy(
+        update={"metrics": [type(prompts.task.metrics[0])(name=m) for m in ("recall", "ndcg", "cmr", "unresolved", "history_repeat")]}
+    )
+    scores = score_task(
+        task, prompts.samples, [Completion(text=t) for t in texts], catalog, prompts.kg, build_scorers(task, registry), k=prompts.k
+    )
     rows = export_rows(prompts, "prompt-completion")
     columns = {key: [r[key] for r in rows] for key in rows[0] if key not in ("prompt", "completion")}
     return prompts, texts, scores, columns
