@@ -133,3 +133,23 @@ def only_run_dir(output: Path) -> Path:
     runs = [p for p in output.iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert len(runs) == 1, runs
     return runs[0]
+
+
+@pytest.fixture(scope="session")
+def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An rbh cache dir holding the built `rbh-default` dataset (built once per session)."""
+    import os
+
+    root = tmp_path_factory.mktemp("default-cache")
+    old = os.environ.get("RBH_CACHE_DIR")
+    os.environ["RBH_CACHE_DIR"] = str(root)
+    try:
+        from rbh_kg.generator.default_dataset import default_dataset_path
+
+        default_dataset_path(progress=False)
+    finally:
+        if old is None:
+            os.environ.pop("RBH_CACHE_DIR", None)
+        else:
+            os.environ["RBH_CACHE_DIR"] = old
+    return root

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rbh.models.reasoning import merge_reasoning, split_think_tags
     from rbh.paths import cache_dir, shipped_dir
     from rbh.registry import DatasetEntry, Registered, Registry, get_registry
+    from rbh.runner.task_prompts import TaskPrompts, render_task_prompts
     from rbh.scoring.aggregate import MetricValue, mean_with_stderr
     from rbh.scoring.base import Scorer, ScoringInput
     from rbh.scoring.sets import ScoringSet
@@ -46,6 +47,8 @@ _EXPORTS = {
     "Registered": "rbh.registry",
     "get_registry": "rbh.registry",
     "DatasetEntry": "rbh.registry",
+    "render_task_prompts": "rbh.runner.task_prompts",
+    "TaskPrompts": "rbh.runner.task_prompts",
     "Command": "rbh.commands",
     "Model": "rbh.models.base",
     "ChatRequest": "rbh.models.base",
@@ -93,6 +96,8 @@ __all__ = [
     "Registered",
     "get_registry",
     "DatasetEntry",
+    "render_task_prompts",
+    "TaskPrompts",
     "Command",
     "Model",
     "ChatRequest",

@@ -29,6 +29,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-support", type=int, default=2, help="history items a condition set must hold for (default 2)")
     p.add_argument("--per-user", type=int, default=1, help="condition samples per user and subtype (default 1)")
     p.add_argument("--workers", type=int, default=1, help="processes for condition mining (default 1)")
+    p.add_argument(
+        "--splits",
+        default=None,
+        metavar="TRAIN/VAL/TEST",
+        help="shares of users in the train, validation and test splits (default 60/10/30; test > 0)",
+    )
     p.add_argument("--out", type=Path, required=True, help="dataset folder to write")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists and is not empty")
     p.add_argument("--push-to-hub", default=None, metavar="ORG/NAME", help="also publish the folder as a Hub dataset repo")
@@ -51,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.out} exists and is not empty (use --overwrite to replace it)")
     generator = get_registry().generator(args.generator).obj()
     options = {name: getattr(args, name) for name in GENERATOR_OPTIONS}
+    if args.splits is not None:
+        options["split_shares"] = parse_splits(args.splits)
     report = generator.generate(args.out, progress=not args.no_progress, **options)
     for table in report.tables:
         print_rows(table.title, table.columns, table.rows)
@@ -59,6 +67,17 @@ def run(args: argparse.Namespace) -> int:
         url = push_dataset(report.path, args.push_to_hub, private=args.private)
         print(f"pushed to {url}")
     return 0
+
+
+def parse_splits(text: str) -> tuple[float, float, float]:
+    """'60/10/30' (or '0.8/0.1/0.1') → normalised train, validation and test shares."""
+    from rbh import UsageError
+    from rbh_kg.generator.splits import check_shares
+
+    try:
+        return check_shares([float(v) for v in text.split("/")])
+    except ValueError:
+        raise UsageError(f"--splits {text!r}: expected TRAIN/VAL/TEST shares such as 80/10/10 (test > 0)") from None
 
 
 GENERATE = Command(

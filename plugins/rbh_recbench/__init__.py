@@ -1,5 +1,6 @@
 """The RecBench+ metric suite (DESIGN §8.3), the released evaluator as the `official` scoring set
-(§8.4), and `rbh import recbench-plus`, which converts the official release."""
+(§8.4), `rbh import recbench-plus`, which converts the official release, `rbh export sft`
+(fine-tuning data from the tasks' prompts) and the metrics as training rewards (`rewards`)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def register_scoring_sets(register: Callable[..., None]) -> None:
 
 @hookimpl
 def register_commands(register: Callable[..., None]) -> None:
-    from rbh_recbench.commands import IMPORT
+    from rbh_recbench.commands import EXPORT, IMPORT
 
     register(IMPORT)
+    register(EXPORT)

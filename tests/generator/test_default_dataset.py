@@ -21,9 +21,9 @@ def _folder(cache: Path) -> Path:
 def test_default_dataset_has_every_subtype(default_cache):
     folder = _folder(default_cache)
     for subtype in SUBTYPES:
-        movie = pq.read_table(folder / f"movie_{subtype}" / "test.parquet").num_rows
+        movie = {s: pq.read_table(folder / f"movie_{subtype}" / f"{s}.parquet").num_rows for s in ("train", "validation", "test")}
         book = pq.read_table(folder / f"book_{subtype}" / "test.parquet").num_rows
-        assert movie >= 500, (subtype, movie)
+        assert sum(movie.values()) >= 500 and movie["test"] >= 150, (subtype, movie)
         assert book > 0, (subtype, book)
 
 

@@ -46,9 +46,12 @@ def test_card_lists_configs_and_statistics(exported):
 def test_load_back_with_datasets(exported):
     import datasets
 
-    ds = datasets.load_dataset(str(exported[0]), "movie_implicit", split="test")
-    row = ds[0]
-    assert row["id"] == "movie-implicit-000000" and row["subtype"] == "implicit" and row["bridges"]
+    splits = datasets.load_dataset(str(exported[0]), "movie_implicit")
+    assert set(splits) == {"train", "validation", "test"}
+    ids = sorted(i for split in splits.values() for i in split["id"])
+    assert ids[0] == "movie-implicit-000000" and len(ids) == len(set(ids))
+    row = splits["test"][0]
+    assert row["id"].startswith("movie-implicit-") and row["subtype"] == "implicit" and row["bridges"]
     items = datasets.load_dataset(str(exported[0]), "movie_items", split="train")
     assert len(items) == 400
 

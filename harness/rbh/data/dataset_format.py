@@ -1,5 +1,5 @@
-"""The dataset format, written (DESIGN §5): parquet per config (`{domain}_{subtype}` samples,
-`{domain}_items`, `{domain}_kg`) with fixed schemas and writer settings, and the dataset card
+"""The dataset format, written (DESIGN §5): parquet per config and split (`{domain}_{subtype}`
+samples, `{domain}_items`, `{domain}_kg`) with fixed schemas and writer settings, and the dataset card
 whose YAML `configs:` is what `datasets.load_dataset(DIR, CONFIG)` and `rbh run --dataset DIR`
 read (`rbh.data.sources` reads it back). Same rows → the same bytes: no timestamps, fixed options.
 Generators and importers build rows; this module owns how they land on disk."""
@@ -35,6 +35,21 @@ def table_kind(config: str) -> str:
 def default_split(config: str) -> str:
     """Catalog and KG configs are split `train`; sample configs `test`."""
     return "train" if table_kind(config) in ("items", "kg") else "test"
+
+
+SPLIT_ORDER = ("train", "validation", "test")
+
+Rows = Sequence[Mapping[str, Any]]
+TableRows = Rows | Mapping[str, Rows]  # rows of the config's default split, or rows per split
+
+
+def table_splits(config: str, table: TableRows) -> dict[str, Rows]:
+    """{split: rows} of one table: a plain row list is the config's `default_split`; splits are
+    ordered train, validation, test, then any other by name."""
+    if isinstance(table, Mapping):
+        order = {name: n for n, name in enumerate(SPLIT_ORDER)}
+        return {s: table[s] for s in sorted(table, key=lambda s: (order.get(s, len(order)), s))}
+    return {default_split(config): table}
 
 
 def schemas() -> dict[str, Any]:
@@ -118,26 +133,33 @@ def write_config_table(path: Path, config: str, rows: Sequence[Mapping[str, Any]
 
 
 def card_front_matter(
-    title: str, configs: Iterable[str], tags: Sequence[str] = ("recommendation", "llm-evaluation", "recbench-plus")
+    title: str,
+    configs: Iterable[str] | Mapping[str, Sequence[str]],
+    tags: Sequence[str] = ("recommendation", "llm-evaluation", "recbench-plus"),
 ) -> list[str]:
-    """The card's YAML header: a pretty name, tags, and one `configs:` entry per config."""
+    """The card's YAML header: a pretty name, tags, and one `configs:` entry per config with a
+    `data_files` entry per split (`{config: [split, ...]}`; a bare name has its default split)."""
+    splits_of = configs if isinstance(configs, Mapping) else {name: [default_split(name)] for name in configs}
     lines = ["---", f"pretty_name: {title}", "tags:", *(f"- {t}" for t in tags), "configs:"]
-    for name in configs:
-        split = default_split(name)
-        lines += [f"- config_name: {name}", "  data_files:", f"  - split: {split}", f"    path: {name}/{split}.parquet"]
+    for name, splits in splits_of.items():
+        lines += [f"- config_name: {name}", "  data_files:"]
+        for split in splits:
+            lines += [f"  - split: {split}", f"    path: {name}/{split}.parquet"]
     return [*lines, "---"]
 
 
-def write_dataset(
-    out: Path, tables: Mapping[str, Sequence[Mapping[str, Any]]], card_body: str, title: str, *, replace: bool = True
-) -> Path:
-    """Write a dataset folder atomically: `CONFIG/SPLIT.parquet` per table and the card
-    (front matter from the tables, then `card_body`); returns `out`."""
+def write_dataset(out: Path, tables: Mapping[str, TableRows], card_body: str, title: str, *, replace: bool = True) -> Path:
+    """Write a dataset folder atomically: `CONFIG/SPLIT.parquet` per table and split (a table is
+    a row list, written to its config's default split, or `{split: rows}`) and the card (front
+    matter from the tables, then `card_body`); returns `out`."""
     out = Path(out)
+    splits_of: dict[str, list[str]] = {}
     with atomic_folder(out, replace=replace) as tmp:
-        for name, rows in tables.items():
+        for name, table in tables.items():
             (tmp / name).mkdir()
-            write_config_table(tmp / name / f"{default_split(name)}.parquet", name, rows)
-        card = "\n".join(card_front_matter(title, tables)) + "\n\n" + card_body.lstrip("\n")
+            for split, rows in table_splits(name, table).items():
+                write_config_table(tmp / name / f"{split}.parquet", name, rows)
+                splits_of.setdefault(name, []).append(split)
+        card = "\n".join(card_front_matter(title, splits_of)) + "\n\n" + card_body.lstrip("\n")
         (tmp / CARD).write_text(card, encoding="utf-8")
     return out

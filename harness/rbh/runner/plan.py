@@ -20,7 +20,6 @@ from rbh.runner.selection import Selection
 from rbh.scoring.sets import ScoringSet
 from rbh.scoring.task_scoring import BuiltScorer, build_scorers
 from rbh.tasks.config import MetricSpec, check_generation
-from rbh.tasks.prompts import PromptRenderer
 
 if TYPE_CHECKING:
     from rbh.data.sample import Sample
@@ -166,21 +165,25 @@ def set_budget(service: CompletionService, max_cost: float) -> None:
 def plan_task(
     task: "TaskConfig", resolver: DatasetResolver, registry: "Registry", options: RunOptions, scorers: list[BuiltScorer]
 ) -> TaskPlan:
-    """Load the task's samples and render every prompt."""
-    spec, dataset = resolver.open(options.dataset or task.dataset.name)
-    config = task.dataset.config
-    if config not in dataset.configs():
-        raise DataError(f"task {task.task}: dataset {dataset.name} has no config {config!r}")
-    samples = dataset.samples(config, task.dataset.split)
-    check_unique_ids(task.task, samples)
-    samples = options.selection.apply(task.task, samples)
-    catalog = dataset.catalog(task.domain)
-    use_k = options.k if options.k is not None else task.k
-    use_history = task.history if options.history is None else options.history
+    """Load the task's samples and render every prompt (`task_prompts`, shared with export)."""
+    from rbh.runner.task_prompts import task_prompts
+
+    prompts = task_prompts(
+        task, resolver, registry, dataset=options.dataset, selection=options.selection, k=options.k, history=options.history
+    )
     gen = check_generation({**task.generation, **options.gen_kwargs}, f"task {task.task}: generation")
-    renderer = PromptRenderer(task, registry.template_paths())
-    messages = [renderer.render(sample, catalog, use_k, use_history) for sample in samples]
-    return TaskPlan(task, spec, dataset, samples, messages, use_k, use_history, gen, scorers, options.repeats)
+    return TaskPlan(
+        task,
+        prompts.dataset_spec,
+        prompts.dataset,
+        prompts.samples,
+        prompts.messages,
+        prompts.k,
+        prompts.history,
+        gen,
+        scorers,
+        options.repeats,
+    )
 
 
 def check_unique_ids(task: str, samples: Sequence["Sample"]) -> None:

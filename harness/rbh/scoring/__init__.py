@@ -3,7 +3,7 @@ parsing responses into titles, and aggregation with bootstrap standard errors.""
 
 from rbh.scoring.aggregate import MetricValue, bootstrap_stderr, mean_with_stderr
 from rbh.scoring.base import Scorer, ScoringInput
-from rbh.scoring.parse import ParsedTitle, cut_preamble, is_prose, parse_response, strip_reasoning
+from rbh.scoring.parse import ParsedTitle, cut_preamble, is_prose, parse_response, split_entries, strip_reasoning
 from rbh.scoring.sets import DEFAULT_SCORING, ScoringSet
 
 __all__ = [
@@ -18,5 +18,6 @@ __all__ = [
     "is_prose",
     "mean_with_stderr",
     "parse_response",
+    "split_entries",
     "strip_reasoning",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from rbh import KG, Catalog
 
 GENERATOR_NAME = "rbh-kg-generator"
-GENERATOR_VERSION = "2.0"
+GENERATOR_VERSION = "2.1"  # 2.1: train / validation / test splits, disjoint by user
 SOURCE = f"{GENERATOR_NAME} {GENERATOR_VERSION}"
 
 
@@ -37,6 +37,11 @@ PEOPLE = ("directed_by", "starring", "written_by", "music_by", "cinematography",
 MISINFORMABLE: dict[str, tuple[str, ...]] = {"movie": PEOPLE, "book": ("written_by", "series", "publisher")}
 LITERAL = ("genre", "release_year", "publication_year", "decade", "country", "language")
 NEVER_HIDDEN = ("genre",)  # a bridge never stands for a genre (bridges cannot pin one down)
+
+
+# Users (and demographic groups) go to train / validation / test in these shares: a large test
+# split keeps evaluation meaningful, the rest is training data that never meets the test queries.
+DEFAULT_SPLIT_SHARES = (0.6, 0.1, 0.3)
 
 
 def _copy(nested: dict[str, Any]) -> Any:
@@ -75,6 +80,7 @@ class GeneratorConfig:
     max_demographics: int = 2000
     max_attempts: int = 3  # phrasing attempts before a draft is dropped
     limit_users: int | None = None
+    split_shares: tuple[float, float, float] = DEFAULT_SPLIT_SHARES  # train, validation, test: shares of users
     workers: int = 1  # processes for condition mining (1 = in process)
 
     def mix(self, subtype: str) -> tuple[float, float, float]:
