@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from rbh.paths import cache_dir, shipped_dir
     from rbh.registry import DatasetEntry, Registered, Registry, get_registry
     from rbh.scoring.aggregate import MetricValue, mean_with_stderr
-    from rbh.scoring.base import Scorer, ScoringInput
+    from rbh.scoring.base import Scorer, ScoringInput, TaskScorer
     from rbh.scoring.sets import ScoringSet
     from rbh.ui import StageProgress, print_rows
 
@@ -56,6 +56,7 @@ _EXPORTS = {
     "merge_reasoning": "rbh.models.reasoning",
     "Scorer": "rbh.scoring.base",
     "ScoringInput": "rbh.scoring.base",
+    "TaskScorer": "rbh.scoring.base",
     "ScoringSet": "rbh.scoring.sets",
     "MetricValue": "rbh.scoring.aggregate",
     "mean_with_stderr": "rbh.scoring.aggregate",
@@ -102,6 +103,7 @@ __all__ = [
     "split_think_tags",
     "merge_reasoning",
     "Scorer",
+    "TaskScorer",
     "ScoringInput",
     "ScoringSet",
     "MetricValue",

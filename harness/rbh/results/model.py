@@ -163,6 +163,7 @@ class SampleRow(_Record):
     resolved: list[str | None] = Field(default_factory=list)
     metrics: dict[str, float | None] = Field(default_factory=dict)
     scorer_errors: dict[str, str] = Field(default_factory=dict)
+    details: dict[str, Any] = Field(default_factory=dict)  # per-sample facts scorers add (first_failed_condition)
     repeat: int = 0
     spread: dict[str, float] = Field(default_factory=dict)  # std over this sample's repeats
     sample: dict[str, Any] | None = None  # the whole dataset row with --log-samples full

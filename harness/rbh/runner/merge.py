@@ -47,6 +47,7 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
         scores = score_task(
             task, samples, completions, dataset.catalog(task.domain), dataset.kg(task.domain),
             build_scorers(task, registry, scoring), k=head.effective.get("k", task.k), seed=first.seed, repeats=head.repeats,
+            population=dataset.samples(head.dataset.config, head.dataset.split),
         )  # fmt: skip
         parts = [r.tasks[name] for r, _, _ in shards]
         tasks[name] = head.model_copy(

@@ -42,8 +42,9 @@ def rescore_run(
         completions = saved_completions(rows)
         k = old.effective.get("k", task.k)
         scores = score_task(
-            task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed, repeats=old.repeats
-        )
+            task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed, repeats=old.repeats,
+            population=ds.samples(old.dataset.config, old.dataset.split),
+        )  # fmt: skip
         ref = (
             old.dataset
             if dataset is None

@@ -66,6 +66,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                     k=task_plan.k,
                     seed=options.seed,
                     repeats=task_plan.repeats,
+                    population=task_plan.dataset.samples(task_plan.task.dataset.config, task_plan.task.dataset.split),
                 )
                 name = task_plan.task.task
                 rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_BOOTSTRAP = 1000
 _MAX_DISTINCT = 4096
@@ -56,3 +60,30 @@ def mean_with_stderr(values: Sequence[float | None], seed: int = 0) -> MetricVal
     if not defined:
         return MetricValue(None, None, 0)
     return MetricValue(sum(defined) / len(defined), bootstrap_stderr(defined, seed), len(defined))
+
+
+def resample_counts(n: int, seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> "np.ndarray":
+    """`n_boot` bootstrap resamples of n items as counts: row b says how often each item was drawn."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot)
+
+
+def ratio_with_stderr(numerators: Sequence[float], denominators: Sequence[float], seed: int = 0) -> MetricValue:
+    """Σ numerators / Σ denominators over samples (a micro mean), with a bootstrap stderr over
+    samples; None when the denominators sum to 0."""
+    import numpy as np
+
+    n = len(numerators)
+    den_total = float(sum(denominators))
+    if n == 0 or den_total == 0:
+        return MetricValue(None, None, n)
+    value = float(sum(numerators)) / den_total
+    if n < 2:
+        return MetricValue(value, None, n)
+    weights = resample_counts(n, seed)
+    num = weights @ np.asarray(numerators, dtype=float)
+    den = weights @ np.asarray(denominators, dtype=float)
+    ratios = num[den > 0] / den[den > 0]
+    return MetricValue(value, float(ratios.std(ddof=1)) if len(ratios) > 1 else None, n)

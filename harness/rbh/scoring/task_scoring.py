@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from rbh.data.resolution import ResolutionOptions
 from rbh.errors import ConfigError, RbhError
 from rbh.scoring.aggregate import MetricValue
-from rbh.scoring.base import Scorer, ScoringInput
+from rbh.scoring.base import Breakdown, Scorer, ScoringInput, TaskScorer
 from rbh.scoring.breakdowns import compute_breakdowns
+from rbh.scoring.context import TaskContext
 from rbh.scoring.parse import ParsedTitle, parse_response
 from rbh.scoring.sets import DEFAULT_SCORING, ScoringSet
 
@@ -51,6 +52,7 @@ class ScoredSample:
     resolved: list[str | None]
     metrics: dict[str, float | None]
     scorer_errors: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # per-sample facts scorers add (first_failed_condition)
 
     @property
     def error(self) -> str | None:
@@ -111,6 +113,7 @@ def score_task(
     k: int | None,
     seed: int = 0,
     repeats: int = 1,
+    population: Sequence["Sample"] | None = None,
 ) -> TaskScores:
     """Score one task's completions: parse every response, resolve all titles at once (per set of
     resolution options), apply the scorers, aggregate, and break the metrics down. Samples whose
@@ -118,26 +121,98 @@ def score_task(
 
     With `repeats` > 1, `samples` and `completions` hold each sample `repeats` times in a row:
     each repeat is scored, a sample's value is the mean over its repeats, the task's metrics are
-    aggregated over samples, and the per-sample standard deviation is kept as the spread."""
+    aggregated over samples, and the per-sample standard deviation is kept as the spread.
+
+    `population` is every sample of the task's dataset config (item popularity is counted over
+    it; default: `samples`). Task scorers see every answered sample, each repeat included."""
     parsed = [parse_response(c.text, task.output.format, k) for c in completions]
     default = task.resolution
     wanted = {resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution} | {default}
     resolved_by_options = {opts: _resolve_all(catalog, parsed, opts) for opts in wanted}
+    context = TaskContext(catalog, samples if population is None else population)
     scored: list[ScoredSample] = []
+    answered: list[_Inputs] = []
     for n, (sample, completion) in enumerate(zip(samples, completions)):
         row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_options[default][n]), {})
         if completion.error is None:
-            _apply_scorers(row, n, scorers, parsed[n], resolved_by_options, default, catalog, kg, k)
+            inputs = _Inputs(
+                row,
+                tuple(parsed[n]),
+                {opts: tuple(ids[n]) for opts, ids in resolved_by_options.items()},
+                catalog,
+                kg,
+                k,
+                context,
+                task.output.format,
+            )
+            _apply_scorers(row, scorers, default, inputs)
+            answered.append(inputs)
         scored.append(row)
     unique = [s.sample for s in scored[::repeats]]
     per_sample, spread = collapse_repeats([s.metrics for s in scored], repeats)
     metrics: dict[str, MetricValue] = {}
+    extra: list[Breakdown] = []
     for b in scorers:
+        scorer = b.scorer
+        is_task = isinstance(scorer, TaskScorer)
+        if is_task or type(scorer).task_breakdowns is not Scorer.task_breakdowns:
+            opts = resolution_of(scorer, default) if scorer.uses_resolution else default
+            task_inputs = [i.at(opts) for i in answered if scorer.applies_to(i.row.sample.subtype)]
+            if isinstance(scorer, TaskScorer):
+                if task_inputs or any(scorer.applies_to(s.subtype) for s in unique):
+                    metrics.update(scorer.score_task(task_inputs, seed))
+                continue
+            if task_inputs:
+                extra.append(scorer.task_breakdowns(task_inputs, seed))
         values_of = [m[b.metric] for m in per_sample if b.metric in m]
-        if values_of or any(b.scorer.applies_to(s.subtype) for s in unique):
-            metrics.update(b.scorer.aggregate(values_of, seed))
-    breakdowns = compute_breakdowns(unique, per_sample, [b.scorer for b in scorers], seed)
+        if values_of or any(scorer.applies_to(s.subtype) for s in unique):
+            metrics.update(scorer.aggregate(values_of, seed))
+    per_sample_scorers = [b.scorer for b in scorers if not isinstance(b.scorer, TaskScorer)]
+    breakdowns = compute_breakdowns(unique, per_sample, per_sample_scorers, seed)
+    for more in extra:
+        for dimension, groups in more.items():
+            for group, cell in groups.items():
+                breakdowns.setdefault(dimension, {}).setdefault(group, {}).update({m: v.to_dict() for m, v in cell.items()})
     return TaskScores(scored, metrics, {b.metric: b.provenance for b in scorers}, breakdowns, repeats, spread)
+
+
+class _Inputs:
+    """The scoring inputs of one answered sample, one per set of resolution options, built once."""
+
+    def __init__(
+        self,
+        row: ScoredSample,
+        parsed: tuple[ParsedTitle, ...],
+        resolved: dict[ResolutionOptions, tuple[str | None, ...]],
+        catalog: "Catalog",
+        kg: "KG",
+        k: int | None,
+        context: TaskContext,
+        output_format: str,
+    ):
+        self.row, self.parsed, self.resolved = row, parsed, resolved
+        self.catalog, self.kg, self.k, self.context, self.output_format = catalog, kg, k, context, output_format
+        self.memo: dict[str, Any] = {}  # shared by every scorer of this sample
+        self._built: dict[ResolutionOptions, ScoringInput] = {}
+
+    def at(self, opts: ResolutionOptions) -> ScoringInput:
+        if opts not in self._built:
+            c = self.row.completion
+            self._built[opts] = ScoringInput(
+                sample=self.row.sample,
+                response=c.text,
+                recommended=self.parsed,
+                resolved=self.resolved[opts],
+                catalog=self.catalog,
+                kg=self.kg,
+                k=self.k,
+                reasoning=c.reasoning,
+                error=c.error,
+                memo=self.memo,
+                context=self.context,
+                output_format=self.output_format,
+            )
+        return self._built[opts]
 
 
 def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> tuple[list[dict[str, float | None]], list[dict[str, float]]]:
@@ -162,39 +237,16 @@ def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> t
     return means, spreads
 
 
-def _apply_scorers(
-    row: ScoredSample,
-    index: int,
-    scorers: Sequence[BuiltScorer],
-    parsed: Sequence[ParsedTitle],
-    resolved_by_options: dict[ResolutionOptions, list[list[str | None]]],
-    default: ResolutionOptions,
-    catalog: "Catalog",
-    kg: "KG",
-    k: int | None,
-) -> None:
-    inputs: dict[ResolutionOptions, ScoringInput] = {}
-    memo: dict[str, Any] = {}  # shared by every scorer of this sample
+def _apply_scorers(row: ScoredSample, scorers: Sequence[BuiltScorer], default: ResolutionOptions, inputs: _Inputs) -> None:
     for b in scorers:
         scorer = b.scorer
-        if not scorer.applies_to(row.sample.subtype):
+        if isinstance(scorer, TaskScorer) or not scorer.applies_to(row.sample.subtype):
             continue
-        opts = resolution_of(scorer, default) if scorer.uses_resolution else default
-        if opts not in inputs:
-            inputs[opts] = ScoringInput(
-                sample=row.sample,
-                response=row.completion.text,
-                recommended=tuple(parsed),
-                resolved=tuple(resolved_by_options[opts][index]),
-                catalog=catalog,
-                kg=kg,
-                k=k,
-                reasoning=row.completion.reasoning,
-                error=row.completion.error,
-                memo=memo,
-            )
+        x = inputs.at(resolution_of(scorer, default) if scorer.uses_resolution else default)
         try:
-            row.metrics[b.metric] = scorer.score(inputs[opts])
+            row.metrics[b.metric] = scorer.score(x)
+            if type(scorer).details is not Scorer.details:
+                row.details.update(scorer.details(x) or {})
         except Exception as exc:  # noqa: BLE001 — contained: this value is missing, the sample is an error
             detail = " ".join(str(exc).split())[:300]
             row.scorer_errors[b.metric] = (
