@@ -189,14 +189,23 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
         print(caption, flush=True)
 
 
-def print_metrics_table(results: "RunResults", run_dir: Path | None = None, directions: Mapping[str, bool | None] | None = None) -> None:
+def print_metrics_table(
+    results: "RunResults",
+    run_dir: Path | None = None,
+    directions: Mapping[str, bool | None] | None = None,
+    hidden: Mapping[str, str] | None = None,
+) -> None:
     """The final table: one row per task and metric, with stderr and n; a legend of directions
-    under it, and the run folder on a line of its own (never wrapped, so it copies cleanly)."""
+    under it, and the run folder on a line of its own (never wrapped, so it copies cleanly).
+    `hidden` maps metrics left out of the table to their opt-in group (`--show-metrics GROUP`)."""
     directions = directions or {}
+    hidden = hidden or {}
     rows: list[list[Any]] = []
     for task, data in results.tasks.items():
         first = True
         for metric, mv in data.metrics.items():
+            if metric in hidden:
+                continue
             direction = directions.get(metric)
             arrow = "" if direction is None else " ↑" if direction else " ↓"
             rows.append([task if first else "", f"{metric}{arrow}", mv.value, mv.stderr, mv.n])
@@ -204,6 +213,9 @@ def print_metrics_table(results: "RunResults", run_dir: Path | None = None, dire
         if data.errors:
             rows.append(["", "failed samples", len(data.errors), None, None])
     caption = "↑ higher is better, ↓ lower is better; what each metric means: rbh list metrics"
+    if hidden:
+        groups = ",".join(sorted(set(hidden.values())))
+        caption += f"\n{len(hidden)} more metrics in results.json; show them with --show-metrics {groups} (or all)"
     print_table(
         f"rbh results — {results.model.spec} ({results.scoring} scoring)",
         ("task", "metric", "value", "± stderr", "n"),
@@ -248,8 +260,8 @@ def print_prompt(title: str, messages: Sequence[Mapping[str, str]]) -> None:
     console().print(Panel(body, title=title, title_align="left", expand=True), markup=False)
 
 
-def print_group_table(results: "RunResults") -> None:
-    """Group and overall rows (metrics as columns); `*` marks a macro mean over tasks."""
+def print_group_table(results: "RunResults", hidden: Mapping[str, str] | None = None) -> None:
+    """Group and overall rows (metrics as columns, but the `hidden` ones); `*` marks a macro mean."""
     from rbh.results.table import metric_names
 
     entries = list(results.groups.items())
@@ -257,7 +269,7 @@ def print_group_table(results: "RunResults") -> None:
         entries.append(("overall", results.overall))
     if not entries:
         return
-    metrics = metric_names(results)
+    metrics = [m for m in metric_names(results) if m not in (hidden or {})]
     rows = []
     for name, group in entries:
         star = "*" if "macro" in group.aggregation.values() else ""

@@ -43,7 +43,7 @@ def sample(ground_truth: tuple[str, ...] = ("2", "3"), subtype: str = "explicit"
     defaults: dict[str, Any] = {"conditions": (Condition("genre", "Horror"),) if subtype in ("explicit", "implicit", "misinformed") else ()}
     defaults.update(kw)
     return Sample(
-        id="s1",
+        id=defaults.pop("id", "s1"),
         domain=kw.pop("domain", "movie"),
         subtype=subtype,
         query=defaults.pop("query", "Some query"),

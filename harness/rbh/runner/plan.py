@@ -52,6 +52,7 @@ class RunOptions:
     show_progress: bool = True
     log_samples: str = "slim"  # slim (rows name the dataset sample), full (rows copy it), none (results only)
     print_table: bool = True
+    show_metrics: tuple[str, ...] = ()  # opt-in metric groups for the console table (ranking, beyond, diagnosis, all)
     max_cost: float | None = None  # USD: stop sending before the next request would cross it
 
 
@@ -106,11 +107,20 @@ class DatasetResolver:
         return self._open[name]
 
 
+def check_show_metrics(show: tuple[str, ...], registry: "Registry") -> None:
+    """`--show-metrics` names only table groups some registered scorer uses (or `all`)."""
+    known = {e.obj.table_group for e in registry.scorers().values() if e.obj.table_group} | {"all"}
+    unknown = [g for g in show if g not in known]
+    if unknown:
+        raise UsageError(f"--show-metrics: unknown group {unknown[0]!r} (known: {', '.join(sorted(known))})")
+
+
 def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     """Check everything, cheapest first; then build the model and key every request."""
     from rbh.tasks.index import load_task_index
 
     scoring = registry.scoring_set(options.scoring)
+    check_show_metrics(options.show_metrics, registry)
     check_batch_mode(options.model, registry)
     model_entry = model_class(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")

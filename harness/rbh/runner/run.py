@@ -95,8 +95,9 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     write_run(run_dir, results, {} if options.log_samples == "none" else rows)
     registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
     if options.print_table:
-        print_metrics_table(results, run_dir, metric_directions(registry, results))
-        print_group_table(results)
+        hidden = hidden_metrics(registry, results, options.show_metrics)
+        print_metrics_table(results, run_dir, metric_directions(registry, results), hidden)
+        print_group_table(results, hidden)
     return RunOutcome(run_dir, results, results.failed)
 
 
@@ -110,6 +111,20 @@ def metric_directions(registry: "Registry", results: RunResults) -> dict[str, bo
             out[metric] = entry.obj.higher_is_better if entry is not None else None
         for metric in task.metrics:
             out.setdefault(metric, None)
+    return out
+
+
+def hidden_metrics(registry: "Registry", results: RunResults, show: tuple[str, ...] = ()) -> dict[str, str]:
+    """Metrics of the results whose scorer puts them in an opt-in table group not in `show`
+    ("all" shows every group): {metric: group}."""
+    scorers = registry.scorers()
+    out: dict[str, str] = {}
+    for task in results.tasks.values():
+        for metric in task.metrics:
+            entry = scorers.get(metric)
+            group = entry.obj.table_group if entry is not None else None
+            if group is not None and group not in show and "all" not in show:
+                out[metric] = group
     return out
 
 
