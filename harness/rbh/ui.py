@@ -277,6 +277,23 @@ def print_group_table(results: "RunResults", hidden: Mapping[str, str] | None = 
     print_table("groups", ("group", *metrics), rows, caption="* macro mean over the group's tasks; otherwise micro, over samples")
 
 
+def print_paired_drops(results: "RunResults", metrics: Sequence[str] = ("recall", "ndcg")) -> None:
+    """The paired robustness drops (source - target, 95% interval) of the main metrics."""
+    rows = [
+        [d.scope, d.metric, f"{d.source} → {d.target}", d.drop, "—" if d.low is None else f"[{d.low:.4f}, {d.high:.4f}]", d.pairs]
+        for d in results.robustness
+        if d.metric in metrics
+    ]
+    if rows:
+        print_table(
+            "paired robustness: drop = source - target",
+            ("scope", "metric", "step", "drop", "95% interval", "pairs"),
+            rows,
+            keys=2,
+            caption="all drops: results.json → robustness (paired bootstrap over pairs)",
+        )
+
+
 def print_comparison(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], warnings: Sequence[str] = ()) -> None:
     """`rbh compare`'s leaderboard, its warnings first (loud, on stderr)."""
     err = console(stderr=True)

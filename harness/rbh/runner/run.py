@@ -17,6 +17,7 @@ from rbh.results.model import ModelInfo, RunResults
 from rbh.runner.groups import run_groups
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
 from rbh.runner.task_results import sample_rows, task_result
+from rbh.scoring.paired import paired_drops
 from rbh.scoring.task_scoring import score_task
 from rbh.secrets import redact_args
 from rbh.tasks.index import load_task_index
@@ -43,14 +44,14 @@ class RunOutcome:
 
 def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     """Run the selected tasks end to end and write the run folder."""
-    from rbh.ui import RunProgress, print_group_table, print_metrics_table
+    from rbh.ui import RunProgress, print_group_table, print_metrics_table, print_paired_drops
 
     started = time.perf_counter()
     plan = plan_run(options, registry)
     service = plan.service
     run_dir = unique_dir(options.output, run_dir_name(options.run_name or service.model.run_name, named=options.run_name is not None))
     registry.on_run_start(RunStart(service.model.display_name, tuple(p.task.task for p in plan.tasks), run_dir))
-    tasks, rows = {}, {}
+    tasks, rows, all_scores = {}, {}, []
     try:
         with RunProgress(enabled=options.show_progress) as progress:
             for task_plan in plan.tasks:
@@ -69,6 +70,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                     population=task_plan.dataset.samples(task_plan.task.dataset.config, task_plan.task.dataset.split),
                 )
                 name = task_plan.task.task
+                all_scores.append(scores)
                 rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
                 for row in rows[name]:
                     registry.on_sample_end(SampleEnd(name, row.id, row.response, row.metrics, row.error))
@@ -90,6 +92,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         wall_time_s=round(time.perf_counter() - started, 3),
         log_samples=options.log_samples,
         cost=run_cost(service, (t.cost for t in tasks.values())),
+        robustness=paired_drops(all_scores, options.seed),
     )
     results.groups, results.overall = run_groups(tasks, plan.index or load_task_index(registry.task_folders()))
     write_run(run_dir, results, {} if options.log_samples == "none" else rows)
@@ -98,6 +101,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         hidden = hidden_metrics(registry, results, options.show_metrics)
         print_metrics_table(results, run_dir, metric_directions(registry, results), hidden)
         print_group_table(results, hidden)
+        print_paired_drops(results)
     return RunOutcome(run_dir, results, results.failed)
 
 
