@@ -294,6 +294,16 @@ def print_paired_drops(results: "RunResults", metrics: Sequence[str] = ("recall"
         )
 
 
+def print_history_curves(results: "RunResults", hidden: Mapping[str, str] | None = None) -> None:
+    """One table per swept task: a row per history size, a column per (shown) metric."""
+    from rbh.results.curves import history_curves
+
+    for name, points in history_curves(results).items():
+        metrics = [m for m in dict.fromkeys(m for _, values in points for m in values) if m not in (hidden or {})]
+        rows = [[size, *(values[m].value if m in values else None for m in metrics)] for size, values in points]
+        print_table(f"{name} by history size", ("history", *metrics), rows)
+
+
 def print_comparison(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], warnings: Sequence[str] = ()) -> None:
     """`rbh compare`'s leaderboard, its warnings first (loud, on stderr)."""
     err = console(stderr=True)

@@ -19,7 +19,7 @@ from rbh.results.folder import check_output_parent
 from rbh.runner.selection import Selection
 from rbh.scoring.sets import ScoringSet
 from rbh.scoring.task_scoring import BuiltScorer, build_scorers
-from rbh.tasks.config import MetricSpec, check_generation
+from rbh.tasks.config import MetricSpec, check_generation, expand_history_sweeps
 from rbh.tasks.prompts import PromptRenderer
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     model_entry = model_class(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
     index = load_task_index(registry.task_folders())
-    tasks = index.select(options.tasks)
+    tasks = expand_history_sweeps(index.select(options.tasks))
     if options.metrics is not None:
         tasks = [t.model_copy(update={"metrics": [MetricSpec(name=m) for m in options.metrics]}) for t in tasks]
     scorers = {t.task: build_scorers(t, registry, scoring) for t in tasks}

@@ -44,7 +44,7 @@ class RunOutcome:
 
 def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     """Run the selected tasks end to end and write the run folder."""
-    from rbh.ui import RunProgress, print_group_table, print_metrics_table, print_paired_drops
+    from rbh.ui import RunProgress, print_group_table, print_history_curves, print_metrics_table, print_paired_drops
 
     started = time.perf_counter()
     plan = plan_run(options, registry)
@@ -102,6 +102,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         print_metrics_table(results, run_dir, metric_directions(registry, results), hidden)
         print_group_table(results, hidden)
         print_paired_drops(results)
+        print_history_curves(results, hidden)
     return RunOutcome(run_dir, results, results.failed)
 
 
