@@ -44,7 +44,7 @@ def sample(ground_truth: tuple[str, ...] = ("2", "3"), subtype: str = "explicit"
     defaults.update(kw)
     return Sample(
         id=defaults.pop("id", "s1"),
-        domain=kw.pop("domain", "movie"),
+        domain=defaults.pop("domain", "movie"),
         subtype=subtype,
         query=defaults.pop("query", "Some query"),
         ground_truth=ground_truth,

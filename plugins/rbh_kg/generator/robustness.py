@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any, cast
 
 from rbh import Catalog, Sample
 from rbh_kg.generator.config import SOURCE, GeneratorConfig
@@ -21,6 +22,7 @@ from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.mining import UserSets, prior_count
 from rbh_kg.generator.misinformed import build_misinformed
 from rbh_kg.generator.phrasing.base import Phraser
+from rbh_kg.generator.shares import ShareBalancer
 from rbh_kg.generator.stats import GenerationStats
 from rbh_kg.generator.validators import violations
 
@@ -29,11 +31,29 @@ PAIRED = ("explicit", "implicit", "misinformed")
 TRIES = 16  # condition sets tried per user
 
 
+class _OwnMix:
+    """The build context with hidden-relation mixes of its own: the pairs follow the misinformed
+    subtype's relation targets without competing with the main misinformed samples' counts."""
+
+    def __init__(self, ctx: BuildContext):
+        self._ctx = ctx
+        self._balancers: dict[str, ShareBalancer] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ctx, name)
+
+    def relation_balancer(self, subtype: str) -> ShareBalancer:
+        if subtype not in self._balancers:
+            self._balancers[subtype] = ShareBalancer(self._ctx.config.hidden_targets(self._ctx.domain, subtype))
+        return self._balancers[subtype]
+
+
 def paired_drafts(
     ctx: BuildContext, users: Sequence[UserSets], config: GeneratorConfig, histories: Mapping[str, Sequence[str]]
 ) -> list[Draft]:
     """Up to `config.robustness_pairs` triples (explicit, implicit, misinformed), one per user at
     most, users in a seeded order; flat, three drafts per pair."""
+    ctx = cast(BuildContext, _OwnMix(ctx))
     order = list(users)
     random.Random(f"{config.seed}:{ROBUSTNESS}:{ctx.domain}").shuffle(order)
     out: list[Draft] = []
