@@ -56,10 +56,17 @@ class ConditionSatisfaction(ResolvingScorer):
         values: dict[str, list[float | None]] = {}
         for x in inputs:
             table = condition_table(x)
-            relations = dict.fromkeys(c.relation for c in x.sample.conditions)
-            for relation in relations:
-                columns = [n for n, c in enumerate(x.sample.conditions) if c.relation == relation]
-                value = sum(all(row[n] for n in columns) for row in table) / len(table) if table else None
+            columns: dict[str, list[int]] = {}
+            for n, condition in enumerate(x.sample.conditions):
+                columns.setdefault(condition.relation, []).append(n)
+            for relation, cols in columns.items():
+                if not table:
+                    value = None
+                elif len(cols) == 1:
+                    c = cols[0]
+                    value = sum(row[c] for row in table) / len(table)
+                else:
+                    value = sum(all(row[c] for c in cols) for row in table) / len(table)
                 values.setdefault(relation, []).append(value)
         return {"relation": {relation: {"relation_satisfaction": mean_with_stderr(v, seed)} for relation, v in sorted(values.items())}}
 

@@ -48,6 +48,43 @@ def entropy_of(counts: "np.ndarray", catalog_size: int) -> "np.ndarray":
     return np.where(total[..., 0] > 0, terms.sum(axis=-1), np.nan)
 
 
+def exposure_counts(inputs: Sequence[ScoringInput], seed: int) -> tuple["np.ndarray | None", "np.ndarray | None"]:
+    """How often each exposed item is recommended (None when nothing resolved), and the same per
+    bootstrap resample of the samples (None for one sample); shared by the exposure scorers of a
+    task through the task context."""
+    import numpy as np
+
+    context = inputs[0].context
+    key = ("exposure", seed, tuple(id(x) for x in inputs))
+    if context is not None and key in context.scratch:
+        cached: tuple[np.ndarray | None, np.ndarray | None] = context.scratch[key]
+        return cached
+    index: dict[str, int] = {}
+    items, rows = [], []
+    for row, x in enumerate(inputs):
+        for item in x.resolved:
+            if item is not None:
+                items.append(index.setdefault(item, len(index)))
+                rows.append(row)
+    d, n = len(index), len(inputs)
+    full = boot = None
+    if d:
+        item_arr, row_arr = np.asarray(items), np.asarray(rows)
+        full = np.bincount(item_arr, minlength=d).astype(float)
+        if n >= 2:
+            weights = resample_counts(n, seed, EXPOSURE_BOOTSTRAP)
+            step = max(1, _CHUNK_CELLS // max(len(item_arr), d))
+            parts = []
+            for start in range(0, EXPOSURE_BOOTSTRAP, step):
+                w = weights[start : start + step][:, row_arr]  # (b, titles)
+                offsets = (np.arange(w.shape[0]) * d)[:, None] + item_arr[None, :]
+                parts.append(np.bincount(offsets.ravel(), weights=w.ravel(), minlength=w.shape[0] * d).reshape(w.shape[0], d))
+            boot = np.concatenate(parts)
+    if context is not None:
+        context.scratch[key] = (full, boot)
+    return full, boot
+
+
 class _ExposureScorer(ResolvingScorer, TaskScorer):
     """Counts how often each item is recommended over the task's answers."""
 
@@ -64,32 +101,15 @@ class _ExposureScorer(ResolvingScorer, TaskScorer):
         catalog_size = len(inputs[0].catalog) if inputs else 0
         if n == 0 or catalog_size == 0:
             return {self.metric: MetricValue(None, None, n)}
-        index: dict[str, int] = {}
-        items, rows = [], []
-        for row, x in enumerate(inputs):
-            for item in x.resolved:
-                if item is not None:
-                    items.append(index.setdefault(item, len(index)))
-                    rows.append(row)
-        d = len(index)
-        if d == 0:
-            return {self.metric: self._value(self.statistic(np.zeros((1, 1)), catalog_size)[0], None, n)}
-        item_arr, row_arr = np.asarray(items), np.asarray(rows)
-        full = np.bincount(item_arr, minlength=d).astype(float)
+        full, boot = exposure_counts(inputs, seed)
+        if full is None:  # nothing resolved
+            return {self.metric: self._value(float(self.statistic(np.zeros((1, 1)), catalog_size)[0]), None, n)}
         value = float(self.statistic(full[None, :], catalog_size)[0])
-        if n < 2:
+        if boot is None:
             return {self.metric: self._value(value, None, n)}
-        weights = resample_counts(n, seed, EXPOSURE_BOOTSTRAP).astype(float)
-        step = max(1, _CHUNK_CELLS // max(len(item_arr), d))
-        stats = []
-        for start in range(0, EXPOSURE_BOOTSTRAP, step):
-            w = weights[start : start + step][:, row_arr]  # (b, titles)
-            offsets = (np.arange(w.shape[0]) * d)[:, None] + item_arr[None, :]
-            counts = np.bincount(offsets.ravel(), weights=w.ravel(), minlength=w.shape[0] * d).reshape(w.shape[0], d)
-            stats.append(self.statistic(counts, catalog_size))
-        boot = np.concatenate(stats)
-        boot = boot[~np.isnan(boot)]
-        return {self.metric: self._value(value, float(boot.std(ddof=1)) if len(boot) > 1 else None, n)}
+        stats = self.statistic(boot, catalog_size)
+        stats = stats[~np.isnan(stats)]
+        return {self.metric: self._value(value, float(stats.std(ddof=1)) if len(stats) > 1 else None, n)}
 
     def _value(self, value: float, stderr: float | None, n: int) -> MetricValue:
         import math

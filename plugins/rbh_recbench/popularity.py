@@ -29,6 +29,7 @@ def mean_popularity(items: Sequence[str], popularity: dict[str, int]) -> float |
 
 class ARP(ResolvingScorer):
     name = "arp"
+    breakdown = False
     higher_is_better = None
     description = "average recommendation popularity: mean popularity of the resolved recommendations"
     table_group = "beyond"
@@ -39,6 +40,7 @@ class ARP(ResolvingScorer):
 
 class Novelty(ResolvingScorer):
     name = "novelty"
+    breakdown = False
     description = "mean self-information -log2((pop+1)/(N+1)) of the resolved recommendations"
     table_group = "beyond"
 
@@ -53,6 +55,7 @@ class Novelty(ResolvingScorer):
 
 class LongTailShare(ResolvingScorer):
     name = "long_tail_share"
+    breakdown = False
     description = "share of resolved recommendations outside the head items holding 80% of interactions"
     table_group = "beyond"
 

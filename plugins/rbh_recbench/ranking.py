@@ -40,6 +40,7 @@ class MAP(ResolvingScorer):
 
 class DuplicateRate(Scorer):
     name = "duplicate_rate"
+    breakdown = False
     higher_is_better = False
     uses_resolution = False
     description = "share of the titles in one answer that repeat an earlier title (before deduplication)"

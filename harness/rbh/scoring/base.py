@@ -59,6 +59,7 @@ class Scorer(ABC):
     subtypes: ClassVar[tuple[str, ...] | None] = None  # None = every subtype
     uses_resolution: ClassVar[bool] = True  # False: the scorer reads the raw response only
     higher_is_better: ClassVar[bool | None] = True  # the metric's direction (None: neither)
+    breakdown: ClassVar[bool] = True  # False: left out of the breakdowns (one task-wide number is enough)
     table_group: ClassVar[str | None] = None  # None: in the console table; else shown with `--show-metrics GROUP`
 
     class Options(BaseModel):

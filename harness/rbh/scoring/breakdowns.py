@@ -60,7 +60,7 @@ def compute_breakdowns(
         for dimension, groups in sample_groups(sample).items():
             for group in groups:
                 members.setdefault(dimension, {}).setdefault(group, []).append(index)
-    scorers = list(scorers)
+    scorers = [s for s in scorers if s.breakdown]
     out: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
     for dimension in sorted(members):
         if len(members[dimension]) < 2:

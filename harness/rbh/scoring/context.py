@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rbh.data.catalog import Catalog
@@ -24,6 +24,7 @@ class TaskContext:
         self.catalog = catalog
         self.population = population
         self._heads: dict[float, frozenset[str]] = {}
+        self.scratch: dict[Any, Any] = {}  # memos task scorers share (exposure counts)
 
     @cached_property
     def popularity(self) -> dict[str, int]:

@@ -127,44 +127,40 @@ def score_task(
     it; default: `samples`). Task scorers see every answered sample, each repeat included."""
     parsed = [parse_response(c.text, task.output.format, k) for c in completions]
     default = task.resolution
-    wanted = {resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution} | {default}
-    resolved_by_options = {opts: _resolve_all(catalog, parsed, opts) for opts in wanted}
+    options = list(dict.fromkeys([default, *(resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution)]))
+    slots = [options.index(resolution_of(b.scorer, default)) if b.scorer.uses_resolution else 0 for b in scorers]
+    resolved_by_slot = [_resolve_all(catalog, parsed, opts) for opts in options]
+    plan = [
+        _Planned(b, slot, isinstance(b.scorer, TaskScorer), type(b.scorer).details is not Scorer.details) for b, slot in zip(scorers, slots)
+    ]
     context = TaskContext(catalog, samples if population is None else population)
     scored: list[ScoredSample] = []
     answered: list[_Inputs] = []
     for n, (sample, completion) in enumerate(zip(samples, completions)):
-        row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_options[default][n]), {})
+        row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_slot[0][n]), {})
         if completion.error is None:
             inputs = _Inputs(
-                row,
-                tuple(parsed[n]),
-                {opts: tuple(ids[n]) for opts, ids in resolved_by_options.items()},
-                catalog,
-                kg,
-                k,
-                context,
-                task.output.format,
+                row, tuple(parsed[n]), [tuple(ids[n]) for ids in resolved_by_slot], catalog, kg, k, context, task.output.format
             )
-            _apply_scorers(row, scorers, default, inputs)
+            _apply_scorers(row, plan, inputs)
             answered.append(inputs)
         scored.append(row)
     unique = [s.sample for s in scored[::repeats]]
     per_sample, spread = collapse_repeats([s.metrics for s in scored], repeats)
     metrics: dict[str, MetricValue] = {}
     extra: list[Breakdown] = []
-    for b in scorers:
-        scorer = b.scorer
-        is_task = isinstance(scorer, TaskScorer)
-        if is_task or type(scorer).task_breakdowns is not Scorer.task_breakdowns:
-            opts = resolution_of(scorer, default) if scorer.uses_resolution else default
-            task_inputs = [i.at(opts) for i in answered if scorer.applies_to(i.row.sample.subtype)]
+    for step in plan:
+        scorer = step.built.scorer
+        if step.is_task or type(scorer).task_breakdowns is not Scorer.task_breakdowns:
+            task_inputs = [i.at(step.slot) for i in answered if scorer.applies_to(i.row.sample.subtype)]
             if isinstance(scorer, TaskScorer):
                 if task_inputs or any(scorer.applies_to(s.subtype) for s in unique):
                     metrics.update(scorer.score_task(task_inputs, seed))
                 continue
             if task_inputs:
                 extra.append(scorer.task_breakdowns(task_inputs, seed))
-        values_of = [m[b.metric] for m in per_sample if b.metric in m]
+        metric = step.built.metric
+        values_of = [m[metric] for m in per_sample if metric in m]
         if values_of or any(scorer.applies_to(s.subtype) for s in unique):
             metrics.update(scorer.aggregate(values_of, seed))
     per_sample_scorers = [b.scorer for b in scorers if not isinstance(b.scorer, TaskScorer)]
@@ -176,14 +172,25 @@ def score_task(
     return TaskScores(scored, metrics, {b.metric: b.provenance for b in scorers}, breakdowns, repeats, spread)
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """A scorer with what score_task decides about it once per task: its resolution slot, whether
+    it is a task scorer, whether it adds per-sample details."""
+
+    built: BuiltScorer
+    slot: int
+    is_task: bool
+    has_details: bool
+
+
 class _Inputs:
-    """The scoring inputs of one answered sample, one per set of resolution options, built once."""
+    """The scoring inputs of one answered sample, one per set of resolution options (slot), built once."""
 
     def __init__(
         self,
         row: ScoredSample,
         parsed: tuple[ParsedTitle, ...],
-        resolved: dict[ResolutionOptions, tuple[str | None, ...]],
+        resolved: list[tuple[str | None, ...]],
         catalog: "Catalog",
         kg: "KG",
         k: int | None,
@@ -193,16 +200,17 @@ class _Inputs:
         self.row, self.parsed, self.resolved = row, parsed, resolved
         self.catalog, self.kg, self.k, self.context, self.output_format = catalog, kg, k, context, output_format
         self.memo: dict[str, Any] = {}  # shared by every scorer of this sample
-        self._built: dict[ResolutionOptions, ScoringInput] = {}
+        self._built: list[ScoringInput | None] = [None] * len(resolved)
 
-    def at(self, opts: ResolutionOptions) -> ScoringInput:
-        if opts not in self._built:
+    def at(self, slot: int) -> ScoringInput:
+        built = self._built[slot]
+        if built is None:
             c = self.row.completion
-            self._built[opts] = ScoringInput(
+            built = self._built[slot] = ScoringInput(
                 sample=self.row.sample,
                 response=c.text,
                 recommended=self.parsed,
-                resolved=self.resolved[opts],
+                resolved=self.resolved[slot],
                 catalog=self.catalog,
                 kg=self.kg,
                 k=self.k,
@@ -212,7 +220,7 @@ class _Inputs:
                 context=self.context,
                 output_format=self.output_format,
             )
-        return self._built[opts]
+        return built
 
 
 def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> tuple[list[dict[str, float | None]], list[dict[str, float]]]:
@@ -237,20 +245,21 @@ def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> t
     return means, spreads
 
 
-def _apply_scorers(row: ScoredSample, scorers: Sequence[BuiltScorer], default: ResolutionOptions, inputs: _Inputs) -> None:
-    for b in scorers:
-        scorer = b.scorer
-        if isinstance(scorer, TaskScorer) or not scorer.applies_to(row.sample.subtype):
+def _apply_scorers(row: ScoredSample, plan: Sequence[_Planned], inputs: _Inputs) -> None:
+    subtype = row.sample.subtype
+    for step in plan:
+        scorer = step.built.scorer
+        if step.is_task or not scorer.applies_to(subtype):
             continue
-        x = inputs.at(resolution_of(scorer, default) if scorer.uses_resolution else default)
+        x = inputs.at(step.slot)
         try:
-            row.metrics[b.metric] = scorer.score(x)
-            if type(scorer).details is not Scorer.details:
+            row.metrics[step.built.metric] = scorer.score(x)
+            if step.has_details:
                 row.details.update(scorer.details(x) or {})
         except Exception as exc:  # noqa: BLE001 — contained: this value is missing, the sample is an error
             detail = " ".join(str(exc).split())[:300]
-            row.scorer_errors[b.metric] = (
-                f"scorer {scorer.name} (plugin {b.provenance.get('plugin', 'unknown')}) raised {type(exc).__name__}: {detail}"
+            row.scorer_errors[step.built.metric] = (
+                f"scorer {scorer.name} (plugin {step.built.provenance.get('plugin', 'unknown')}) raised {type(exc).__name__}: {detail}"
             )
 
 
