@@ -215,7 +215,7 @@ def print_metrics_table(
     caption = "↑ higher is better, ↓ lower is better; what each metric means: rbh list metrics"
     if hidden:
         groups = ",".join(sorted(set(hidden.values())))
-        caption += f"\n{len(hidden)} more metrics in results.json; show them with --show-metrics {groups} (or all)"
+        caption += f"\n{len(hidden)} more in results.json: --show-metrics {groups} (or all)"
     print_table(
         f"rbh results — {results.model.spec} ({results.scoring} scoring)",
         ("task", "metric", "value", "± stderr", "n"),

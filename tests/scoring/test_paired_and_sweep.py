@@ -53,3 +53,17 @@ def test_history_sweep_expands_into_one_task_per_size() -> None:
     for bad in ([], [5, 5], [-1]):
         with pytest.raises((ConfigError, ValueError)):
             _task(history_sweep=bad)
+
+
+def test_opt_in_metric_groups_in_the_console(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.backends.conftest import rbh_main
+    from tests.conftest import MINI_BENCHMARK
+
+    args = ("run", "--tasks", "movie_explicit", "--model", "bm25", "--dataset", str(MINI_BENCHMARK), "--no-progress")
+    code, out, err = rbh_main(*args, "--output", str(tmp_path / "a"), "--metrics", "recall,mrr,coverage")
+    assert code == 0, err
+    assert "recall ↑" in out and "mrr" not in out and "2 more in results.json: --show-metrics beyond,ranking" in out
+    code, out, err = rbh_main(*args, "--output", str(tmp_path / "b"), "--metrics", "recall,mrr,coverage", "--show-metrics", "ranking")
+    assert code == 0 and "mrr ↑" in out and "coverage" not in out
+    code, out, err = rbh_main(*args, "--output", str(tmp_path / "c"), "--show-metrics", "beyond,nope")
+    assert code == 2 and "unknown group 'nope'" in err
