@@ -47,7 +47,7 @@ class DuplicateRate(Scorer):
     table_group = "ranking"
 
     def score(self, x: ScoringInput) -> float | None:
-        titles = parse_titles(x.response, x.output_format)
+        titles = list(x.all_titles) if x.all_titles is not None else parse_titles(x.response, x.output_format)
         if not titles:
             return None
         return (len(titles) - len(dedupe_titles(titles))) / len(titles)

@@ -38,7 +38,8 @@ class ScoringInput:
     error: str | None = None
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # per-sample scratch shared by scorers
     context: "TaskContext | None" = field(default=None, compare=False, repr=False)  # what the task's samples share
-    output_format: str = "sep"  # the task's `output.format` (to parse the response again, e.g. before deduplication)
+    output_format: str = "sep"  # the task's `output.format` (to parse the response again)
+    all_titles: tuple["ParsedTitle", ...] | None = None  # every parsed title before deduplication and the cut to k
 
     @property
     def hits(self) -> set[str]:

@@ -18,7 +18,7 @@ from rbh.scoring.aggregate import MetricValue
 from rbh.scoring.base import Breakdown, Scorer, ScoringInput, TaskScorer
 from rbh.scoring.breakdowns import compute_breakdowns
 from rbh.scoring.context import TaskContext
-from rbh.scoring.parse import ParsedTitle, parse_response
+from rbh.scoring.parse import ParsedTitle, dedupe_titles, parse_titles
 from rbh.scoring.sets import DEFAULT_SCORING, ScoringSet
 
 if TYPE_CHECKING:
@@ -125,7 +125,8 @@ def score_task(
 
     `population` is every sample of the task's dataset config (item popularity is counted over
     it; default: `samples`). Task scorers see every answered sample, each repeat included."""
-    parsed = [parse_response(c.text, task.output.format, k) for c in completions]
+    every_title = [parse_titles(c.text, task.output.format) for c in completions]
+    parsed = [dedupe_titles(titles, k) for titles in every_title]
     default = task.resolution
     options = list(dict.fromkeys([default, *(resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution)]))
     slots = [options.index(resolution_of(b.scorer, default)) if b.scorer.uses_resolution else 0 for b in scorers]
@@ -136,13 +137,18 @@ def score_task(
     context = TaskContext(catalog, samples if population is None else population)
     scored: list[ScoredSample] = []
     answered: list[_Inputs] = []
+    per_subtype: dict[str, list[_Planned]] = {}  # the per-sample scorers that apply to a subtype
     for n, (sample, completion) in enumerate(zip(samples, completions)):
         row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_slot[0][n]), {})
         if completion.error is None:
             inputs = _Inputs(
                 row, tuple(parsed[n]), [tuple(ids[n]) for ids in resolved_by_slot], catalog, kg, k, context, task.output.format
             )
-            _apply_scorers(row, plan, inputs)
+            inputs.all_titles = tuple(every_title[n])
+            subtype = sample.subtype
+            if subtype not in per_subtype:
+                per_subtype[subtype] = [step for step in plan if not step.is_task and step.built.scorer.applies_to(subtype)]
+            _apply_scorers(row, per_subtype[subtype], inputs)
             answered.append(inputs)
         scored.append(row)
     unique = [s.sample for s in scored[::repeats]]
@@ -199,6 +205,7 @@ class _Inputs:
     ):
         self.row, self.parsed, self.resolved = row, parsed, resolved
         self.catalog, self.kg, self.k, self.context, self.output_format = catalog, kg, k, context, output_format
+        self.all_titles: tuple[ParsedTitle, ...] | None = None
         self.memo: dict[str, Any] = {}  # shared by every scorer of this sample
         self._built: list[ScoringInput | None] = [None] * len(resolved)
 
@@ -219,6 +226,7 @@ class _Inputs:
                 memo=self.memo,
                 context=self.context,
                 output_format=self.output_format,
+                all_titles=self.all_titles,
             )
         return built
 
@@ -246,11 +254,9 @@ def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> t
 
 
 def _apply_scorers(row: ScoredSample, plan: Sequence[_Planned], inputs: _Inputs) -> None:
-    subtype = row.sample.subtype
+    """Apply the per-sample scorers of `plan` (those that apply to this sample's subtype)."""
     for step in plan:
         scorer = step.built.scorer
-        if step.is_task or not scorer.applies_to(subtype):
-            continue
         x = inputs.at(step.slot)
         try:
             row.metrics[step.built.metric] = scorer.score(x)
