@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from rbh.registry import DatasetEntry, Registered, Registry, get_registry
     from rbh.runner.task_prompts import TaskPrompts, render_task_prompts
     from rbh.scoring.aggregate import MetricValue, mean_with_stderr
-    from rbh.scoring.base import Scorer, ScoringInput
+    from rbh.scoring.base import Scorer, ScoringInput, TaskScorer
     from rbh.scoring.sets import ScoringSet
     from rbh.ui import StageProgress, print_rows
 
@@ -59,6 +59,7 @@ _EXPORTS = {
     "merge_reasoning": "rbh.models.reasoning",
     "Scorer": "rbh.scoring.base",
     "ScoringInput": "rbh.scoring.base",
+    "TaskScorer": "rbh.scoring.base",
     "ScoringSet": "rbh.scoring.sets",
     "MetricValue": "rbh.scoring.aggregate",
     "mean_with_stderr": "rbh.scoring.aggregate",
@@ -107,6 +108,7 @@ __all__ = [
     "split_think_tags",
     "merge_reasoning",
     "Scorer",
+    "TaskScorer",
     "ScoringInput",
     "ScoringSet",
     "MetricValue",

@@ -189,15 +189,24 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
         print(caption, flush=True)
 
 
-def print_metrics_table(results: "RunResults", run_dir: Path | None = None, directions: Mapping[str, bool | None] | None = None) -> None:
+def print_metrics_table(
+    results: "RunResults",
+    run_dir: Path | None = None,
+    directions: Mapping[str, bool | None] | None = None,
+    hidden: Mapping[str, str] | None = None,
+) -> None:
     """The final table: one row per task and metric, with stderr and n; a legend of directions
-    under it, the group and overall rows, the cost, and the run folder on a line of its own
-    (never wrapped, so it copies cleanly)."""
+    under it, the group and overall rows, paired robustness drops and history curves, the cost,
+    and the run folder on a line of its own (never wrapped, so it copies cleanly). `hidden` maps
+    metrics left out of the tables to their opt-in group (`--show-metrics GROUP`)."""
     directions = directions or {}
+    hidden = hidden or {}
     rows: list[list[Any]] = []
     for task, data in results.tasks.items():
         first = True
         for metric, mv in data.metrics.items():
+            if metric in hidden:
+                continue
             direction = directions.get(metric)
             arrow = "" if direction is None else " ↑" if direction else " ↓"
             rows.append([task if first else "", f"{metric}{arrow}", mv.value, mv.stderr, mv.n])
@@ -205,6 +214,9 @@ def print_metrics_table(results: "RunResults", run_dir: Path | None = None, dire
         if data.errors:
             rows.append(["", "failed samples", len(data.errors), None, None])
     caption = "↑ higher is better, ↓ lower is better; what each metric means: rbh list metrics"
+    if hidden:
+        groups = ",".join(sorted(set(hidden.values())))
+        caption += f"\n{len(hidden)} more in results.json: --show-metrics {groups} (or all)"
     print_table(
         f"rbh results — {results.model.spec} ({results.scoring} scoring)",
         ("task", "metric", "value", "± stderr", "n"),
@@ -212,7 +224,9 @@ def print_metrics_table(results: "RunResults", run_dir: Path | None = None, dire
         keys=2,
         caption=caption,
     )
-    print_group_table(results)
+    print_group_table(results, hidden)
+    print_paired_drops(results)
+    print_history_curves(results, hidden)
     from rbh.cost.report import cost_lines
 
     for line in cost_lines(results):
@@ -250,8 +264,8 @@ def print_prompt(title: str, messages: Sequence[Mapping[str, str]]) -> None:
     console().print(Panel(body, title=title, title_align="left", expand=True), markup=False)
 
 
-def print_group_table(results: "RunResults") -> None:
-    """Group and overall rows (metrics as columns); `*` marks a macro mean over tasks."""
+def print_group_table(results: "RunResults", hidden: Mapping[str, str] | None = None) -> None:
+    """Group and overall rows (metrics as columns, but the `hidden` ones); `*` marks a macro mean."""
     from rbh.results.table import metric_names
 
     entries = list(results.groups.items())
@@ -259,7 +273,7 @@ def print_group_table(results: "RunResults") -> None:
         entries.append(("overall", results.overall))
     if not entries:
         return
-    metrics = metric_names(results)
+    metrics = [m for m in metric_names(results) if m not in (hidden or {})]
     rows = []
     for name, group in entries:
         star = "*" if "macro" in group.aggregation.values() else ""
@@ -268,6 +282,33 @@ def print_group_table(results: "RunResults") -> None:
     print_table(
         "groups", ("group", *metrics), rows, caption="* macro mean over the group's tasks; others: micro, over samples" if macro else None
     )
+
+
+def print_paired_drops(results: "RunResults", metrics: Sequence[str] = ("recall", "ndcg")) -> None:
+    """The paired robustness drops (source - target, 95% interval) of the main metrics."""
+    rows = [
+        [d.scope, d.metric, f"{d.source} → {d.target}", d.drop, "—" if d.low is None else f"[{d.low:.4f}, {d.high:.4f}]", d.pairs]
+        for d in results.robustness
+        if d.metric in metrics
+    ]
+    if rows:
+        print_table(
+            "paired robustness: drop = source - target",
+            ("scope", "metric", "step", "drop", "95% interval", "pairs"),
+            rows,
+            keys=2,
+            caption="all drops: results.json → robustness (paired bootstrap over pairs)",
+        )
+
+
+def print_history_curves(results: "RunResults", hidden: Mapping[str, str] | None = None) -> None:
+    """One table per swept task: a row per history size, a column per (shown) metric."""
+    from rbh.results.curves import history_curves
+
+    for name, points in history_curves(results).items():
+        metrics = [m for m in dict.fromkeys(m for _, values in points for m in values) if m not in (hidden or {})]
+        rows = [[size, *(values[m].value if m in values else None for m in metrics)] for size, values in points]
+        print_table(f"{name} by history size", ("history", *metrics), rows)
 
 
 def print_comparison(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], warnings: Sequence[str] = ()) -> None:

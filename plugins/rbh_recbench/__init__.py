@@ -13,11 +13,19 @@ from rbh import hookimpl
 def register_scorers(register: Callable[..., None]) -> None:
     from rbh_recbench.conditions import CMR
     from rbh_recbench.correction import Correction
+    from rbh_recbench.diagnosis import ConditionSatisfaction, PremiseFollowing
+    from rbh_recbench.exposure import Coverage, Entropy, Gini
     from rbh_recbench.official import OFFICIAL_SCORERS
+    from rbh_recbench.popularity import ARP, LongTailShare, Novelty, PopularityLift
     from rbh_recbench.quality import HistoryRepeat, Unresolved
+    from rbh_recbench.ranking import MAP, MRR, DuplicateRate
     from rbh_recbench.relevance import FTR, NDCG, Hit, Precision, Recall
 
-    for cls in (Recall, Precision, NDCG, Hit, CMR, FTR, Unresolved, Correction, HistoryRepeat, *OFFICIAL_SCORERS):
+    for cls in (
+        *(Recall, Precision, NDCG, Hit, CMR, FTR, Unresolved, Correction, HistoryRepeat, *OFFICIAL_SCORERS),
+        *(MRR, MAP, DuplicateRate, ConditionSatisfaction, PremiseFollowing),
+        *(Coverage, Gini, Entropy, ARP, PopularityLift, LongTailShare, Novelty),
+    ):
         register(cls)
 
 

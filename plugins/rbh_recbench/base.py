@@ -20,8 +20,16 @@ def ranked_hits(x: ScoringInput) -> list[bool]:
     """Per recommended position: does it hold a ground-truth item not already counted?
 
     Ground-truth entries that are not catalog ids (imported titles that did not resolve) are
-    matched by normalized title key instead.
+    matched by normalized title key instead. Memoized per sample and resolution.
     """
+    key = f"ranked_hits:{id(x.resolved)}"
+    cached = x.memo.get(key)
+    if cached is None:
+        cached = x.memo[key] = _ranked_hits(x)
+    return list(cached)
+
+
+def _ranked_hits(x: ScoringInput) -> tuple[bool, ...]:
     truth = set(x.sample.ground_truth)
     by_key = {title_key(g): g for g in truth if g not in x.catalog}
     seen: set[str] = set()
@@ -34,4 +42,4 @@ def ranked_hits(x: ScoringInput) -> list[bool]:
         if target is not None:
             seen.add(target)
         out.append(hit)
-    return out
+    return tuple(out)

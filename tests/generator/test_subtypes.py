@@ -20,7 +20,7 @@ def drafts(small_inputs, small_config):
 
 
 def test_all_subtypes_present(drafts):
-    assert set(drafts) == {"explicit", "implicit", "misinformed", "interest", "demographics"}
+    assert set(drafts) == {"explicit", "implicit", "misinformed", "interest", "demographics", "robustness"}
 
 
 def _position(history):

@@ -103,7 +103,7 @@ def test_show_prints_the_saved_table_without_rescoring(random_run: Path) -> None
     assert "overall" in out and "movie" in out
     assert all(len(line) <= 80 for line in out.splitlines())
     code, md, _ = rbh_main("show", str(random_run / "results.json"), "--format", "markdown")
-    assert code == 0 and md == (random_run / "summary.md").read_text().split("\n\n")[-1]
+    assert code == 0 and md.startswith("| task |") and md in (random_run / "summary.md").read_text()
     assert not (random_run / "results.rbh.json").exists()
 
 

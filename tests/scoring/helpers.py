@@ -43,8 +43,8 @@ def sample(ground_truth: tuple[str, ...] = ("2", "3"), subtype: str = "explicit"
     defaults: dict[str, Any] = {"conditions": (Condition("genre", "Horror"),) if subtype in ("explicit", "implicit", "misinformed") else ()}
     defaults.update(kw)
     return Sample(
-        id="s1",
-        domain=kw.pop("domain", "movie"),
+        id=defaults.pop("id", "s1"),
+        domain=defaults.pop("domain", "movie"),
         subtype=subtype,
         query=defaults.pop("query", "Some query"),
         ground_truth=ground_truth,

@@ -48,6 +48,12 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "--max-cost", type=float, default=None, metavar="USD", help="stop sending before the next request (or batch) would cross USD"
     )
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns")
+    p.add_argument(
+        "--show-metrics",
+        default=None,
+        metavar="GROUP,...",
+        help="also print the opt-in metric groups: ranking, beyond, diagnosis, or all (always in results.json)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument(
         "--log-samples",
@@ -105,6 +111,7 @@ def handle(args: argparse.Namespace) -> int:
         scoring=args.scoring,
         command=shlex.join(["rbh", *sys.argv[1:]]),
         show_progress=not args.no_progress,
+        show_metrics=tuple(g.strip() for g in (args.show_metrics or "").split(",") if g.strip()),
         log_samples="none" if args.no_log_samples else args.log_samples,
         max_cost=args.max_cost,
     )

@@ -16,6 +16,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument("run", type=Path, metavar="RUN", help="a run folder, or a results.json / results.NAME.json in it")
     p.add_argument("--format", choices=("table", "markdown", "csv"), default="table", help="output format (default: table)")
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns (table format)")
+    p.add_argument(
+        "--show-metrics", default=None, metavar="GROUP,...", help="also print the opt-in metric groups (ranking, beyond, diagnosis, all)"
+    )
     p.set_defaults(handler=handle)
 
 
@@ -32,9 +35,11 @@ def handle(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         print(results_csv(results), end="")
     else:
+        from rbh.runner.run import hidden_metrics
         from rbh.ui import print_breakdowns, print_metrics_table
 
-        print_metrics_table(results)
+        show = tuple(g.strip() for g in (args.show_metrics or "").split(",") if g.strip())
+        print_metrics_table(results, hidden=hidden_metrics(get_registry(), results, show))
         if args.breakdown:
             print_breakdowns(results)
     return 0

@@ -92,6 +92,7 @@ def schemas() -> dict[str, Any]:
             ("source", pa.string()),
             ("official_id", pa.string()),
             ("ground_truth_titles", text_list),
+            ("pair_id", pa.string()),
         ]
     )
     items = pa.schema([("id", pa.string()), ("title", pa.string()), ("year", pa.int32()), ("aliases", text_list)])
@@ -120,6 +121,7 @@ def sample_row(s: "Sample") -> dict[str, Any]:
         "source": s.source,
         "official_id": s.official_id,
         "ground_truth_titles": list(s.ground_truth_titles),
+        "pair_id": s.pair_id,
     }
 
 

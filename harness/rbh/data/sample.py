@@ -43,7 +43,8 @@ class Sample:
 
     `official_id` keeps the id of a sample imported from the official release ("0-3");
     `ground_truth_titles` keeps ground-truth titles as the source wrote them (official scoring
-    compares titles, and imported titles may not resolve to catalog ids).
+    compares titles, and imported titles may not resolve to catalog ids). `pair_id` joins the
+    explicit, implicit and misinformed versions of one request in a paired robustness set.
     """
 
     id: str
@@ -61,6 +62,7 @@ class Sample:
     source: str = ""
     official_id: str | None = None
     ground_truth_titles: tuple[str, ...] = ()
+    pair_id: str | None = None
 
     @classmethod
     def from_dict(cls, row: Mapping[str, Any]) -> "Sample":
@@ -82,6 +84,7 @@ class Sample:
                 source=str(row.get("source") or ""),
                 official_id=None if row.get("official_id") is None else str(row["official_id"]),
                 ground_truth_titles=tuple(str(x) for x in row.get("ground_truth_titles") or ()),
+                pair_id=None if row.get("pair_id") is None else str(row["pair_id"]),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"sample {row.get('id', '?')!r} is malformed: {exc}") from None

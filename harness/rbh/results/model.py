@@ -100,6 +100,20 @@ class GroupResult(_Record):
     metrics: dict[str, MetricResult] = Field(default_factory=dict)
 
 
+class PairedDrop(_Record):
+    """The paired drop of one metric from one version of the robustness requests to another:
+    the mean over pairs of `source - target`, with a paired bootstrap 95% interval."""
+
+    scope: str  # a domain, or "all"
+    metric: str
+    source: str  # explicit | implicit
+    target: str  # implicit | misinformed
+    drop: float
+    low: float | None
+    high: float | None
+    pairs: int
+
+
 class Rescored(_Record):
     at: str
     from_: str = Field(alias="from")
@@ -126,6 +140,7 @@ class RunResults(_Record):
     groups: dict[str, GroupResult] = Field(default_factory=dict)
     overall: GroupResult | None = None
     cost: CostResult | None = None
+    robustness: list[PairedDrop] = Field(default_factory=list)  # paired drops, when the run holds paired samples
 
     @property
     def failed(self) -> int:
@@ -163,6 +178,7 @@ class SampleRow(_Record):
     resolved: list[str | None] = Field(default_factory=list)
     metrics: dict[str, float | None] = Field(default_factory=dict)
     scorer_errors: dict[str, str] = Field(default_factory=dict)
+    details: dict[str, Any] = Field(default_factory=dict)  # per-sample facts scorers add (first_failed_condition)
     repeat: int = 0
     spread: dict[str, float] = Field(default_factory=dict)  # std over this sample's repeats
     sample: dict[str, Any] | None = None  # the whole dataset row with --log-samples full

@@ -87,7 +87,46 @@ def summary_markdown(results: RunResults) -> str:
 
     cost = cost_lines(results)
     tail = ["", "## Cost", "", *(f"- {line}" for line in cost), ""] if cost else []
-    return "\n".join(line for line in head if line is not None) + markdown_table(results) + "\n".join(tail)
+    from rbh.results.curves import curves_markdown
+
+    extra = [*robustness_markdown(results), *curves_markdown(results), *diagnosis_markdown(results)]
+    return "\n".join(line for line in head if line is not None) + markdown_table(results) + "\n".join(extra + tail)
+
+
+def robustness_markdown(results: RunResults) -> list[str]:
+    """The paired robustness drops (none when the run has no paired samples)."""
+    if not results.robustness:
+        return []
+    lines = [
+        "",
+        "## Paired robustness",
+        "",
+        "drop = source − target over pairs (one request asked three ways), paired bootstrap 95% interval.",
+        "",
+    ]
+    lines += ["| scope | metric | step | drop | 95% interval | pairs |", "|---|---|---|---:|---|---:|"]
+    for d in results.robustness:
+        interval = "—" if d.low is None else f"[{d.low:.4f}, {d.high:.4f}]"
+        lines.append(f"| {d.scope} | {d.metric} | {d.source} → {d.target} | {d.drop:.4f} | {interval} | {d.pairs} |")
+    return lines
+
+
+DIAGNOSIS = {"relation": ("relation_satisfaction",), "misinformed_relation": ("premise_following", "correction", "recall")}
+
+
+def diagnosis_markdown(results: RunResults) -> list[str]:
+    """Why recommendations failed: condition satisfaction per relation, premise following per
+    misinformed relation (tasks that have these breakdowns)."""
+    lines: list[str] = []
+    for dimension, metrics in DIAGNOSIS.items():
+        for task, data in results.tasks.items():
+            groups = data.breakdowns.get(dimension, {})
+            shown = [m for m in metrics if any(m in cell for cell in groups.values())]
+            if not shown:
+                continue
+            lines += ["", f"### {task} by {dimension}", "", f"| {dimension} | " + " | ".join(shown) + " |", "|---|" + "---:|" * len(shown)]
+            lines += [f"| {group} | " + " | ".join(fmt_value(cell.get(m)) for m in shown) + " |" for group, cell in groups.items()]
+    return ["", "## Why recommendations failed", *lines] if lines else []
 
 
 def results_csv(results: RunResults) -> str:

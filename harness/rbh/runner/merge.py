@@ -16,6 +16,7 @@ from rbh.runner.plan import DatasetResolver
 from rbh.runner.rescore import saved_completions
 from rbh.runner.saved_samples import samples_of
 from rbh.runner.task_results import scored_fields
+from rbh.scoring.paired import paired_drops
 from rbh.scoring.task_scoring import build_scorers, score_task
 from rbh.tasks.index import validate_task
 
@@ -34,7 +35,7 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
     _check_complete(shards)
     scoring = registry.scoring_set(first.scoring)
     resolver = DatasetResolver(registry)
-    tasks, rows_out = {}, {}
+    tasks, rows_out, all_scores = {}, {}, []
     for name, head in first.tasks.items():
         rows: list[SampleRow] = [row for _, samples, _ in shards for row in samples[name]]
         task = validate_task(dict(head.config), paths[0])
@@ -47,6 +48,7 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
         scores = score_task(
             task, samples, completions, dataset.catalog(task.domain), dataset.kg(task.domain),
             build_scorers(task, registry, scoring), k=head.effective.get("k", task.k), seed=first.seed, repeats=head.repeats,
+            population=dataset.samples(head.dataset.config, head.dataset.split),
         )  # fmt: skip
         parts = [r.tasks[name] for r, _, _ in shards]
         tasks[name] = head.model_copy(
@@ -63,12 +65,14 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
             }
         )
         rows_out[name] = rows
+        all_scores.append(scores)
     merged = first.model_copy(
         update={
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "command": command,
             "selection": {**first.selection, "shard": None, "merged_from": [str(p) for _, _, p in shards]},
             "tasks": tasks,
+            "robustness": paired_drops(all_scores, first.seed),
             "wall_time_s": round(sum(r.wall_time_s for r, _, _ in shards), 3),
         }
     )

@@ -19,7 +19,7 @@ from rbh.results.folder import check_output_parent
 from rbh.runner.selection import Selection
 from rbh.scoring.sets import ScoringSet
 from rbh.scoring.task_scoring import BuiltScorer, build_scorers
-from rbh.tasks.config import MetricSpec, check_generation
+from rbh.tasks.config import MetricSpec, check_generation, expand_history_sweeps
 
 if TYPE_CHECKING:
     from rbh.data.sample import Sample
@@ -51,6 +51,7 @@ class RunOptions:
     show_progress: bool = True
     log_samples: str = "slim"  # slim (rows name the dataset sample), full (rows copy it), none (results only)
     print_table: bool = True
+    show_metrics: tuple[str, ...] = ()  # opt-in metric groups for the console table (ranking, beyond, diagnosis, all)
     max_cost: float | None = None  # USD: stop sending before the next request would cross it
 
 
@@ -105,16 +106,25 @@ class DatasetResolver:
         return self._open[name]
 
 
+def check_show_metrics(show: tuple[str, ...], registry: "Registry") -> None:
+    """`--show-metrics` names only table groups some registered scorer uses (or `all`)."""
+    known = {e.obj.table_group for e in registry.scorers().values() if e.obj.table_group} | {"all"}
+    unknown = [g for g in show if g not in known]
+    if unknown:
+        raise UsageError(f"--show-metrics: unknown group {unknown[0]!r} (known: {', '.join(sorted(known))})")
+
+
 def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     """Check everything, cheapest first; then build the model and key every request."""
     from rbh.tasks.index import load_task_index
 
     scoring = registry.scoring_set(options.scoring)
+    check_show_metrics(options.show_metrics, registry)
     check_batch_mode(options.model, registry)
     model_entry = model_class(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
     index = load_task_index(registry.task_folders())
-    tasks = index.select(options.tasks)
+    tasks = expand_history_sweeps(index.select(options.tasks))
     if options.metrics is not None:
         tasks = [t.model_copy(update={"metrics": [MetricSpec(name=m) for m in options.metrics]}) for t in tasks]
     scorers = {t.task: build_scorers(t, registry, scoring) for t in tasks}

@@ -13,6 +13,7 @@ from rbh.results.model import DatasetRef, Rescored, RunResults, SampleRow
 from rbh.runner.plan import DatasetResolver
 from rbh.runner.saved_samples import open_recorded_dataset, samples_of
 from rbh.runner.task_results import scored_fields
+from rbh.scoring.paired import paired_drops
 from rbh.scoring.task_scoring import build_scorers, score_task
 from rbh.tasks.index import validate_task
 
@@ -30,7 +31,7 @@ def rescore_run(
     results, samples = read_run(run_dir)
     seed = results.seed if seed is None else seed
     resolver = DatasetResolver(registry)
-    new_tasks = {}
+    new_tasks, all_scores = {}, []
     for name, old in results.tasks.items():
         task = validate_task(dict(old.config), run_dir / RESULTS_FILE)
         scorers = build_scorers(task, registry, scoring_set)
@@ -42,20 +43,23 @@ def rescore_run(
         completions = saved_completions(rows)
         k = old.effective.get("k", task.k)
         scores = score_task(
-            task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed, repeats=old.repeats
-        )
+            task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed, repeats=old.repeats,
+            population=ds.samples(old.dataset.config, old.dataset.split),
+        )  # fmt: skip
         ref = (
             old.dataset
             if dataset is None
             else DatasetRef(spec=spec, name=ds.name, config=old.dataset.config, split=old.dataset.split, fingerprint=ds.fingerprint)
         )
         new_tasks[name] = old.model_copy(update={**scored_fields(scores), "dataset": ref})
+        all_scores.append(scores)
     rescored = results.model_copy(
         update={
             "scoring": scoring_set.name,
             "seed": seed,
             "rescored": Rescored(at=datetime.now(timezone.utc).isoformat(timespec="seconds"), **{"from": RESULTS_FILE}),
             "tasks": new_tasks,
+            "robustness": paired_drops(all_scores, seed),
         }
     )
     out = write_results(run_dir / f"results.{scoring_set.name}.json", rescored)

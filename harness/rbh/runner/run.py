@@ -17,6 +17,7 @@ from rbh.results.model import ModelInfo, RunResults
 from rbh.runner.groups import run_groups
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
 from rbh.runner.task_results import sample_rows, task_result
+from rbh.scoring.paired import paired_drops
 from rbh.scoring.task_scoring import score_task
 from rbh.secrets import redact_args
 from rbh.tasks.index import load_task_index
@@ -50,7 +51,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     service = plan.service
     run_dir = unique_dir(options.output, run_dir_name(options.run_name or service.model.run_name, named=options.run_name is not None))
     registry.on_run_start(RunStart(service.model.display_name, tuple(p.task.task for p in plan.tasks), run_dir))
-    tasks, rows = {}, {}
+    tasks, rows, all_scores = {}, {}, []
     try:
         with RunProgress(enabled=options.show_progress) as progress:
             for task_plan in plan.tasks:
@@ -66,8 +67,10 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                     k=task_plan.k,
                     seed=options.seed,
                     repeats=task_plan.repeats,
+                    population=task_plan.dataset.samples(task_plan.task.dataset.config, task_plan.task.dataset.split),
                 )
                 name = task_plan.task.task
+                all_scores.append(scores)
                 rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
                 for row in rows[name]:
                     registry.on_sample_end(SampleEnd(name, row.id, row.response, row.metrics, row.error))
@@ -89,12 +92,14 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         wall_time_s=round(time.perf_counter() - started, 3),
         log_samples=options.log_samples,
         cost=run_cost(service, (t.cost for t in tasks.values())),
+        robustness=paired_drops(all_scores, options.seed),
     )
     results.groups, results.overall = run_groups(tasks, plan.index or load_task_index(registry.task_folders()))
     write_run(run_dir, results, {} if options.log_samples == "none" else rows)
     registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
     if options.print_table:
-        print_metrics_table(results, run_dir, metric_directions(registry, results))
+        hidden = hidden_metrics(registry, results, options.show_metrics)
+        print_metrics_table(results, run_dir, metric_directions(registry, results), hidden)
     return RunOutcome(run_dir, results, results.failed)
 
 
@@ -108,6 +113,20 @@ def metric_directions(registry: "Registry", results: RunResults) -> dict[str, bo
             out[metric] = entry.obj.higher_is_better if entry is not None else None
         for metric in task.metrics:
             out.setdefault(metric, None)
+    return out
+
+
+def hidden_metrics(registry: "Registry", results: RunResults, show: tuple[str, ...] = ()) -> dict[str, str]:
+    """Metrics of the results whose scorer puts them in an opt-in table group not in `show`
+    ("all" shows every group): {metric: group}."""
+    scorers = registry.scorers()
+    out: dict[str, str] = {}
+    for task in results.tasks.values():
+        for metric in task.metrics:
+            entry = scorers.get(metric)
+            group = entry.obj.table_group if entry is not None else None
+            if group is not None and group not in show and "all" not in show:
+                out[metric] = group
     return out
 
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_BOOTSTRAP = 1000
-_MAX_DISTINCT = 4096
+_MAX_DISTINCT = 64  # up to this many distinct values: a multinomial draw over them
+_SHARED_CELLS = 4_000_000  # up to n x n_boot this large: memoized resample weights shared by metrics
 _CHUNK_CELLS = 8_000_000  # indices per chunk (~32 MB of int32)
 
 
@@ -27,7 +33,8 @@ def bootstrap_stderr(values: Sequence[float], seed: int = 0, n_boot: int = DEFAU
 
     Resampling n values with replacement is a multinomial draw over the distinct values, so
     metrics with few distinct values (binary hits, recall fractions) cost O(n_boot x distinct),
-    not O(n_boot x n); other inputs are resampled by index in bounded-memory chunks.
+    not O(n_boot x n); other inputs share memoized resample weights per n (one matrix product per
+    metric), and very large ones are resampled by index in bounded-memory chunks.
     """
     n = len(values)
     if n < 2:
@@ -42,6 +49,8 @@ def bootstrap_stderr(values: Sequence[float], seed: int = 0, n_boot: int = DEFAU
     if len(uniq) <= _MAX_DISTINCT:
         draws = rng.multinomial(n, counts / n, size=n_boot)
         means = draws @ uniq / n
+    elif n * n_boot <= _SHARED_CELLS:
+        means = _resample_weights(n, seed, n_boot) @ arr.astype(np.float32) / n
     else:
         rows = max(1, _CHUNK_CELLS // n)
         means = np.concatenate(
@@ -56,3 +65,50 @@ def mean_with_stderr(values: Sequence[float | None], seed: int = 0) -> MetricVal
     if not defined:
         return MetricValue(None, None, 0)
     return MetricValue(sum(defined) / len(defined), bootstrap_stderr(defined, seed), len(defined))
+
+
+def resample_counts(n: int, seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> "np.ndarray":
+    """`n_boot` bootstrap resamples of n items as counts: row b says how often each item was
+    drawn (read-only; the last few shapes are memoized, as task-level metrics share them)."""
+    return _resample_counts(n, seed, n_boot)
+
+
+@lru_cache(maxsize=4)
+def _resample_weights(n: int, seed: int, n_boot: int) -> "np.ndarray":
+    """`resample_counts` as float32 (for matrix products), memoized."""
+    import numpy as np
+
+    weights = _resample_counts(n, seed, n_boot).astype(np.float32)
+    weights.setflags(write=False)
+    return weights
+
+
+@lru_cache(maxsize=4)
+def _resample_counts(n: int, seed: int, n_boot: int) -> "np.ndarray":
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, size=(n_boot, n), dtype=np.int64)
+    draws += (np.arange(n_boot, dtype=np.int64) * n)[:, None]
+    counts = np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n)
+    counts.setflags(write=False)
+    return counts
+
+
+def ratio_with_stderr(numerators: Sequence[float], denominators: Sequence[float], seed: int = 0) -> MetricValue:
+    """Σ numerators / Σ denominators over samples (a micro mean), with a bootstrap stderr over
+    samples; None when the denominators sum to 0."""
+    import numpy as np
+
+    n = len(numerators)
+    den_total = float(sum(denominators))
+    if n == 0 or den_total == 0:
+        return MetricValue(None, None, n)
+    value = float(sum(numerators)) / den_total
+    if n < 2:
+        return MetricValue(value, None, n)
+    weights = _resample_weights(n, seed, DEFAULT_BOOTSTRAP)
+    num = weights @ np.asarray(numerators, dtype=np.float32)
+    den = weights @ np.asarray(denominators, dtype=np.float32)
+    ratios = num[den > 0] / den[den > 0]
+    return MetricValue(value, float(ratios.std(ddof=1)) if len(ratios) > 1 else None, n)

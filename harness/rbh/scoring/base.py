@@ -1,9 +1,10 @@
-"""The `Scorer` interface: one metric computed per sample, then aggregated."""
+"""The scorer interfaces: `Scorer` (one value per sample, then aggregated) and `TaskScorer` (one
+value for the whole task, computed over every answered sample: coverage, Gini, ...)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,7 +16,11 @@ if TYPE_CHECKING:
     from rbh.data.catalog import Catalog
     from rbh.data.kg import KG
     from rbh.data.sample import Sample
+    from rbh.scoring.context import TaskContext
     from rbh.scoring.parse import ParsedTitle
+
+
+Breakdown = dict[str, dict[str, dict[str, MetricValue]]]  # {dimension: {group: {metric: value}}}
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class ScoringInput:
     reasoning: str | None = None
     error: str | None = None
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # per-sample scratch shared by scorers
+    context: "TaskContext | None" = field(default=None, compare=False, repr=False)  # what the task's samples share
+    output_format: str = "sep"  # the task's `output.format` (to parse the response again)
+    all_titles: tuple["ParsedTitle", ...] | None = None  # every parsed title before deduplication and the cut to k
 
     @property
     def hits(self) -> set[str]:
@@ -52,6 +60,8 @@ class Scorer(ABC):
     subtypes: ClassVar[tuple[str, ...] | None] = None  # None = every subtype
     uses_resolution: ClassVar[bool] = True  # False: the scorer reads the raw response only
     higher_is_better: ClassVar[bool | None] = True  # the metric's direction (None: neither)
+    breakdown: ClassVar[bool] = True  # False: left out of the breakdowns (one task-wide number is enough)
+    table_group: ClassVar[str | None] = None  # None: in the console table; else shown with `--show-metrics GROUP`
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -70,3 +80,23 @@ class Scorer(ABC):
     def aggregate(self, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
         """Aggregate per-sample values into named metrics (default: mean ± bootstrap stderr)."""
         return {self.metric: mean_with_stderr(values, seed)}
+
+    def details(self, x: ScoringInput) -> Mapping[str, Any] | None:
+        """Per-sample facts for the sample row's `details` (not metrics; default: none)."""
+        return None
+
+    def task_breakdowns(self, inputs: Sequence[ScoringInput], seed: int = 0) -> Breakdown:
+        """Breakdowns only the whole task can give (merged into the task's; default: none)."""
+        return {}
+
+
+class TaskScorer(Scorer):
+    """A metric of the whole task, computed once over every answered sample it applies to (each
+    repeat counts): catalog coverage, Gini or entropy of exposure. Sample rows carry no value."""
+
+    def score(self, x: ScoringInput) -> float | None:
+        return None
+
+    @abstractmethod
+    def score_task(self, inputs: Sequence[ScoringInput], seed: int = 0) -> dict[str, MetricValue]:
+        """The task's metrics (with a bootstrap stderr over samples where it is meaningful)."""

@@ -1,6 +1,7 @@
 """Metric breakdowns: the same aggregation over subsets of samples (DESIGN §8.3).
 
 Dimensions: `n_conditions`, `relation` (a sample counts once per relation of its conditions),
+`misinformed_relation` (the relation a misinformed query states wrongly),
 the demographic attributes `age`, `gender`, `occupation`, and `group` (a demographic group such
 as "25-34 / Male", or an interest group's pattern). A dimension with a single group is left out.
 """
@@ -24,6 +25,8 @@ def sample_groups(sample: "Sample") -> dict[str, list[str]]:
         n = sample.n_conditions
         out["n_conditions"] = [str(n) if n < 3 else "3+"]
         out["relation"] = sorted({c.relation for c in sample.conditions})
+    if sample.misinformation:
+        out["misinformed_relation"] = sorted({m.relation for m in sample.misinformation})
     group = dict(sample.group or {})
     for attribute in ATTRIBUTES:
         if group.get(attribute) not in (None, ""):
@@ -57,7 +60,7 @@ def compute_breakdowns(
         for dimension, groups in sample_groups(sample).items():
             for group in groups:
                 members.setdefault(dimension, {}).setdefault(group, []).append(index)
-    scorers = list(scorers)
+    scorers = [s for s in scorers if s.breakdown]
     out: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
     for dimension in sorted(members):
         if len(members[dimension]) < 2:

@@ -138,14 +138,17 @@ def clean_title(raw: str) -> ParsedTitle | None:
     return ParsedTitle(title, year) if title else None
 
 
-def parse_response(text: str, fmt: str = "sep", k: int | None = None) -> list[ParsedTitle]:
-    """The ranked, deduplicated list of recommended titles (first occurrence wins), cut to k."""
+def parse_titles(text: str, fmt: str = "sep") -> list[ParsedTitle]:
+    """Every title of the response in order, duplicates included (what `parse_response` dedupes)."""
+    return [p for raw in split_entries(strip_reasoning(text or ""), fmt) if (p := clean_title(raw)) is not None]
+
+
+def dedupe_titles(titles: list[ParsedTitle], k: int | None = None) -> list[ParsedTitle]:
+    """Drop repeated titles (normalized key; first occurrence wins; one title with two different
+    years is kept twice), then cut to k."""
     out: list[ParsedTitle] = []
     seen: dict[str, int | None] = {}
-    for raw in split_entries(strip_reasoning(text or ""), fmt):
-        parsed = clean_title(raw)
-        if parsed is None:
-            continue
+    for parsed in titles:
         key = title_key(parsed.title) or parsed.title.casefold()
         if key in seen and (seen[key] is None or parsed.year is None or seen[key] == parsed.year):
             continue
@@ -154,3 +157,8 @@ def parse_response(text: str, fmt: str = "sep", k: int | None = None) -> list[Pa
         if k is not None and len(out) >= k:
             break
     return out
+
+
+def parse_response(text: str, fmt: str = "sep", k: int | None = None) -> list[ParsedTitle]:
+    """The ranked, deduplicated list of recommended titles (first occurrence wins), cut to k."""
+    return dedupe_titles(parse_titles(text, fmt), k)

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from rbh.data.resolution import ResolutionOptions
 from rbh.errors import ConfigError, RbhError
 from rbh.scoring.aggregate import MetricValue
-from rbh.scoring.base import Scorer, ScoringInput
+from rbh.scoring.base import Breakdown, Scorer, ScoringInput, TaskScorer
 from rbh.scoring.breakdowns import compute_breakdowns
-from rbh.scoring.parse import ParsedTitle, parse_response
+from rbh.scoring.context import TaskContext
+from rbh.scoring.parse import ParsedTitle, dedupe_titles, parse_titles
 from rbh.scoring.sets import DEFAULT_SCORING, ScoringSet
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class ScoredSample:
     resolved: list[str | None]
     metrics: dict[str, float | None]
     scorer_errors: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # per-sample facts scorers add (first_failed_condition)
 
     @property
     def error(self) -> str | None:
@@ -111,6 +113,7 @@ def score_task(
     k: int | None,
     seed: int = 0,
     repeats: int = 1,
+    population: Sequence["Sample"] | None = None,
 ) -> TaskScores:
     """Score one task's completions: parse every response, resolve all titles at once (per set of
     resolution options), apply the scorers, aggregate, and break the metrics down. Samples whose
@@ -118,26 +121,114 @@ def score_task(
 
     With `repeats` > 1, `samples` and `completions` hold each sample `repeats` times in a row:
     each repeat is scored, a sample's value is the mean over its repeats, the task's metrics are
-    aggregated over samples, and the per-sample standard deviation is kept as the spread."""
-    parsed = [parse_response(c.text, task.output.format, k) for c in completions]
+    aggregated over samples, and the per-sample standard deviation is kept as the spread.
+
+    `population` is every sample of the task's dataset config (item popularity is counted over
+    it; default: `samples`). Task scorers see every answered sample, each repeat included."""
+    every_title = [parse_titles(c.text, task.output.format) for c in completions]
+    parsed = [dedupe_titles(titles, k) for titles in every_title]
     default = task.resolution
-    wanted = {resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution} | {default}
-    resolved_by_options = {opts: _resolve_all(catalog, parsed, opts) for opts in wanted}
+    options = list(dict.fromkeys([default, *(resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution)]))
+    slots = [options.index(resolution_of(b.scorer, default)) if b.scorer.uses_resolution else 0 for b in scorers]
+    resolved_by_slot = [_resolve_all(catalog, parsed, opts) for opts in options]
+    plan = [
+        _Planned(b, slot, isinstance(b.scorer, TaskScorer), type(b.scorer).details is not Scorer.details) for b, slot in zip(scorers, slots)
+    ]
+    context = TaskContext(catalog, samples if population is None else population)
     scored: list[ScoredSample] = []
+    answered: list[_Inputs] = []
+    per_subtype: dict[str, list[_Planned]] = {}  # the per-sample scorers that apply to a subtype
     for n, (sample, completion) in enumerate(zip(samples, completions)):
-        row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_options[default][n]), {})
+        row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_slot[0][n]), {})
         if completion.error is None:
-            _apply_scorers(row, n, scorers, parsed[n], resolved_by_options, default, catalog, kg, k)
+            inputs = _Inputs(
+                row, tuple(parsed[n]), [tuple(ids[n]) for ids in resolved_by_slot], catalog, kg, k, context, task.output.format
+            )
+            inputs.all_titles = tuple(every_title[n])
+            subtype = sample.subtype
+            if subtype not in per_subtype:
+                per_subtype[subtype] = [step for step in plan if not step.is_task and step.built.scorer.applies_to(subtype)]
+            _apply_scorers(row, per_subtype[subtype], inputs)
+            answered.append(inputs)
         scored.append(row)
     unique = [s.sample for s in scored[::repeats]]
     per_sample, spread = collapse_repeats([s.metrics for s in scored], repeats)
     metrics: dict[str, MetricValue] = {}
-    for b in scorers:
-        values_of = [m[b.metric] for m in per_sample if b.metric in m]
-        if values_of or any(b.scorer.applies_to(s.subtype) for s in unique):
-            metrics.update(b.scorer.aggregate(values_of, seed))
-    breakdowns = compute_breakdowns(unique, per_sample, [b.scorer for b in scorers], seed)
+    extra: list[Breakdown] = []
+    for step in plan:
+        scorer = step.built.scorer
+        if step.is_task or type(scorer).task_breakdowns is not Scorer.task_breakdowns:
+            task_inputs = [i.at(step.slot) for i in answered if scorer.applies_to(i.row.sample.subtype)]
+            if isinstance(scorer, TaskScorer):
+                if task_inputs or any(scorer.applies_to(s.subtype) for s in unique):
+                    metrics.update(scorer.score_task(task_inputs, seed))
+                continue
+            if task_inputs:
+                extra.append(scorer.task_breakdowns(task_inputs, seed))
+        metric = step.built.metric
+        values_of = [m[metric] for m in per_sample if metric in m]
+        if values_of or any(scorer.applies_to(s.subtype) for s in unique):
+            metrics.update(scorer.aggregate(values_of, seed))
+    per_sample_scorers = [b.scorer for b in scorers if not isinstance(b.scorer, TaskScorer)]
+    breakdowns = compute_breakdowns(unique, per_sample, per_sample_scorers, seed)
+    for more in extra:
+        for dimension, groups in more.items():
+            for group, cell in groups.items():
+                breakdowns.setdefault(dimension, {}).setdefault(group, {}).update({m: v.to_dict() for m, v in cell.items()})
     return TaskScores(scored, metrics, {b.metric: b.provenance for b in scorers}, breakdowns, repeats, spread)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A scorer with what score_task decides about it once per task: its resolution slot, whether
+    it is a task scorer, whether it adds per-sample details."""
+
+    built: BuiltScorer
+    slot: int
+    is_task: bool
+    has_details: bool
+
+
+class _Inputs:
+    """The scoring inputs of one answered sample, one per set of resolution options (slot), built once."""
+
+    def __init__(
+        self,
+        row: ScoredSample,
+        parsed: tuple[ParsedTitle, ...],
+        resolved: list[tuple[str | None, ...]],
+        catalog: "Catalog",
+        kg: "KG",
+        k: int | None,
+        context: TaskContext,
+        output_format: str,
+    ):
+        self.row, self.parsed, self.resolved = row, parsed, resolved
+        self.catalog, self.kg, self.k, self.context, self.output_format = catalog, kg, k, context, output_format
+        self.all_titles: tuple[ParsedTitle, ...] | None = None
+        self.memo: dict[str, Any] = {}  # shared by every scorer of this sample
+        self._built: list[ScoringInput | None] = [None] * len(resolved)
+
+    def at(self, slot: int) -> ScoringInput:
+        built = self._built[slot]
+        if built is None:
+            c = self.row.completion
+            built = self._built[slot] = ScoringInput(
+                sample=self.row.sample,
+                response=c.text,
+                recommended=self.parsed,
+                resolved=self.resolved[slot],
+                catalog=self.catalog,
+                kg=self.kg,
+                k=self.k,
+                reasoning=c.reasoning,
+                error=c.error,
+                memo=self.memo,
+                context=self.context,
+                output_format=self.output_format,
+                all_titles=self.all_titles,
+            )
+        return built
 
 
 def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> tuple[list[dict[str, float | None]], list[dict[str, float]]]:
@@ -162,43 +253,19 @@ def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> t
     return means, spreads
 
 
-def _apply_scorers(
-    row: ScoredSample,
-    index: int,
-    scorers: Sequence[BuiltScorer],
-    parsed: Sequence[ParsedTitle],
-    resolved_by_options: dict[ResolutionOptions, list[list[str | None]]],
-    default: ResolutionOptions,
-    catalog: "Catalog",
-    kg: "KG",
-    k: int | None,
-) -> None:
-    inputs: dict[ResolutionOptions, ScoringInput] = {}
-    memo: dict[str, Any] = {}  # shared by every scorer of this sample
-    for b in scorers:
-        scorer = b.scorer
-        if not scorer.applies_to(row.sample.subtype):
-            continue
-        opts = resolution_of(scorer, default) if scorer.uses_resolution else default
-        if opts not in inputs:
-            inputs[opts] = ScoringInput(
-                sample=row.sample,
-                response=row.completion.text,
-                recommended=tuple(parsed),
-                resolved=tuple(resolved_by_options[opts][index]),
-                catalog=catalog,
-                kg=kg,
-                k=k,
-                reasoning=row.completion.reasoning,
-                error=row.completion.error,
-                memo=memo,
-            )
+def _apply_scorers(row: ScoredSample, plan: Sequence[_Planned], inputs: _Inputs) -> None:
+    """Apply the per-sample scorers of `plan` (those that apply to this sample's subtype)."""
+    for step in plan:
+        scorer = step.built.scorer
+        x = inputs.at(step.slot)
         try:
-            row.metrics[b.metric] = scorer.score(inputs[opts])
+            row.metrics[step.built.metric] = scorer.score(x)
+            if step.has_details:
+                row.details.update(scorer.details(x) or {})
         except Exception as exc:  # noqa: BLE001 — contained: this value is missing, the sample is an error
             detail = " ".join(str(exc).split())[:300]
-            row.scorer_errors[b.metric] = (
-                f"scorer {scorer.name} (plugin {b.provenance.get('plugin', 'unknown')}) raised {type(exc).__name__}: {detail}"
+            row.scorer_errors[step.built.metric] = (
+                f"scorer {scorer.name} (plugin {step.built.provenance.get('plugin', 'unknown')}) raised {type(exc).__name__}: {detail}"
             )
 
 

@@ -101,6 +101,8 @@ class TaskConfig(_Strict):
     prompt: PromptConfig
     history: bool = False
     history_size: int = Field(default=10, ge=0)
+    history_sweep: list[int] | None = None  # run once per history size (tasks `<task>@h<size>`), reported as a curve
+    history_sweep_of: str | None = None  # set on the tasks a sweep expands into: the task swept
     k: int | None = Field(default=None, ge=1)
     generation: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_GENERATION))
     output: OutputConfig = Field(default_factory=OutputConfig)
@@ -125,6 +127,13 @@ class TaskConfig(_Strict):
                 out.append(entry)
         return out
 
+    @field_validator("history_sweep")
+    @classmethod
+    def _sweep_sizes(cls, value: list[int] | None) -> list[int] | None:
+        if value is not None and (not value or min(value) < 0 or len(set(value)) != len(value)):
+            raise ValueError("history_sweep must list distinct history sizes >= 0")
+        return value
+
     @field_validator("generation", mode="before")
     @classmethod
     def _generation_defaults(cls, value: Any) -> Any:
@@ -144,3 +153,23 @@ class TaskConfig(_Strict):
     def public_dict(self) -> dict[str, Any]:
         """The resolved config as recorded in results.json."""
         return self.model_dump(mode="json")
+
+
+def expand_history_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
+    """Each task with `history_sweep` becomes one history task per size, `<task>@h<size>`
+    (size 0: the history prompt with no items); other tasks are kept as they are."""
+    out: list[TaskConfig] = []
+    for task in tasks:
+        if not task.history_sweep:
+            out.append(task)
+            continue
+        for size in task.history_sweep:
+            update = {
+                "task": f"{task.task}@h{size}",
+                "history": True,
+                "history_size": size,
+                "history_sweep": None,
+                "history_sweep_of": task.task,
+            }
+            out.append(task.model_copy(update=update))
+    return out

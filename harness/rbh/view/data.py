@@ -88,6 +88,7 @@ def run_tables(r: RunResults) -> dict[str, Any]:
             "aggregation": r.overall.aggregation,
             "metrics": {m: _metric(v) for m, v in r.overall.metrics.items()},
         },
+        "robustness": [d.model_dump() for d in r.robustness],
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from rbh import KG, Catalog
 
 GENERATOR_NAME = "rbh-kg-generator"
-GENERATOR_VERSION = "2.1"  # 2.1: train / validation / test splits, disjoint by user
+GENERATOR_VERSION = "2.2"  # 2.1: train / validation / test splits, disjoint by user; 2.2: paired robustness sets
 SOURCE = f"{GENERATOR_NAME} {GENERATOR_VERSION}"
 
 
@@ -63,6 +63,7 @@ class GeneratorConfig:
     era_years: int = 15  # a stated wrong person was active within this many years of the bridges
     min_prior_history: int = 5  # condition samples need this many history items before their ground truth
     per_user: int = 1  # condition samples per user and subtype
+    robustness_pairs: int = 300  # paired explicit / implicit / misinformed requests per domain (0: none)
     max_ground_truth: int = 30
     max_partners: int = 24  # facts considered when growing sets around one informative fact
     max_nodes_per_level: int = 40  # condition sets visited per user and level (a seeded sample beyond)

@@ -18,6 +18,7 @@ from rbh_kg.generator.interest import build_interest
 from rbh_kg.generator.mining import dedupe_history, mine_users
 from rbh_kg.generator.misinformed import build_misinformed
 from rbh_kg.generator.phrasing.base import Phraser
+from rbh_kg.generator.robustness import ROBUSTNESS, paired_drafts, phrase_pairs
 from rbh_kg.generator.selection import select_drafts
 from rbh_kg.generator.stats import GenerationStats
 from rbh_kg.generator.validators import violations
@@ -58,6 +59,8 @@ def build_drafts(
         with _stage(f"{inputs.domain}: {subtype} drafts", len(mined), progress) as bar:
             drafts[subtype] = select_drafts(mined, subtype, partial(builder, ctx), config, used)
             bar.advance(len(mined))
+    if config.robustness_pairs:
+        drafts[ROBUSTNESS] = paired_drafts(ctx, mined, config, histories)
     with _stage(f"{inputs.domain}: interest sequences", None, progress):
         drafts["interest"] = build_interest(ctx, histories)
     with _stage(f"{inputs.domain}: demographic groups", None, progress):
@@ -121,6 +124,9 @@ def generate_domain(
     phraser.bind(inputs.catalog)
     result = DomainResult(inputs.domain, inputs.catalog, inputs.kg)
     for subtype, subtype_drafts in drafts.items():
+        if subtype == ROBUSTNESS:
+            result.samples.update(phrase_pairs(subtype_drafts, phraser, inputs.catalog, config, stats))
+            continue
         stats.drafts[(inputs.domain, subtype)] += len(subtype_drafts)
         with _stage(f"{inputs.domain}: phrasing {subtype}", len(subtype_drafts), progress) as bar:
             samples = phrase_and_validate(subtype_drafts, phraser, inputs.catalog, config, stats, bar.advance)

@@ -76,6 +76,26 @@
     });
   }
 
+  function robustnessTables() {
+    const box = document.getElementById("robustness-tables");
+    const withDrops = runs.filter((run) => (run.robustness || []).length);
+    if (!withDrops.length) return;
+    document.getElementById("robustness").hidden = false;
+    for (const run of withDrops) {
+      const table = el("table", { class: "metric-table robustness-table", "data-run": run.header.label });
+      const head = el("tr", {});
+      for (const c of ["scope", "metric", "step", "drop", "95% interval", "pairs"]) head.append(el("th", { text: c }));
+      table.append(el("thead", {}, head));
+      const body = el("tbody", {});
+      for (const d of run.robustness) {
+        const interval = d.low === null ? "—" : `[${fmt(d.low)}, ${fmt(d.high)}]`;
+        body.append(el("tr", {}, ...[d.scope, d.metric, `${d.source} → ${d.target}`, fmt(d.drop), interval, String(d.pairs)].map((t) => el("td", { text: t }))));
+      }
+      table.append(body);
+      box.append(el("h3", { text: run.header.label }), table);
+    }
+  }
+
   function fillSelect(select, values, selected) {
     select.replaceChildren(...values.map((v) => el("option", { value: v, text: v })));
     if (selected !== undefined && values.includes(selected)) select.value = selected;
@@ -274,6 +294,7 @@
   if (window.ChartErrorBars) Chart.register(ChartErrorBars.BarWithErrorBarsController, ChartErrorBars.BarWithErrorBar);
   runHeaders();
   metricTables();
+  robustnessTables();
   plots();
   sampleBrowser();
   document.body.dataset.ready = "1";

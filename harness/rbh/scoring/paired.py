@@ -1,0 +1,76 @@
+"""Paired robustness drops: samples sharing a `pair_id` are one request asked as an explicit, an
+implicit and a misinformed query; the drop of a metric from one version to the next is the mean
+over pairs of the per-pair difference, with a paired bootstrap 95% interval (pairs resampled)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from rbh.scoring.aggregate import DEFAULT_BOOTSTRAP
+
+if TYPE_CHECKING:
+    from rbh.results.model import PairedDrop
+    from rbh.scoring.task_scoring import TaskScores
+
+STEPS = (("explicit", "implicit"), ("implicit", "misinformed"), ("explicit", "misinformed"))
+
+
+def pair_values(scores: Iterable["TaskScores"]) -> dict[str, dict[str, dict[str, float]]]:
+    """{pair_id: {subtype: {metric: value}}} over answered samples (a sample's repeats averaged)."""
+    sums: dict[tuple[str, str], dict[str, list[float]]] = {}
+    domains: dict[str, str] = {}
+    for task in scores:
+        for row in task.samples:
+            pair = row.sample.pair_id
+            if pair is None or row.completion.error is not None:
+                continue
+            domains[pair] = row.sample.domain
+            cell = sums.setdefault((pair, row.sample.subtype), {})
+            for metric, value in row.metrics.items():
+                if value is not None:
+                    cell.setdefault(metric, []).append(float(value))
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for (pair, subtype), cell in sums.items():
+        out.setdefault(pair, {})[subtype] = {m: sum(v) / len(v) for m, v in cell.items()}
+        out[pair]["_domain"] = {domains[pair]: 0.0}
+    return out
+
+
+def paired_drops(scores: Iterable["TaskScores"], seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> list["PairedDrop"]:
+    """Per scope (each domain, and `all` when there are several), metric and step (explicit →
+    implicit, implicit → misinformed, explicit → misinformed): the mean drop `from - to` over the
+    pairs where both versions have the metric, and its paired bootstrap 95% interval."""
+    import numpy as np
+
+    from rbh.results.model import PairedDrop
+
+    pairs = pair_values(scores)
+    if not pairs:
+        return []
+    by_scope: dict[str, list[Mapping[str, Mapping[str, float]]]] = {}
+    for versions in pairs.values():
+        domain = next(iter(versions["_domain"]))
+        by_scope.setdefault(domain, []).append(versions)
+    if len(by_scope) > 1:
+        by_scope["all"] = list(pairs.values())
+    out = []
+    rng_seed = seed
+    for scope in sorted(by_scope, key=lambda s: (s == "all", s)):
+        members = by_scope[scope]
+        metrics = sorted({m for v in members for s in ("explicit", "implicit", "misinformed") for m in v.get(s, {})})
+        for metric in metrics:
+            for a, b in STEPS:
+                diffs = [v[a][metric] - v[b][metric] for v in members if metric in v.get(a, {}) and metric in v.get(b, {})]
+                if not diffs:
+                    continue
+                arr = np.asarray(diffs)
+                low = high = None
+                if len(arr) >= 2:
+                    rng = np.random.default_rng(rng_seed)
+                    means = arr[rng.integers(0, len(arr), size=(n_boot, len(arr)))].mean(axis=1)
+                    low, high = (float(q) for q in np.percentile(means, [2.5, 97.5]))
+                out.append(
+                    PairedDrop(scope=scope, metric=metric, source=a, target=b, drop=float(arr.mean()), low=low, high=high, pairs=len(arr))
+                )
+    return out
