@@ -7,12 +7,15 @@ Run: `.venv/bin/python tests/benchmarks/bench_generator.py [--workers 2] [--skip
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from tests.generator.synthetic import Shape, synthetic_inputs
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.generator.synthetic
+
+from tests.generator.synthetic import Shape, synthetic_inputs  # noqa: E402
 
 from rbh_kg.generator import GeneratorConfig, generate_benchmark
 from rbh_kg.generator.context import BuildContext
