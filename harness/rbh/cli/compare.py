@@ -50,11 +50,10 @@ def handle(args: argparse.Namespace) -> int:
 
         header, rows = result.transposed()
         print_comparison("rbh compare (value ± stderr)", header, rows, result.warnings)
-        # the terminal shows differences on the last column (overall, or the one task) unless --columns chose
-        diff_rows = result.difference_records(columns or result.columns[-1:])
+        diff_rows = result.difference_records(columns)  # every pair, task and metric (--columns narrows)
         if diff_rows:
             print_comparison(
-                "paired differences on shared samples (markdown/html/json have every column)",
+                "paired differences on shared samples",
                 ["pair", "task", "metric", "mean [95% CI]", "n"],
                 diff_rows,
             )

@@ -22,8 +22,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 def handle(args: argparse.Namespace) -> int:
     from rbh.registry import get_registry
     from rbh.runner.merge import merge_runs
-    from rbh.ui import print_metrics_table
+    from rbh.runner.run import print_results
 
-    results = merge_runs(list(args.runs), args.out, get_registry(), command=shlex.join(["rbh", *sys.argv[1:]]))
-    print_metrics_table(results, args.out)
+    registry = get_registry()
+    results = merge_runs(list(args.runs), args.out, registry, command=shlex.join(["rbh", *sys.argv[1:]]))
+    print_results(results, registry, args.out)
     return 1 if results.failed else 0

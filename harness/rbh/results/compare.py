@@ -95,8 +95,7 @@ class Comparison:
                 cells = []
                 for r in self.runs:
                     mv = self.value(r, c, m)
-                    ok = mv is not None and mv.value is not None
-                    cells.append(f"{mv.value:.3f}±{mv.stderr or 0:.3f}" if ok and mv is not None and mv.value is not None else "—")
+                    cells.append(f"{mv.value:.3f}±{mv.stderr or 0:.3f}" if mv is not None and mv.value is not None else "—")
                 rows.append([f"{c} {m}", *cells])
         return header, rows
 

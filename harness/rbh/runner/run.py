@@ -44,7 +44,7 @@ class RunOutcome:
 
 def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     """Run the selected tasks end to end and write the run folder."""
-    from rbh.ui import RunProgress, print_metrics_table
+    from rbh.ui import RunProgress
 
     started = time.perf_counter()
     plan = plan_run(options, registry)
@@ -98,8 +98,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     write_run(run_dir, results, {} if options.log_samples == "none" else rows)
     registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
     if options.print_table:
-        hidden = hidden_metrics(registry, results, options.show_metrics)
-        print_metrics_table(results, run_dir, metric_directions(registry, results), hidden)
+        print_results(results, registry, run_dir, options.show_metrics)
     return RunOutcome(run_dir, results, results.failed)
 
 
@@ -114,6 +113,14 @@ def metric_directions(registry: "Registry", results: RunResults) -> dict[str, bo
         for metric in task.metrics:
             out.setdefault(metric, None)
     return out
+
+
+def print_results(results: RunResults, registry: "Registry", run_dir: Path | None = None, show: tuple[str, ...] = ()) -> None:
+    """The results table as `rbh run`, `score`, `merge` and `show` all print it: metric
+    directions from the registry, opt-in metric groups hidden unless `show` names them."""
+    from rbh.ui import print_metrics_table
+
+    print_metrics_table(results, run_dir, metric_directions(registry, results), hidden_metrics(registry, results, show))
 
 
 def hidden_metrics(registry: "Registry", results: RunResults, show: tuple[str, ...] = ()) -> dict[str, str]:
