@@ -59,7 +59,7 @@ def listing(kind: str, registry: "Registry") -> tuple[Sequence[str], list[list[A
             for name, entry in sorted(registry.scorers().items())
             if name == entry.name
         ]
-    table = registry.tables()[kind]
+    table = getattr(registry, kind)()  # collect only the kind asked for
     extra_column = {"models": "aliases", "scoring_sets": "replaces"}.get(kind)
     rows = []
     for name, entry in sorted(table.items()):

@@ -226,12 +226,13 @@ class CompletionService:
             self._send(requests, indices, settle)
             return
         pending = list(indices)
+        estimates = [estimate_request_cost(price, requests[i], batch=False) for i in pending]  # once, not per round
         while pending:
-            fit = budget.take([estimate_request_cost(price, requests[i], batch=False) for i in pending])
+            fit = budget.take(estimates)
             if fit == 0:
                 raise budget.stopped(len(pending), batch=False)
             self._send(requests, pending[:fit], settle)
-            pending = pending[fit:]
+            pending, estimates = pending[fit:], estimates[fit:]
 
     def _send_batch(
         self,

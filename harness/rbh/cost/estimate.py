@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rbh.cost.prices import Price, completion_cost, resolve_price
+from rbh.cost.prices import Price, completion_cost
 from rbh.models.base import ChatRequest, Message, Usage
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def estimate_cost(plan: "RunPlan") -> CostEstimate:
     priced once (batch and live). Sends nothing."""
     service = plan.service
     model = service.model
-    price = resolve_price(model)
+    price = service.price
     seen: set[str] = set()
     out = CostEstimate(model.display_name, price, model.batch_options is not None)
     for task in plan.tasks:

@@ -4,33 +4,12 @@ the first rendered prompts of each task — and nothing is sent or written."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rbh.runner.plan import RunOptions, TaskPlan, plan_run
+from rbh.runner.plan import RunOptions, plan_run
 
 if TYPE_CHECKING:
-    from rbh.completion import CompletionService
     from rbh.registry import Registry
-
-
-@dataclass(frozen=True)
-class TaskCounts:
-    """What running one task would cost in requests."""
-
-    task: str
-    samples: int
-    requests: int
-    distinct: int
-    cached: int
-    to_send: int
-
-
-def count_task(plan: TaskPlan, service: "CompletionService") -> TaskCounts:
-    cached = service.cached(plan.requests)
-    distinct = {r.key: r for r in plan.requests}
-    send = [r for key, r in distinct.items() if key not in cached]
-    return TaskCounts(plan.task.task, len(plan.samples), len(plan.requests), len(distinct), len(distinct) - len(send), len(send))
 
 
 def dry_run(options: RunOptions, registry: "Registry", show_prompts: int = 1) -> int:
@@ -40,18 +19,18 @@ def dry_run(options: RunOptions, registry: "Registry", show_prompts: int = 1) ->
 
     plan = plan_run(options, registry)
     try:
-        counts = [count_task(t, plan.service) for t in plan.tasks]
-        estimate = estimate_cost(plan)
+        estimate = estimate_cost(plan)  # one cache lookup per task, shared by the counts and the cost
         for task_plan in plan.tasks:
             for request in task_plan.requests[: show_prompts * task_plan.repeats : task_plan.repeats]:
                 sample = request.sample.id if request.sample is not None else "?"
                 print_prompt(f"{task_plan.task.task} · {sample}", request.messages)
     finally:
         plan.service.close()
-    rows: list[list[object]] = [[c.task, c.samples, c.requests, c.distinct, c.cached, c.to_send] for c in counts]
-    if len(counts) > 1:
-        fields = ("samples", "requests", "distinct", "cached", "to_send")
-        rows.append(["total", *(sum(getattr(c, f) for c in counts) for f in fields)])
+    rows: list[list[int | str]] = [
+        [e.task, len(t.samples), len(t.requests), e.distinct, e.cached, e.distinct - e.cached] for t, e in zip(plan.tasks, estimate.tasks)
+    ]
+    if len(rows) > 1:
+        rows.append(["total", *(sum(int(row[i]) for row in rows) for i in range(1, 6))])
     print_table(
         f"dry run — {plan.service.model.display_name} (nothing sent)",
         ("task", "samples", "requests", "distinct", "cached", "to send"),

@@ -81,7 +81,7 @@ def sample_rows(
                 id=scored.sample.id,
                 official_id=scored.sample.official_id,
                 prompt=[dict(m) for m in request.messages] if full else [],
-                prompt_sha=None if full else prompt_hash([dict(m) for m in request.messages]),
+                prompt_sha=prompt_hash([dict(m) for m in request.messages]) if log_samples == "slim" else None,
                 response=c.text,
                 reasoning=c.reasoning,
                 error=scored.error,
