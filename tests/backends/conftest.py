@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -44,3 +46,18 @@ def run_dir(output: Path) -> Path:
     runs = [p for p in output.iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert len(runs) == 1, runs
     return runs[0]
+
+
+def cached_count(cache: Path) -> int:
+    """Completions in a response-cache database (0 while it does not exist yet)."""
+    try:
+        with sqlite3.connect(str(cache), timeout=1) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def sample_rows(folder: Path, keep: tuple[str, ...] | None = None, task: str = "movie_explicit") -> list[dict[str, Any]]:
+    """The rows of `samples/<task>.jsonl` of a run folder, cut to the `keep` keys when given."""
+    rows = [json.loads(line) for line in (folder / "samples" / f"{task}.jsonl").read_text().splitlines()]
+    return rows if keep is None else [{k: row[k] for k in keep} for row in rows]

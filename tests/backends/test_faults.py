@@ -9,15 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.backends.conftest import SECRET, rbh_main, run_dir
+from tests.backends.conftest import SECRET, rbh_main, run_dir, sample_rows
 from tests.conftest import make_dataset
 from tests.servers.llm_server import Faults
 
 N = 500
-
-
-def _rows(folder: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (folder / "samples" / "movie_explicit.jsonl").read_text().splitlines()]
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
@@ -43,7 +39,7 @@ def test_faulty_server_500_samples(tmp_path: Path, llm_server: Any, monkeypatch:
     ]
 
     code, out, err = rbh_main(*args, "--output", str(tmp_path / "first"))
-    rows = _rows(run_dir(tmp_path / "first"))
+    rows = sample_rows(run_dir(tmp_path / "first"))
     results = json.loads((run_dir(tmp_path / "first") / "results.json").read_text())["tasks"]["movie_explicit"]
 
     assert len(rows) == N and len({r["id"] for r in rows}) == N, "no sample silently missing"

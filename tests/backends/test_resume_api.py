@@ -6,31 +6,17 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.backends.conftest import SECRET, run_dir
+from tests.backends.conftest import SECRET, cached_count, run_dir, sample_rows
 from tests.conftest import REPO, make_dataset, run_cli
 
+KEEP = ("id", "response", "parsed", "resolved", "metrics")
 N = 120
-
-
-def _cached(cache: Path) -> int:
-    try:
-        with sqlite3.connect(str(cache), timeout=1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
-def _rows(folder: Path) -> list[dict[str, Any]]:
-    keep = ("id", "response", "parsed", "resolved", "metrics")
-    lines = (run_dir(folder) / "samples" / "movie_explicit.jsonl").read_text().splitlines()
-    return [{k: json.loads(line)[k] for k in keep} for line in lines]
 
 
 def test_sigkill_then_resume_sends_nothing_twice(tmp_path: Path, llm_server: Any) -> None:
@@ -59,12 +45,12 @@ def test_sigkill_then_resume_sends_nothing_twice(tmp_path: Path, llm_server: Any
         cwd=REPO,
     )
     deadline = time.time() + 60
-    while _cached(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
+    while cached_count(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     done = {key for key, n in server.delivered().items()}
-    cached_before = _cached(cache)
+    cached_before = cached_count(cache)
     assert 0 < cached_before < N, cached_before
 
     server.reset_log()
@@ -82,4 +68,4 @@ def test_sigkill_then_resume_sends_nothing_twice(tmp_path: Path, llm_server: Any
     f = json.loads((run_dir(tmp_path / "fresh") / "results.json").read_text())["tasks"]["movie_explicit"]
     assert r["counts"]["cached"] == cached_before and r["counts"]["model_calls"] == N - cached_before
     assert r["metrics"] == f["metrics"]
-    assert _rows(tmp_path / "resumed") == _rows(tmp_path / "fresh")
+    assert sample_rows(run_dir(tmp_path / "resumed"), KEEP) == sample_rows(run_dir(tmp_path / "fresh"), KEEP)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 
 from rbh import ChatRequest
-from tests.backends.conftest import rbh_main, run_dir
+from tests.backends.conftest import cached_count, rbh_main, run_dir, sample_rows
 from tests.conftest import FIXTURES, REPO, make_dataset, run_cli
 
 STANDIN = FIXTURES / "vllm-standin"
@@ -269,21 +268,8 @@ def test_list_models_shows_aliases() -> None:
 
 # --- SIGKILL and resume with data parallel -------------------------------------------------------
 
+KEEP = ("id", "response", "parsed", "resolved", "metrics", "error")
 N = 40
-
-
-def _cached(cache: Path) -> int:
-    try:
-        with sqlite3.connect(str(cache), timeout=1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
-def _rows(folder: Path) -> list[dict[str, Any]]:
-    keep = ("id", "response", "parsed", "resolved", "metrics", "error")
-    lines = (run_dir(folder) / "samples" / "movie_explicit.jsonl").read_text().splitlines()
-    return [{k: json.loads(line)[k] for k in keep} for line in lines]
 
 
 def _alive(pid: int) -> bool:
@@ -309,11 +295,11 @@ def test_sigkill_then_resume_generates_nothing_twice(standin: Path, tmp_path: Pa
         cwd=REPO,
     )
     deadline = time.time() + 60
-    while _cached(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
+    while cached_count(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    cached_before = _cached(cache)
+    cached_before = cached_count(cache)
     assert 0 < cached_before < N, cached_before
     workers = {r["pid"] for r in _log(killed_log)}
     assert len(workers) == 2
@@ -338,7 +324,7 @@ def test_sigkill_then_resume_generates_nothing_twice(standin: Path, tmp_path: Pa
     f = json.loads((run_dir(tmp_path / "fresh") / "results.json").read_text())["tasks"]["movie_explicit"]
     assert r["counts"]["cached"] == cached_before and r["counts"]["model_calls"] == N - cached_before
     assert r["metrics"] == f["metrics"]
-    assert _rows(tmp_path / "resumed") == _rows(tmp_path / "fresh")
+    assert sample_rows(run_dir(tmp_path / "resumed"), KEEP) == sample_rows(run_dir(tmp_path / "fresh"), KEEP)
 
 
 def test_gpu_check_script_runs_end_to_end_on_the_standin(standin: Path, tmp_path: Path) -> None:
