@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
 from rbh import ChatRequest, Completion
@@ -71,7 +72,7 @@ class OpenAIBatchApi(BatchApi):
                 completion = completion_from_response(response.get("body") or {})
             except ValueError as exc:
                 return BatchResult(custom_id, Completion(error=f"openai batch {batch_id}: malformed response: {exc}"), retryable=True)
-            return BatchResult(custom_id, Completion(**{**_fields(completion), "batch_id": batch_id}))
+            return BatchResult(custom_id, replace(completion, batch_id=batch_id))
         if error:
             code = str(error.get("code") or "error")
             message = f"openai batch {batch_id}: {code}: {short(str(error.get('message') or ''))}"
@@ -88,12 +89,3 @@ class OpenAIBatchApi(BatchApi):
 
     def close(self) -> None:
         self.client.close()
-
-
-def _fields(completion: Completion) -> dict[str, Any]:
-    return {
-        "text": completion.text,
-        "reasoning": completion.reasoning,
-        "finish_reason": completion.finish_reason,
-        "usage": completion.usage,
-    }

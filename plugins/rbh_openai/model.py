@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh import ChatRequest, Completion, Usage, UsageError, merge_reasoning, split_think_tags
-from rbh.models import BATCH_ARGS, PRICE_ARGS, ApiModel, BatchApi, import_sdk
+from rbh.models import ApiModel, BatchApi, import_sdk
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -38,16 +38,7 @@ NATIVE_GEN_ARGS = frozenset(
 class OpenAIChatModel(ApiModel):
     name = "openai"
     description = "OpenAI Chat Completions or any OpenAI-compatible server (base_url=..., api_key_env=..., concurrency=32, timeout=120)"
-    transport_args: ClassVar[tuple[str, ...]] = (
-        "api_key_env",
-        "concurrency",
-        "timeout",
-        "max_retries",
-        "retry_base_delay",
-        "http_client",
-        *BATCH_ARGS,
-        *PRICE_ARGS,
-    )
+    transport_args: ClassVar[tuple[str, ...]] = (*ApiModel.transport_args, "http_client")
     price_table: ClassVar[Path | None] = Path(__file__).with_name("prices.yaml")
     default_key_env: ClassVar[str] = "OPENAI_API_KEY"
     default_base_url: ClassVar[str] = "https://api.openai.com/v1"
@@ -120,8 +111,8 @@ class OpenAIChatModel(ApiModel):
             params["extra_body"] = extra
         return params
 
-    def batch_body(self, request: ChatRequest) -> dict[str, Any]:
-        """The JSON body of one request as a batch line sends it (extra args as body fields)."""
+    def flat_body(self, request: ChatRequest) -> dict[str, Any]:
+        """The JSON body of one request as it is posted (extra args as body fields), live or in a batch line."""
         body = self.request_params(request)
         body.update(body.pop("extra_body", {}))
         return body
@@ -132,7 +123,7 @@ class OpenAIChatModel(ApiModel):
         from rbh_openai.batch import OpenAIBatchApi
 
         client = OpenAI(api_key=self._key, base_url=self.base_url, max_retries=3, timeout=max(self.backend.timeout, 600.0))
-        return OpenAIBatchApi(client, self.batch_body, self.redact)
+        return OpenAIBatchApi(client, self.flat_body, self.redact)
 
     async def _open(self) -> "AsyncOpenAI":
         from openai import AsyncOpenAI
@@ -151,9 +142,7 @@ class OpenAIChatModel(ApiModel):
         # client.post skips the SDK's per-call TypedDict transform of the messages, and the raw
         # bytes skip building a pydantic ChatCompletion: together about half of the SDK's CPU
         # per request, which matters at hundreds of requests per second
-        body = self.request_params(request)
-        body.update(body.pop("extra_body", {}))
-        raw = await client.post("/chat/completions", body=body, cast_to=bytes)
+        raw = await client.post("/chat/completions", body=self.flat_body(request), cast_to=bytes)
         return completion_from_response(json.loads(raw))
 
 

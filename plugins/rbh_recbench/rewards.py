@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from rbh import ResolutionOptions, Sample, ScoringInput
 from rbh.data import Condition
-from rbh.scoring import ParsedTitle, cut_preamble, is_prose, parse_response, split_entries, strip_reasoning
+from rbh.scoring import ParsedTitle, cut_preamble, is_prose, parse_response, resolve_all, split_entries, strip_reasoning
 
 if TYPE_CHECKING:
     from rbh import KG, BenchmarkDataset, Catalog, Scorer
@@ -151,10 +151,8 @@ class Reward:
         resolved: list[list[str | None]] = [[] for _ in range(n)]
         for domain in dict.fromkeys(s.domain for s in samples):
             rows = [i for i, s in enumerate(samples) if s.domain == domain]
-            flat = [(p.title, p.year) for i in rows for p in parsed[i]]
-            ids = iter(r.item_id for r in self.catalog(domain).resolve_many(flat, self.resolution))
-            for i in rows:
-                resolved[i] = [next(ids) for _ in parsed[i]]
+            for i, ids in zip(rows, resolve_all(self.catalog(domain), [parsed[i] for i in rows], self.resolution)):
+                resolved[i] = ids
         return _Batch(samples, texts, formats, ks, parsed, resolved)
 
     def _values(self, batch: _Batch) -> list[list[float]]:

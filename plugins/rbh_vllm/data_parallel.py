@@ -229,7 +229,7 @@ def run_data_parallel(
     ctx = mp.get_context("spawn")
     all_done = ctx.Event()
     master_port = layout.master_port or (_free_port() if layout.coordinated else 0)
-    engine = {k: v for k, v in engine_args.items() if k != "data_parallel_size"}
+    engine = dict(engine_args)  # data_parallel_size is rbh's, never an engine arg
     template = dict(chat_template_kwargs or {}) or None
     pending: dict[int, set[int]] = {r: {items[k].index for k in slices[r]} for r in ranks}
     procs: dict[int, Any] = {}

@@ -15,6 +15,7 @@ from rbh.scoring.parse import (
     strip_reasoning,
 )
 from rbh.scoring.sets import DEFAULT_SCORING, ScoringSet
+from rbh.scoring.task_scoring import resolve_all
 
 __all__ = [
     "DEFAULT_SCORING",
@@ -35,6 +36,7 @@ __all__ = [
     "split_entries",
     "parse_titles",
     "ratio_with_stderr",
+    "resolve_all",
     "resample_counts",
     "strip_reasoning",
 ]

@@ -130,7 +130,7 @@ def score_task(
     default = task.resolution
     options = list(dict.fromkeys([default, *(resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution)]))
     slots = [options.index(resolution_of(b.scorer, default)) if b.scorer.uses_resolution else 0 for b in scorers]
-    resolved_by_slot = [_resolve_all(catalog, parsed, opts) for opts in options]
+    resolved_by_slot = [resolve_all(catalog, parsed, opts) for opts in options]
     plan = [
         _Planned(b, slot, isinstance(b.scorer, TaskScorer), type(b.scorer).details is not Scorer.details) for b, slot in zip(scorers, slots)
     ]
@@ -278,8 +278,9 @@ def resolution_of(scorer: Scorer, task_default: ResolutionOptions) -> Resolution
     return task_default
 
 
-def _resolve_all(catalog: "Catalog", parsed: Sequence[Sequence[ParsedTitle]], options: ResolutionOptions) -> list[list[str | None]]:
-    """Resolved ids per sample; every title of the task goes through one batched call."""
+def resolve_all(catalog: "Catalog", parsed: Sequence[Sequence[ParsedTitle]], options: ResolutionOptions) -> list[list[str | None]]:
+    """Catalog ids (None: unresolved) of each response's parsed titles; every title goes through
+    one batched `resolve_many` call."""
     flat = [(p.title, p.year) for titles in parsed for p in titles]
     ids = iter(r.item_id for r in catalog.resolve_many(flat, options))
     return [[next(ids) for _ in titles] for titles in parsed]

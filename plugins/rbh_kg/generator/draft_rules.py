@@ -54,17 +54,19 @@ def _bridge_rules(draft: Draft, ctx: BuildContext) -> list[str]:
 
 
 def _misinformation_rules(draft: Draft, ctx: BuildContext) -> list[str]:
+    """The same wrong fact is recorded once per bridge: check each distinct (relation, stated
+    entity) once, with the bridges' era computed once."""
     broken: list[str] = []
     kg = ctx.inputs.kg
-    for m in draft.misinformation:
-        if not ctx.config.misinformable(draft.domain, m.relation):
+    era = bridge_era(ctx, draft)
+    for relation, stated in dict.fromkeys((m.relation, m.stated_entity) for m in draft.misinformation):
+        if not ctx.config.misinformable(draft.domain, relation):
             broken.append("misinformation_relation")
-        if any(kg.has(b.item_id, m.relation, m.stated_entity) for b in draft.bridges):
+        if any(kg.has(b.item_id, relation, stated) for b in draft.bridges):
             broken.append("stated_entity_held")
-        if any(c.entity == m.stated_entity for c in draft.conditions):
+        if any(c.entity == stated for c in draft.conditions):
             broken.append("stated_entity_is_condition")
-        era = bridge_era(ctx, draft)
-        eras = ctx.entity_eras(m.relation)
-        if era is not None and (m.stated_entity not in eras or not plausible_era(era, eras[m.stated_entity][1], ctx.config.era_years)):
+        eras = ctx.entity_eras(relation)
+        if era is not None and (stated not in eras or not plausible_era(era, eras[stated][1], ctx.config.era_years)):
             broken.append("stated_entity_era")
     return sorted(set(broken))

@@ -38,10 +38,12 @@ def mine_sequences(
     larger sets first, then more users; at most `limit` patterns; items in the order the first
     user consumed them."""
     found: list[tuple[tuple[str, ...], int]] = []
+    windows_of: dict[int, list[set[tuple[str, ...]]]] = {}  # per size, each user's windows (kept for the second pass)
     for size in range(2, max_items + 1):
         counts: Counter[tuple[str, ...]] = Counter()
-        for _, items in histories:
-            counts.update(_windows(items, window, size))
+        windows_of[size] = [_windows(items, window, size) for _, items in histories]
+        for user_windows in windows_of[size]:
+            counts.update(user_windows)
         frequent = [k for k, n in counts.items() if n >= min_users]
         found.extend((k, counts[k]) for k in frequent)
         if not frequent:
@@ -50,9 +52,9 @@ def mine_sequences(
     chosen: dict[tuple[str, ...], list[str]] = {k: [] for k, _ in best}
     order: dict[tuple[str, ...], tuple[str, ...]] = {}
     sizes = sorted({len(k) for k in chosen})
-    for uid, items in histories:  # second pass: who shares each chosen set, and in which order
+    for n, (uid, items) in enumerate(histories):  # second pass: who shares each chosen set, and in which order
         for size in sizes:
-            for key in _windows(items, window, size) & chosen.keys():
+            for key in windows_of[size][n] & chosen.keys():
                 chosen[key].append(uid)
                 if key not in order:
                     order[key] = tuple(i for i in items if i in key)

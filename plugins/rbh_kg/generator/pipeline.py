@@ -21,7 +21,7 @@ from rbh_kg.generator.phrasing.base import Phraser
 from rbh_kg.generator.robustness import ROBUSTNESS, paired_drafts, phrase_pairs
 from rbh_kg.generator.selection import select_drafts
 from rbh_kg.generator.stats import GenerationStats
-from rbh_kg.generator.validators import violations
+from rbh_kg.generator.validators import phrase_with_retries
 
 CONDITION_BUILDERS = (("explicit", build_explicit), ("implicit", build_implicit), ("misinformed", build_misinformed))
 
@@ -66,7 +66,8 @@ def build_drafts(
     with _stage(f"{inputs.domain}: demographic groups", None, progress):
         drafts["demographics"] = build_demographics(ctx, histories)
     stats = stats if stats is not None else GenerationStats()
-    return {s: kept for s, d in drafts.items() if (kept := _valid(d, ctx, histories, stats))}
+    # robustness triples were checked whole by `paired_drafts` (dropping one member would misalign them)
+    return {s: kept for s, d in drafts.items() if (kept := d if s == ROBUSTNESS else _valid(d, ctx, histories, stats))}
 
 
 def _valid(drafts: Sequence[Draft], ctx: BuildContext, histories: dict[str, tuple[str, ...]], stats: GenerationStats) -> list[Draft]:
@@ -92,27 +93,11 @@ def phrase_and_validate(
 ) -> list[Sample]:
     """Phrase every draft; a query that breaks a validator is re-asked up to `max_attempts`
     times, then dropped. Ids follow draft order: `{domain}-{subtype}-{n:06d}`."""
-    accepted: list[tuple[Draft, str, str | None] | None] = [None] * len(drafts)
-    pending = list(range(len(drafts)))
-    for attempt in range(config.max_attempts):
-        if not pending:
-            break
-        phrased = phraser.phrase([drafts[i] for i in pending], attempt)
-        retry = []
-        for i, p in zip(pending, phrased):
-            broken = violations(drafts[i], p.query, catalog)
-            if broken:
-                for rule in broken:
-                    stats.rejected[(drafts[i].domain, drafts[i].subtype, rule)] += 1
-                retry.append(i)
-            else:
-                accepted[i] = (drafts[i], p.query, p.query_direct)
-                if advance:
-                    advance(1)
-        pending = retry
-    for i in pending:
-        stats.dropped[(drafts[i].domain, drafts[i].subtype)] += 1
-    kept = [a for a in accepted if a is not None]
+    queries = phrase_with_retries(drafts, phraser, catalog, config.max_attempts, stats.rejected, lambda d: d.subtype, advance)
+    for d, q in zip(drafts, queries):
+        if q is None:
+            stats.dropped[(d.domain, d.subtype)] += 1
+    kept = [(d, *q) for d, q in zip(drafts, queries) if q is not None]
     return [d.to_sample(f"{d.domain}-{d.subtype}-{n:06d}", q, qd, SOURCE) for n, (d, q, qd) in enumerate(kept)]
 
 

@@ -24,7 +24,7 @@ from rbh_kg.generator.misinformed import build_misinformed
 from rbh_kg.generator.phrasing.base import Phraser
 from rbh_kg.generator.shares import ShareBalancer
 from rbh_kg.generator.stats import GenerationStats
-from rbh_kg.generator.validators import violations
+from rbh_kg.generator.validators import phrase_with_retries
 
 ROBUSTNESS = "robustness"
 PAIRED = ("explicit", "implicit", "misinformed")
@@ -91,21 +91,7 @@ def phrase_pairs(
     """Phrase every draft (re-asking a query that breaks a validator up to `max_attempts` times);
     pairs with a dropped member are dropped whole. Ids: `{domain}-robustness-{n:06d}-{subtype}`,
     `pair_id` `{domain}-robustness-{n:06d}`."""
-    queries: list[tuple[str, str | None] | None] = [None] * len(drafts)
-    pending = list(range(len(drafts)))
-    for attempt in range(config.max_attempts):
-        if not pending:
-            break
-        retry = []
-        for i, p in zip(pending, phraser.phrase([drafts[i] for i in pending], attempt)):
-            broken = violations(drafts[i], p.query, catalog)
-            for rule in broken:
-                stats.rejected[(drafts[i].domain, f"{ROBUSTNESS}_{drafts[i].subtype}", rule)] += 1
-            if broken:
-                retry.append(i)
-            else:
-                queries[i] = (p.query, p.query_direct)
-        pending = retry
+    queries = phrase_with_retries(drafts, phraser, catalog, config.max_attempts, stats.rejected, lambda d: f"{ROBUSTNESS}_{d.subtype}")
     out: dict[str, list[Sample]] = {f"{ROBUSTNESS}_{s}": [] for s in PAIRED}
     n = 0
     for start in range(0, len(drafts) - 2, 3):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rbh import Catalog
 from rbh.data import title_key
 from rbh_kg.generator.context import contains_key
 from rbh_kg.generator.drafts import Draft
+
+if TYPE_CHECKING:
+    from rbh_kg.generator.phrasing.base import Phraser
 
 
 def _titles(catalog: Catalog, item_id: str) -> Iterable[str]:
@@ -32,3 +37,34 @@ def violations(draft: Draft, query: str, catalog: Catalog) -> list[str]:
     if draft.subtype == "misinformed" and not all(contains_key(key, title_key(m.stated_entity)) for m in draft.misinformation):
         broken.append("missing_stated_entity")
     return broken
+
+
+def phrase_with_retries(
+    drafts: Sequence[Draft],
+    phraser: "Phraser",
+    catalog: Catalog,
+    max_attempts: int,
+    rejected: Counter[tuple[str, str, str]],
+    kind: Callable[[Draft], str],
+    advance: Callable[[int], None] | None = None,
+) -> list[tuple[str, str | None] | None]:
+    """(query, query_direct) per draft, or None when every one of `max_attempts` phrasings broke a
+    validator; each broken rule is counted in `rejected[(domain, kind(draft), rule)]`."""
+    queries: list[tuple[str, str | None] | None] = [None] * len(drafts)
+    pending = list(range(len(drafts)))
+    for attempt in range(max_attempts):
+        if not pending:
+            break
+        retry = []
+        for i, p in zip(pending, phraser.phrase([drafts[i] for i in pending], attempt)):
+            broken = violations(drafts[i], p.query, catalog)
+            for rule in broken:
+                rejected[(drafts[i].domain, kind(drafts[i]), rule)] += 1
+            if broken:
+                retry.append(i)
+            else:
+                queries[i] = (p.query, p.query_direct)
+                if advance:
+                    advance(1)
+        pending = retry
+    return queries
