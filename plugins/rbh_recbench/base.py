@@ -16,17 +16,22 @@ class ResolvingScorer(Scorer):
         resolution: ResolutionOptions = ResolutionOptions()
 
 
-def ranked_hits(x: ScoringInput) -> list[bool]:
+def ranked_hits(x: ScoringInput) -> tuple[bool, ...]:
     """Per recommended position: does it hold a ground-truth item not already counted?
 
     Ground-truth entries that are not catalog ids (imported titles that did not resolve) are
     matched by normalized title key instead. Memoized per sample and resolution.
     """
-    key = f"ranked_hits:{id(x.resolved)}"
-    cached = x.memo.get(key)
+    key = memo_key("ranked_hits", x)
+    cached: tuple[bool, ...] | None = x.memo.get(key)
     if cached is None:
         cached = x.memo[key] = _ranked_hits(x)
-    return list(cached)
+    return cached
+
+
+def memo_key(name: str, x: ScoringInput) -> str:
+    """The key of a per-sample memo that depends on the resolved ids (one per resolution)."""
+    return f"{name}:{id(x.resolved)}"
 
 
 def _ranked_hits(x: ScoringInput) -> tuple[bool, ...]:

@@ -6,7 +6,21 @@ from collections.abc import Sequence
 
 from rbh import MetricValue, ScoringInput, mean_with_stderr
 from rbh.data import CONDITION_SUBTYPES
-from rbh_recbench.base import ResolvingScorer
+from rbh_recbench.base import ResolvingScorer, memo_key
+
+
+def condition_table(x: ScoringInput) -> list[tuple[bool, ...]]:
+    """Per resolved recommendation, per true condition of the sample: is it satisfied? Ground-truth
+    items satisfy every condition; others as the KG says. Memoized per sample and resolution."""
+    key = memo_key("condition_table", x)
+    table: list[tuple[bool, ...]] | None = x.memo.get(key)
+    if table is None:
+        conditions = x.sample.conditions
+        truth = set(x.sample.ground_truth)
+        every = (True,) * len(conditions)
+        holds = x.kg.holds
+        table = x.memo[key] = [every if item in truth else holds(item, conditions) for item in x.resolved if item is not None]
+    return table
 
 
 class CMR(ResolvingScorer):
@@ -15,12 +29,10 @@ class CMR(ResolvingScorer):
     subtypes = CONDITION_SUBTYPES
 
     def score(self, x: ScoringInput) -> float | None:
-        truth = set(x.sample.ground_truth)
-        resolved = [i for i in x.resolved if i is not None]
-        if not resolved:
+        table = condition_table(x)
+        if not table:
             return None  # no resolved recommendation: CMR undefined, counted by cmr_coverage
-        ok = sum(1 for i in resolved if i in truth or x.kg.satisfies(i, x.sample.conditions))
-        return ok / len(resolved)
+        return sum(1 for row in table if all(row)) / len(table)
 
     def aggregate(self, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
         """CMR over the samples where it is defined, and the share of samples where it is."""

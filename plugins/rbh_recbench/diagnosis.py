@@ -8,25 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rbh import ScoringInput, mean_with_stderr
-from rbh.data import CONDITION_SUBTYPES, Condition
+from rbh.data import CONDITION_SUBTYPES
 from rbh.scoring import Breakdown
 from rbh_recbench.base import ResolvingScorer
-
-
-def _satisfies(x: ScoringInput, item: str, truth: set[str], condition: Condition) -> bool:
-    """Ground-truth items satisfy every condition (as in CMR); others by the KG."""
-    return item in truth or x.kg.has(item, condition.relation, condition.entity)
-
-
-def condition_table(x: ScoringInput) -> list[list[bool]]:
-    """Per resolved recommendation, per condition of the sample: is it satisfied? (memoized)"""
-    if "condition_table" not in x.memo:
-        truth = set(x.sample.ground_truth)
-        x.memo["condition_table"] = [
-            [_satisfies(x, item, truth, c) for c in x.sample.conditions] for item in x.resolved if item is not None
-        ]
-    table: list[list[bool]] = x.memo["condition_table"]
-    return table
+from rbh_recbench.conditions import condition_table
 
 
 class ConditionSatisfaction(ResolvingScorer):
@@ -44,10 +29,10 @@ class ConditionSatisfaction(ResolvingScorer):
     def details(self, x: ScoringInput) -> Mapping[str, Any] | None:
         """`first_failed_condition`: the first condition, in the query's order, that a resolved
         recommendation fails (None when every resolved recommendation satisfies all)."""
-        table = condition_table(x)
-        for n, condition in enumerate(x.sample.conditions):
-            if any(not row[n] for row in table):
-                return {"first_failed_condition": {"relation": condition.relation, "entity": condition.entity}}
+        failed = [not all(column) for column in zip(*condition_table(x))]
+        if True in failed:
+            condition = x.sample.conditions[failed.index(True)]
+            return {"first_failed_condition": {"relation": condition.relation, "entity": condition.entity}}
         return {"first_failed_condition": None}
 
     def task_breakdowns(self, inputs: Sequence[ScoringInput], seed: int = 0) -> Breakdown:
@@ -56,18 +41,17 @@ class ConditionSatisfaction(ResolvingScorer):
         values: dict[str, list[float | None]] = {}
         for x in inputs:
             table = condition_table(x)
-            columns: dict[str, list[int]] = {}
-            for n, condition in enumerate(x.sample.conditions):
-                columns.setdefault(condition.relation, []).append(n)
-            for relation, cols in columns.items():
-                if not table:
-                    value = None
-                elif len(cols) == 1:
-                    c = cols[0]
-                    value = sum(row[c] for row in table) / len(table)
-                else:
-                    value = sum(all(row[c] for c in cols) for row in table) / len(table)
-                values.setdefault(relation, []).append(value)
+            relations = [c.relation for c in x.sample.conditions]
+            if not table:
+                for relation in dict.fromkeys(relations):
+                    values.setdefault(relation, []).append(None)
+            elif len(set(relations)) == len(relations):  # one condition per relation: column shares
+                for relation, column in zip(relations, zip(*table)):
+                    values.setdefault(relation, []).append(sum(column) / len(table))
+            else:
+                for relation in dict.fromkeys(relations):
+                    cols = [n for n, r in enumerate(relations) if r == relation]
+                    values.setdefault(relation, []).append(sum(all(row[c] for c in cols) for row in table) / len(table))
         return {"relation": {relation: {"relation_satisfaction": mean_with_stderr(v, seed)} for relation, v in sorted(values.items())}}
 
 

@@ -60,12 +60,9 @@ def exposure_counts(inputs: Sequence[ScoringInput], seed: int) -> tuple["np.ndar
         cached: tuple[np.ndarray | None, np.ndarray | None] = context.scratch[key]
         return cached
     index: dict[str, int] = {}
-    items, rows = [], []
-    for row, x in enumerate(inputs):
-        for item in x.resolved:
-            if item is not None:
-                items.append(index.setdefault(item, len(index)))
-                rows.append(row)
+    number = index.setdefault
+    items = [number(item, len(index)) for x in inputs for item in x.resolved if item is not None]
+    rows = [row for row, x in enumerate(inputs) for item in x.resolved if item is not None]
     d, n = len(index), len(inputs)
     full = boot = None
     if d:

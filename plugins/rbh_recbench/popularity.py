@@ -49,8 +49,8 @@ class Novelty(ResolvingScorer):
         if not items:
             return None
         context = _context(x)
-        total = len(context.population) + 1
-        return sum(-math.log2((context.popularity.get(i, 0) + 1) / total) for i in items) / len(items)
+        information, unseen = context.self_information, math.log2(len(context.population) + 1)
+        return sum(information.get(i, unseen) for i in items) / len(items)
 
 
 class LongTailShare(ResolvingScorer):

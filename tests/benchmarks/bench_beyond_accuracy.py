@@ -1,18 +1,21 @@
 """Benchmark: what the ranking, beyond-accuracy and diagnosis metrics (task-level metrics with
 their bootstrap, per-relation breakdowns) add to scoring a full `recbench`-sized run.
 
-Run: `.venv/bin/python tests/benchmarks/bench_beyond_accuracy.py [--samples 20000] [--per-response 5] [--tasks 9]`.
+Run: `.venv/bin/python tests/benchmarks/bench_beyond_accuracy.py [--samples 20000] [--per-response 5] [--tasks 9] [--rounds 5] [--families]`.
 20,000 responses of 5 titles (100,000 titles) against a 4,000-item catalog, split into 9 tasks
 like the recbench group; every sample has conditions, a 20-item history and a third are
-misinformed. Each task is scored twice — with the paper's metrics only, then with the new ones
-too, after a first pass that resolves every title (resolution is memoized) — and the difference
-is the added cost (target: ≤ 2 s in all).
+misinformed. After a first pass that resolves every title (resolution is memoized), every task
+is scored with the paper's metrics only and with the new ones too, in interleaved rounds; the
+median difference is the added cost (target: ≤ 2 s in all). `--families` also times each family
+of new metrics alone on top of the paper's.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import random
+import statistics
 import time
 
 from rbh.data.catalog import Catalog, Item
@@ -27,6 +30,12 @@ TARGET_S = 2.0
 BASE = ["recall", "precision", "ndcg", "hit", "cmr", "ftr", "unresolved", "correction"]
 NEW = ["mrr", "map", "duplicate_rate", "coverage", "gini", "entropy", "arp", "popularity_lift", "long_tail_share", "novelty"]
 NEW += ["condition_satisfaction", "premise_following"]
+FAMILIES = {
+    "ranking": ["mrr", "map", "duplicate_rate"],
+    "exposure": ["coverage", "gini", "entropy"],
+    "popularity": ["arp", "popularity_lift", "long_tail_share", "novelty"],
+    "diagnosis": ["condition_satisfaction", "premise_following"],
+}
 RELATIONS = ("genre", "directed_by", "starring", "release_year")
 
 
@@ -36,6 +45,8 @@ def main() -> None:
     parser.add_argument("--per-response", type=int, default=5)
     parser.add_argument("--tasks", type=int, default=9)
     parser.add_argument("--items", type=int, default=4_000)
+    parser.add_argument("--rounds", type=int, default=5, help="scoring rounds; the figures are medians")
+    parser.add_argument("--families", action="store_true", help="also time each family of new metrics alone")
     args = parser.parse_args()
     rng = random.Random(0)
     items = [Item(str(i), f"Film {i} of {rng.choice(['Night', 'Day', 'Sea', 'Road'])}", 1950 + i % 60) for i in range(args.items)]
@@ -66,26 +77,43 @@ def main() -> None:
     registry = get_registry()
     registry.scorers()
     size = -(-args.samples // args.tasks)
-    base_s = full_s = 0.0
-    for t in range(args.tasks):
-        part, answers = samples[t * size : (t + 1) * size], completions[t * size : (t + 1) * size]
-        timings = {}
-        for label, metrics in (("warm", BASE), ("base", BASE), ("full", BASE + NEW)):
-            task = TaskConfig.model_validate(
-                {"task": f"bench{t}", "dataset": {"config": "movie_explicit"}, "prompt": {"user": "u.jinja"}, "metrics": metrics}
-            )
-            scorers = build_scorers(task, registry)
+    parts = [(samples[t * size : (t + 1) * size], completions[t * size : (t + 1) * size]) for t in range(args.tasks)]
+    families = {"all new": NEW} | (FAMILIES if args.families else {})
+    runs = {"paper": BASE} | {label: BASE + metrics for label, metrics in families.items()}
+    tasks = {label: [_task(t, metrics) for t in range(args.tasks)] for label, metrics in runs.items()}
+    built = {label: [build_scorers(task, registry) for task in ts] for label, ts in tasks.items()}
+
+    def score_all(label: str) -> float:
+        total = 0.0
+        for t, (part, answers) in enumerate(parts):
+            gc.collect()
             start = time.perf_counter()
-            score_task(task, part, answers, catalog, kg, scorers, k=None, population=part)
-            timings[label] = time.perf_counter() - start  # "warm" resolves every title once (memoized after)
-        base_s += timings["base"]
-        full_s += timings["full"]
-    added = full_s - base_s
+            score_task(tasks[label][t], part, answers, catalog, kg, built[label][t], k=None, population=part)
+            total += time.perf_counter() - start
+        return total
+
+    score_all("paper")  # resolves every title once (memoized after)
+    seconds: dict[str, list[float]] = {label: [] for label in runs}
+    for _ in range(args.rounds):  # interleaved, so that a slow moment of the machine hits both sides
+        for label in runs:
+            seconds[label].append(score_all(label))
+    base = statistics.median(seconds["paper"])
     titles = args.samples * args.per_response
-    print(f"{args.samples:,} responses, {titles:,} titles, {args.tasks} tasks, {len(catalog):,} catalog items")
-    print(f"scoring with the paper's metrics: {base_s:.2f} s; with the {len(NEW)} new metrics too: {full_s:.2f} s")
     print(
-        f"added by the new metrics (task-level bootstrap and breakdowns included): {added:.2f} s -> {added / TARGET_S:.2f} x the {TARGET_S:.0f} s target"
+        f"{args.samples:,} responses, {titles:,} titles, {args.tasks} tasks, {len(catalog):,} catalog items; median of {args.rounds} rounds"
+    )
+    print(f"scoring with the paper's metrics: {base:.2f} s")
+    for label, metrics in families.items():
+        full = statistics.median(seconds[label])
+        added = statistics.median(f - b for f, b in zip(seconds[label], seconds["paper"]))
+        print(
+            f"+ {label} ({len(metrics)} metrics): {full:.2f} s, added {added:.2f} s -> {added / TARGET_S:.2f} x the {TARGET_S:.0f} s target"
+        )
+
+
+def _task(t: int, metrics: list[str]) -> TaskConfig:
+    return TaskConfig.model_validate(
+        {"task": f"bench{t}", "dataset": {"config": "movie_explicit"}, "prompt": {"user": "u.jinja"}, "metrics": metrics}
     )
 
 

@@ -14,6 +14,7 @@ from rbh.registry import get_registry
 from rbh.scoring.context import TaskContext
 from rbh.scoring.task_scoring import build_scorers, score_task
 from rbh.tasks.config import TaskConfig
+from rbh_recbench.conditions import CMR
 from rbh_recbench.diagnosis import ConditionSatisfaction, PremiseFollowing
 from rbh_recbench.exposure import Coverage, Entropy, Gini
 from rbh_recbench.popularity import ARP, LongTailShare, Novelty, PopularityLift
@@ -101,6 +102,19 @@ def test_condition_satisfaction_and_first_failed_condition() -> None:
     empty = scoring_input("", s)
     assert scorer.score(empty) is None and scorer.details(empty) == {"first_failed_condition": None}
     assert scorer.details(scoring_input("Alien", s)) == {"first_failed_condition": None}
+
+
+def test_condition_memo_is_per_resolution() -> None:
+    """Scorers of one sample share a memo; a scorer with its own resolution options sees its own
+    resolved ids, so the memoized condition table and ground-truth hits are per resolution."""
+    s = sample(("2",), conditions=(Condition("genre", "Horror"),))
+    strict = scoring_input("Psycho (1960) [SEP] Heat", s)  # 5: Horror; 1: not
+    loose = replace(strict, resolved=("5", None), memo=strict.memo)  # the same sample resolved otherwise
+    assert CMR().score(strict) == pytest.approx(1 / 2)
+    assert CMR().score(loose) == 1.0 and ConditionSatisfaction().score(loose) == 1.0
+    assert ConditionSatisfaction().score(strict) == pytest.approx(1 / 2)
+    hit = replace(strict, resolved=("2", None), memo=strict.memo)
+    assert MRR().score(strict) == 0.0 and MRR().score(hit) == 1.0
 
 
 def test_premise_following() -> None:

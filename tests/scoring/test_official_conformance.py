@@ -65,7 +65,9 @@ def test_replay_reproduces_official_scores(imported: tuple[Path, Path], model: s
     assert _compare(rows, runs / f"movie-demographics.{model}.official-scores.json") == []
     results = json.loads((run_dir / "results.json").read_text())
     assert results["scoring"] == "official"
-    assert set(results["tasks"]["movie_demographics"]["breakdowns"]) >= {"age", "gender", "occupation", "group"}
+    breakdowns = results["tasks"]["movie_demographics"]["breakdowns"]
+    assert set(breakdowns) >= {"age", "gender", "occupation", "group"}
+    assert all("recall" in cell and "ndcg" in cell for cell in breakdowns["age"].values())
 
     # rbh score: the saved run re-scored both ways without any model call
     assert main(["score", str(run_dir), "--scoring", "rbh"]) == 0

@@ -148,7 +148,9 @@ def test_breakdowns_and_rescore(tmp_path: Path) -> None:
     for scoring in ("official", "rbh"):
         assert main(["score", str(run_dir), "--scoring", scoring, "--breakdown"]) == 0
         rescored = json.loads((run_dir / f"results.{scoring}.json").read_text())
-        assert rescored["scoring"] == scoring and rescored["tasks"]["movie_explicit"]["breakdowns"]
+        assert rescored["scoring"] == scoring
+        by_count = rescored["tasks"]["movie_explicit"]["breakdowns"]["n_conditions"]["1"]
+        assert by_count["recall"]["n"] == 5 and "cmr" in by_count  # substituted metrics broken down too
     rbh_again = json.loads((run_dir / "results.rbh.json").read_text())["tasks"]["movie_explicit"]
     assert rbh_again["metrics"] == task["metrics"]  # same responses, same seed: identical numbers
 

@@ -74,6 +74,12 @@ class KG:
             return False
         return all((c.relation, self.entity_aliases.get(c.entity, c.entity)) in facts for c in conditions)
 
+    def holds(self, item_id: str, conditions: Iterable[Condition]) -> tuple[bool, ...]:
+        """Per condition, in order: does the item hold it?"""
+        facts = self._facts.get(item_id, ())
+        aliases = self.entity_aliases
+        return tuple((c.relation, aliases.get(c.entity, c.entity)) in facts for c in conditions)
+
     def relations(self) -> list[str]:
         return sorted({r for r, _ in self._items})
 

@@ -70,7 +70,7 @@ def compute_breakdowns(
             rows = [metrics[i] for i in members[dimension][group]]
             cell: dict[str, dict[str, Any]] = {}
             for scorer in scorers:
-                values = [row[scorer.name] for row in rows if scorer.name in row]
+                values = [row[scorer.metric] for row in rows if scorer.metric in row]
                 if values:
                     cell.update({name: mv.to_dict() for name, mv in scorer.aggregate(values, seed).items()})
             if cell:

@@ -6,9 +6,11 @@ an item's popularity is the number of samples of the dataset config whose histor
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,15 +31,19 @@ class TaskContext:
     @cached_property
     def popularity(self) -> dict[str, int]:
         """Item id -> number of samples whose history holds it (items never seen are absent: 0)."""
-        counts: Counter[str] = Counter()
-        for sample in self.population:
-            counts.update(set(sample.history))
-        return dict(counts)
+        return dict(Counter(chain.from_iterable(set(sample.history) for sample in self.population)))
 
     @cached_property
     def interactions(self) -> int:
         """The sum of all popularity counts."""
         return sum(self.popularity.values())
+
+    @cached_property
+    def self_information(self) -> dict[str, float]:
+        """Item id -> -log2((popularity + 1) / (N + 1)) for the items in the population's
+        histories (N samples); an item never seen has -log2(1 / (N + 1))."""
+        total = len(self.population) + 1
+        return {item: -math.log2((count + 1) / total) for item, count in self.popularity.items()}
 
     def head(self, share: float = 0.8) -> frozenset[str]:
         """The most popular items that together hold `share` of all interactions (ties by id)."""

@@ -155,10 +155,14 @@ def score_task(
     per_sample, spread = collapse_repeats([s.metrics for s in scored], repeats)
     metrics: dict[str, MetricValue] = {}
     extra: list[Breakdown] = []
+    task_inputs_of: dict[tuple[int, tuple[str, ...] | None], list[ScoringInput]] = {}  # shared by scorers alike
     for step in plan:
         scorer = step.built.scorer
         if step.is_task or type(scorer).task_breakdowns is not Scorer.task_breakdowns:
-            task_inputs = [i.at(step.slot) for i in answered if scorer.applies_to(i.row.sample.subtype)]
+            scope = (step.slot, None if scorer.subtypes is None else tuple(scorer.subtypes))
+            if scope not in task_inputs_of:
+                task_inputs_of[scope] = [i.at(step.slot) for i in answered if scorer.applies_to(i.row.sample.subtype)]
+            task_inputs = task_inputs_of[scope]
             if isinstance(scorer, TaskScorer):
                 if task_inputs or any(scorer.applies_to(s.subtype) for s in unique):
                     metrics.update(scorer.score_task(task_inputs, seed))
@@ -235,7 +239,7 @@ def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> t
     """Per sample: the mean of each metric over its repeats (undefined repeats left out), and the
     standard deviation over the repeats where at least two are defined."""
     if repeats == 1:
-        return [dict(r) for r in rows], [{} for _ in rows]
+        return list(rows), [{} for _ in rows]
     means: list[dict[str, float | None]] = []
     spreads: list[dict[str, float]] = []
     for start in range(0, len(rows), repeats):
@@ -255,9 +259,10 @@ def collapse_repeats(rows: Sequence[dict[str, float | None]], repeats: int) -> t
 
 def _apply_scorers(row: ScoredSample, plan: Sequence[_Planned], inputs: _Inputs) -> None:
     """Apply the per-sample scorers of `plan` (those that apply to this sample's subtype)."""
+    at = [inputs.at(slot) for slot in range(len(inputs.resolved))]
     for step in plan:
         scorer = step.built.scorer
-        x = inputs.at(step.slot)
+        x = at[step.slot]
         try:
             row.metrics[step.built.metric] = scorer.score(x)
             if step.has_details:
