@@ -39,6 +39,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def checkpointing(config_class: type, on: bool) -> dict[str, bool]:
+    """Activation checkpointing on or off (TRL's configs default to on), under the name this
+    transformers version reads (`activation_checkpointing` since 5.x, `gradient_checkpointing` before)."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(config_class)}
+    return {"activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing": on}
+
+
 def main(argv: list[str] | None = None) -> dict[str, float]:
     """Train, save to `--out`, and return the logged metrics of the last step (rewards, loss)."""
     import torch
@@ -65,7 +74,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         beta=args.beta,
         bf16=gpu and torch.cuda.is_bf16_supported(),
         use_cpu=not gpu,
-        gradient_checkpointing=gpu,
+        **checkpointing(GRPOConfig, on=gpu),
         logging_steps=1,
         save_strategy="no",
         report_to="none",

@@ -92,3 +92,37 @@ def test_run_reports_paired_drops(generated, tmp_path: Path) -> None:  # type: i
     assert "paired robustness" in out
     summary = (run_dir(tmp_path) / "summary.md").read_text()
     assert "## Paired robustness" in summary and "## Why recommendations failed" in summary
+
+    # rbh compare puts two runs' drops side by side
+    tasks = "movie_robustness_explicit,movie_robustness_implicit,movie_robustness_misinformed"
+    code, _, err = rbh_main(
+        "run",
+        "--tasks",
+        tasks,
+        "--dataset",
+        str(folder),
+        "--model",
+        "bm25",
+        "--output",
+        str(tmp_path / "bm25"),
+        "--no-progress",
+        "--limit",
+        "15",
+    )
+    assert code == 0, err
+    bm25 = run_dir(tmp_path / "bm25")
+    (oracle,) = [p for p in tmp_path.iterdir() if p.name.endswith("_oracle")]
+    bm25_drops = {(d["metric"], d["source"], d["target"]): d for d in json.loads((bm25 / "results.json").read_text())["robustness"]}
+    code, out, err = rbh_main("compare", str(oracle), str(bm25), "--metrics", "recall")
+    assert code == 0, err
+    assert "paired robustness drops" in out
+    lines = [x for x in out.splitlines() if "explicit → implicit" in x]  # one table per run on a narrow terminal
+    expected = bm25_drops[("recall", "explicit", "implicit")]
+    assert any(f"0.0000 [0.0000, 0.0000] ({test_pairs})" in x for x in lines)
+    assert any(f"{expected['drop']:.4f} [{expected['low']:.4f}, {expected['high']:.4f}] ({test_pairs})" in x for x in lines)
+    code, out, err = rbh_main("compare", str(oracle), str(bm25), "--metrics", "recall", "--format", "json")
+    compared = json.loads(out)["robustness"]
+    assert len(compared) == 2 and all(d["metric"] == "recall" for drops in compared.values() for d in drops)
+    assert [d["drop"] for d in list(compared.values())[1]] == [d["drop"] for d in bm25_drops.values() if d["metric"] == "recall"]
+    code, out, err = rbh_main("compare", str(oracle), str(bm25), "--metrics", "recall", "--format", "markdown")
+    assert "Paired robustness drops" in out and f"| movie | recall | explicit → implicit | 0.0000 [0.0000, 0.0000] ({test_pairs}) |" in out

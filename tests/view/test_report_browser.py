@@ -76,6 +76,11 @@ def test_plots_are_drawn(page: Any) -> None:
         assert labels > 1 and bars > 1 and ink > 1000
     page.select_option("#plot-dimension", "relation")
     assert "cinematography" in page.evaluate("() => window.rbhCharts['plot-breakdown'].data.labels")
+    page.select_option("#plot-breakdown-metric", "relation_satisfaction")  # a metric only breakdowns hold
+    title, bars = page.evaluate(
+        "() => { const c = window.rbhCharts['plot-breakdown']; return [c.options.plugins.title.text, c.data.datasets[0].data.filter((d) => d.y !== null).length]; }"
+    )
+    assert title.startswith("relation_satisfaction by relation") and bars > 1
 
 
 def test_filters_change_the_sample_list(page: Any, runs: tuple[Path, Path]) -> None:

@@ -15,7 +15,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         help="compare saved runs: a leaderboard with paired differences",
         description="Rows are runs, columns are tasks, groups and overall × metrics (value ± stderr). For every pair of "
         "runs, the difference on the samples both scored, with a 95%% paired bootstrap interval. Runs that differ in "
-        "dataset fingerprint, k, history, scoring set or samples are flagged.",
+        "dataset fingerprint, k, history, scoring set or samples are flagged. Runs over the robustness tasks also show "
+        "their paired drops (explicit → implicit → misinformed) side by side.",
     )
     p.add_argument("runs", type=Path, nargs="+", metavar="RUN", help="run folders (or results files in them)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
@@ -57,6 +58,12 @@ def handle(args: argparse.Namespace) -> int:
                 ["pair", "task", "metric", "mean [95% CI]", "n"],
                 diff_rows,
             )
+        drops = result.robustness_rows()
+        if drops:
+            from rbh.ui import print_table
+
+            columns = [*compare.ROBUSTNESS_HEADER, *(r.label for r in result.runs)]
+            print_table("paired robustness drops: source − target [95% interval] (pairs)", columns, drops, keys=3)
         return 0
     text = {
         "markdown": compare.markdown,

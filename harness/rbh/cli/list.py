@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from rbh.registry import Registered, Registry
 
 KINDS = ("tasks", "groups", "tags", "models", "metrics", "scorers", "scoring_sets", "generators", "datasets", "commands")
-DIRECTION = {True: "↑ higher", False: "↓ lower", None: ""}
+DIRECTION = {True: "↑ higher", False: "↓ lower", None: "neither"}
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

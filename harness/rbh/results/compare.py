@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from rbh.results.model import MetricResult, RunResults, SampleRow
+from rbh.results.model import MetricResult, PairedDrop, RunResults, SampleRow
 from rbh.results.table import fmt_value, metric_names
 
 DEFAULT_METRICS = ("recall", "ndcg", "cmr")  # the paper's headline metrics, where a run has them
@@ -104,6 +104,17 @@ class Comparison:
         keep = set(columns or self.columns)
         return [[f"{d.a} − {d.b}", d.column, d.metric, d.text(), str(d.n)] for d in self.differences if d.column in keep]
 
+    def robustness_rows(self) -> list[list[str]]:
+        """The runs' paired robustness drops side by side (the compared metrics): scope, metric,
+        step, then per run `drop [95% interval] (pairs)`."""
+        by_run = [{(d.scope, d.metric, d.source, d.target): d for d in r.results.robustness} for r in self.runs]
+        keys = dict.fromkeys(key for drops in by_run for key in drops if key[1] in self.metrics)
+        rows = []
+        for scope, metric, source, target in keys:
+            cells = [drop_text(drops.get((scope, metric, source, target))) for drops in by_run]
+            rows.append([scope, metric, f"{source} → {target}", *cells])
+        return rows
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "runs": [
@@ -118,6 +129,7 @@ class Comparison:
                 for r in self.runs
             ],
             "differences": [d.__dict__ for d in self.differences],
+            "robustness": {r.label: [d.model_dump() for d in r.results.robustness if d.metric in self.metrics] for r in self.runs},
             "warnings": self.warnings,
         }
 
@@ -137,6 +149,17 @@ def compare_runs(
                 for metric in use_metrics:
                     differences.append(paired_difference(a, b, column, metric, seed))
     return Comparison(list(runs), use_columns, use_metrics, differences, comparability_warnings(runs))
+
+
+def drop_text(d: PairedDrop | None) -> str:
+    """`0.4680 [0.4050, 0.5330] (171)`: a paired drop, its interval and its number of pairs."""
+    if d is None:
+        return "—"
+    interval = "" if d.low is None or d.high is None else f" [{d.low:.4f}, {d.high:.4f}]"
+    return f"{d.drop:.4f}{interval} ({d.pairs})"
+
+
+ROBUSTNESS_HEADER = ("scope", "metric", "step")
 
 
 def paired_difference(a: ComparedRun, b: ComparedRun, column: str, metric: str, seed: int = 0) -> Difference:
@@ -216,6 +239,12 @@ def markdown(comparison: Comparison) -> str:
     diff_rows = comparison.difference_rows()
     if diff_rows:
         lines += ["", "Paired differences on shared samples (mean [95% bootstrap CI]):", "", *table(diff_rows, "pair")]
+    drops = comparison.robustness_rows()
+    if drops:
+        head = [*ROBUSTNESS_HEADER, *(r.label for r in comparison.runs)]
+        lines += ["", "Paired robustness drops (source − target over pairs, [95% interval], (pairs)):", ""]
+        lines += ["| " + " | ".join(head) + " |", "|---|---|---|" + "---:|" * len(comparison.runs)]
+        lines += ["| " + " | ".join(row) + " |" for row in drops]
     return "\n".join(lines) + "\n"
 
 
@@ -247,6 +276,11 @@ def html(comparison: Comparison) -> str:
     warnings = "".join(f'<p class="warning">warning: {escape(w)}</p>' for w in comparison.warnings)
     diffs = comparison.difference_rows()
     diff_html = f"<h2>Paired differences on shared samples (mean [95% CI])</h2>{table(diffs, 'pair')}" if diffs else ""
+    drops = comparison.robustness_rows()
+    if drops:
+        head = "".join(f"<th>{escape(h)}</th>" for h in [*ROBUSTNESS_HEADER, *(r.label for r in comparison.runs)])
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in drops)
+        diff_html += f"<h2>Paired robustness drops (source − target, [95% interval], (pairs))</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     style = (
         "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
         "padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.warning{color:#b00;font-weight:bold}"

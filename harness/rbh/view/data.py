@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rbh.errors import RbhError
+from rbh.results.curves import history_curves
 from rbh.results.model import MetricResult, RunResults, SampleRow
 from rbh.results.table import metric_names
 
@@ -63,7 +64,8 @@ def run_header(run: "LoadedRun") -> dict[str, Any]:
 
 
 def run_tables(r: RunResults) -> dict[str, Any]:
-    """Metrics per task, group and overall ([value, stderr, n]); breakdowns per task."""
+    """Metrics per task, group and overall ([value, stderr, n]); breakdowns per task; paired
+    robustness drops; history-length curves ({swept task: [[history size, metrics], ...]})."""
     return {
         "tasks": {
             name: {
@@ -89,6 +91,10 @@ def run_tables(r: RunResults) -> dict[str, Any]:
             "metrics": {m: _metric(v) for m, v in r.overall.metrics.items()},
         },
         "robustness": [d.model_dump() for d in r.robustness],
+        "curves": {
+            name: [[size, {m: _metric(v) for m, v in values.items()}] for size, values in points]
+            for name, points in history_curves(r).items()
+        },
     }
 
 

@@ -96,6 +96,75 @@
     }
   }
 
+  function curveEntries() {
+    const out = [];
+    runs.forEach((run, r) => {
+      for (const [task, points] of Object.entries(run.curves || {})) out.push({ run, r, task, points });
+    });
+    return out;
+  }
+
+  function curveTables(entries) {
+    const box = document.getElementById("curve-tables");
+    for (const { run, task, points } of entries) {
+      const shown = [...new Set(points.flatMap((p) => Object.keys(p[1])))];
+      const table = el("table", { class: "metric-table curve-table", "data-run": run.header.label, "data-task": task });
+      const head = el("tr", {}, el("th", { text: "history" }));
+      for (const m of shown) head.append(el("th", { text: m }));
+      table.append(el("thead", {}, head));
+      const body = el("tbody", {});
+      for (const [size, values] of points) {
+        const tr = el("tr", { "data-history": String(size) }, el("td", { text: String(size) }));
+        for (const m of shown) {
+          const v = values[m];
+          const td = el("td", { "data-metric": m, "data-value": v && v[0] !== null ? fmt(v[0]) : "" }, v && v[0] !== null ? fmt(v[0]) : "—");
+          if (v && v[1] !== null && v[0] !== null) td.append(" ", el("span", { class: "se", text: "± " + fmt(v[1]) }));
+          tr.append(td);
+        }
+        body.append(tr);
+      }
+      table.append(body);
+      box.append(el("h3", { text: runs.length > 1 ? `${task} (${run.header.label})` : task }), table);
+    }
+  }
+
+  function curvePlot() {
+    const metric = document.getElementById("curve-metric").value;
+    const entries = curveEntries();
+    const sizes = [...new Set(entries.flatMap((e) => e.points.map((p) => p[0])))].sort((a, b) => a - b);
+    const datasets = entries.map((e, i) => {
+      const bySize = Object.fromEntries(e.points.map((p) => [p[0], p[1][metric]]));
+      const colour = COLOURS[(runs.length > 1 ? e.r : i) % COLOURS.length];
+      return {
+        label: runs.length > 1 ? `${e.task} (${e.run.header.label})` : e.task,
+        borderColor: colour, backgroundColor: colour, spanGaps: true,
+        data: errorBarData(sizes.map((size) => bySize[size])),
+      };
+    });
+    if (window.rbhCharts["plot-curves"]) window.rbhCharts["plot-curves"].destroy();
+    window.rbhCharts["plot-curves"] = new Chart(document.getElementById("plot-curves"), {
+      type: window.ChartErrorBars ? "lineWithErrorBars" : "line",
+      data: { labels: sizes.map(String), datasets },
+      options: {
+        animation: false, maintainAspectRatio: false, responsive: true,
+        plugins: { title: { display: true, text: `${metric} by history size (± stderr)` }, legend: { display: true } },
+        scales: { x: { title: { display: true, text: "history size (items)" } }, y: { beginAtZero: true } },
+      },
+    });
+  }
+
+  function curves() {
+    const entries = curveEntries();
+    if (!entries.length) return;
+    document.getElementById("curves").hidden = false;
+    const shown = [...new Set(entries.flatMap((e) => e.points.flatMap((p) => Object.keys(p[1]))))];
+    const select = document.getElementById("curve-metric");
+    fillSelect(select, shown, "recall");
+    select.addEventListener("change", curvePlot);
+    curveTables(entries);
+    curvePlot();
+  }
+
   function fillSelect(select, values, selected) {
     select.replaceChildren(...values.map((v) => el("option", { value: v, text: v })));
     if (selected !== undefined && values.includes(selected)) select.value = selected;
@@ -163,8 +232,13 @@
     const pd = document.getElementById("plot-dimension");
     fillSelect(pd, dims, "n_conditions");
     const bm = document.getElementById("plot-breakdown-metric");
-    fillSelect(bm, metrics, "recall");
-    pd.addEventListener("change", breakdownPlot);
+    const breakdownMetrics = () => {
+      const dimension = pd.value;
+      const found = new Set(runs.flatMap((run) => Object.values(run.tasks).flatMap((t) => Object.values(t.breakdowns[dimension] || {}).flatMap((cell) => Object.keys(cell)))));
+      return [...metrics.filter((m) => found.has(m)), ...[...found].filter((m) => !metrics.includes(m))];
+    };
+    fillSelect(bm, breakdownMetrics(), "recall");
+    pd.addEventListener("change", () => { fillSelect(bm, breakdownMetrics(), bm.value); breakdownPlot(); });
     bm.addEventListener("change", breakdownPlot);
     taskPlot();
     breakdownPlot();
@@ -291,11 +365,15 @@
     refreshList();
   }
 
-  if (window.ChartErrorBars) Chart.register(ChartErrorBars.BarWithErrorBarsController, ChartErrorBars.BarWithErrorBar);
+  if (window.ChartErrorBars) {
+    Chart.register(ChartErrorBars.BarWithErrorBarsController, ChartErrorBars.BarWithErrorBar);
+    Chart.register(ChartErrorBars.LineWithErrorBarsController, ChartErrorBars.PointWithErrorBar);
+  }
   runHeaders();
   metricTables();
   robustnessTables();
   plots();
+  curves();
   sampleBrowser();
   document.body.dataset.ready = "1";
 })();
