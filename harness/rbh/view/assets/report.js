@@ -49,6 +49,13 @@
     return out;
   }
 
+  function metricCell(metric, v) {
+    const shown = v && v[0] !== null ? fmt(v[0]) : "";
+    const td = el("td", { "data-metric": metric, "data-value": shown }, shown || "—");
+    if (shown && v[1] !== null) td.append(" ", el("span", { class: "se", text: "± " + fmt(v[1]) }));
+    return td;
+  }
+
   function metricTables() {
     const box = document.getElementById("metric-tables");
     runs.forEach((run, r) => {
@@ -62,12 +69,7 @@
         const tr = el("tr", { class: kind, "data-task": name }, el("td", { text: name + how }));
         const n = Math.max(0, ...Object.values(values).filter(Boolean).map((v) => v[2]));
         tr.append(el("td", { text: String(n) }));
-        for (const m of metrics) {
-          const v = values[m];
-          const td = el("td", { "data-metric": m, "data-value": v && v[0] !== null ? fmt(v[0]) : "" }, v && v[0] !== null ? fmt(v[0]) : "—");
-          if (v && v[1] !== null && v[0] !== null) td.append(" ", el("span", { class: "se", text: "± " + fmt(v[1]) }));
-          tr.append(td);
-        }
+        for (const m of metrics) tr.append(metricCell(m, values[m]));
         body.append(tr);
       }
       table.append(body);
@@ -115,12 +117,7 @@
       const body = el("tbody", {});
       for (const [size, values] of points) {
         const tr = el("tr", { "data-history": String(size) }, el("td", { text: String(size) }));
-        for (const m of shown) {
-          const v = values[m];
-          const td = el("td", { "data-metric": m, "data-value": v && v[0] !== null ? fmt(v[0]) : "" }, v && v[0] !== null ? fmt(v[0]) : "—");
-          if (v && v[1] !== null && v[0] !== null) td.append(" ", el("span", { class: "se", text: "± " + fmt(v[1]) }));
-          tr.append(td);
-        }
+        for (const m of shown) tr.append(metricCell(m, values[m]));
         body.append(tr);
       }
       table.append(body);
