@@ -116,6 +116,9 @@ def test_sample_panel_shows_response_and_coloured_titles(page: Any, runs: tuple[
         ".title.wrong"
     ).first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert "misinformation:" in panel.text_content() and "ground truth:" in panel.text_content()
+    failed = row.details["first_failed_condition"]  # why it failed, as the row records it
+    expected = "none" if failed is None else f"{failed['relation']} = {failed['entity']}"
+    assert panel.locator(".sample-detail").text_content() == f"first failed condition: {expected}"
     assert row.prompt == [] and row.prompt_sha  # slim row: the report renders the prompt again, checked by hash
     messages = panel.locator(".sample-run details .message")
     assert messages.count() == 2 and messages.nth(0).text_content().startswith("system: ")

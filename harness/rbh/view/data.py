@@ -3,6 +3,7 @@ with repeated strings (prompts, titles, entities) stored once in a string table.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from rbh.errors import RbhError
@@ -114,8 +115,18 @@ def sample_info(sample: "Sample", catalog: "Catalog | None", s: Strings) -> list
     ]
 
 
+def detail_text(value: Any) -> str:
+    """A per-sample detail as the report shows it: `relation = entity` for a condition, `none`."""
+    if value is None:
+        return "none"
+    if isinstance(value, dict) and set(value) == {"relation", "entity"}:
+        return f"{value['relation']} = {value['entity']}"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def sample_result(row: SampleRow, metrics: list[str], truth: set[str] | None, s: Strings, prompt: list[dict[str, str]]) -> list[Any]:
-    """[prompt, response, reasoning, error, parsed titles with colour, metric values] of a row."""
+    """[prompt, response, reasoning, error, parsed titles with colour, metric values, details
+    (name, text)] of a row."""
     parsed = []
     for i, p in enumerate(row.parsed):
         rid = row.resolved[i] if i < len(row.resolved) else None
@@ -128,6 +139,7 @@ def sample_result(row: SampleRow, metrics: list[str], truth: set[str] | None, s:
         row.error,
         parsed,
         [row.metrics.get(m) for m in metrics],
+        [[s(name.replace("_", " ")), s(detail_text(value))] for name, value in row.details.items()],
     ]
 
 

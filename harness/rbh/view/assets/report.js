@@ -335,6 +335,7 @@
       if (!res) { col.append(el("p", { class: "hint", text: "not in this run" })); cols.append(col); return; }
       const ms = metrics.map((m, k) => (res[5][k] === null || res[5][k] === undefined ? null : `${m} ${fmt(res[5][k])}`)).filter(Boolean).join(" · ");
       col.append(el("p", { class: "sample-metrics", text: ms }));
+      for (const [name, text] of res[6] || []) col.append(el("p", { class: "sample-detail" }, el("b", { text: str(name) + ": " }), str(text)));
       if (res[3]) col.append(el("p", { class: "error", text: "error: " + res[3] }));
       col.append(el("div", {}, el("b", { text: "parsed titles: " }), titles(res[4])));
       col.append(el("b", { text: "response" }), el("div", { class: "response", text: res[1] || "" }));
