@@ -74,3 +74,15 @@ def test_report_draws_the_curve_and_its_table(browser: Any, swept_run: tuple[Pat
         value = results.tasks[f"taste@h{size}"].metrics["history_repeat"].value
         assert cell.get_attribute("data-value") == ("" if value is None else f"{value:.4f}")
     page.close()
+
+
+def test_shipped_sweep_tasks_expand_per_history_size() -> None:
+    """`--tasks history_sweep`: both interest sweeps, one task per size; size 0 sends no titles."""
+    code, stdout, stderr = rbh_main("run", "--tasks", "history_sweep", "--model", "oracle", "--dataset", str(MINI_BENCHMARK), "--dry-run")
+    assert code == 0, stderr
+    panels = stdout.split("╭─ ")[1:]
+    names = list(dict.fromkeys(p.split(" · ")[0] for p in panels))
+    assert names == [f"{d}_interest_history_sweep@h{s}" for d in ("book", "movie") for s in (0, 5, 10, 20)]
+    shown = {p.split(" · ")[0]: p for p in panels}
+    assert "following books:" not in shown["book_interest_history_sweep@h0"]
+    assert "following books:" in shown["book_interest_history_sweep@h5"]
