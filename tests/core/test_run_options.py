@@ -128,6 +128,7 @@ def test_three_shards_merge_into_the_unsharded_run(tmp_path: Path) -> None:
         assert merged.tasks[name].metrics == task.metrics  # values, stderr and n, bit for bit
         assert merged.tasks[name].breakdowns == task.breakdowns
         assert merged.tasks[name].counts.samples == task.counts.samples == len(samples[name])
+    assert merged.overall == whole.overall and merged.groups == whole.groups  # not the first shard's rows
     sizes = [len(read_run(Path(s))[1]["movie_explicit"]) for s in shards]
     assert sorted(sizes) == [3, 3, 4]
     missing = rbh_main("merge", *shards[:2], "--out", str(tmp_path / "partial"))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rbh.errors import UsageError
 from rbh.results.folder import read_run, write_run
 from rbh.results.model import RunResults, SampleRow, TaskCounts, TokenCounts
+from rbh.runner.groups import groups_for
 from rbh.runner.plan import DatasetResolver
 from rbh.runner.rescore import saved_completions
 from rbh.runner.saved_samples import samples_of
@@ -72,6 +73,7 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
             "command": command,
             "selection": {**first.selection, "shard": None, "merged_from": [str(p) for _, _, p in shards]},
             "tasks": tasks,
+            **groups_for(tasks, registry),
             "robustness": paired_drops(all_scores, first.seed),
             "wall_time_s": round(sum(r.wall_time_s for r, _, _ in shards), 3),
         }

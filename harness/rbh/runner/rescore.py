@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rbh.models.base import Completion
 from rbh.results.folder import RESULTS_FILE, read_run, run_folder_of, write_results
 from rbh.results.model import DatasetRef, Rescored, RunResults, SampleRow
+from rbh.runner.groups import groups_for
 from rbh.runner.plan import DatasetResolver
 from rbh.runner.saved_samples import open_recorded_dataset, samples_of
 from rbh.runner.task_results import scored_fields
@@ -59,6 +60,7 @@ def rescore_run(
             "seed": seed,
             "rescored": Rescored(at=datetime.now(timezone.utc).isoformat(timespec="seconds"), **{"from": RESULTS_FILE}),
             "tasks": new_tasks,
+            **groups_for(new_tasks, registry),
             "robustness": paired_drops(all_scores, seed),
         }
     )
