@@ -242,11 +242,14 @@ def print_failures(causes: Sequence[tuple[int, str, Sequence[str]]]) -> None:
         print(f"{count} × {cause}{more}", file=sys.stderr)
 
 
-def print_breakdowns(results: "RunResults") -> None:
-    """Per-task breakdown tables (by number of conditions, relation, group attribute)."""
+def print_breakdowns(results: "RunResults", hidden: Mapping[str, str] | None = None) -> None:
+    """Per-task breakdown tables (by number of conditions, relation, group attribute), without
+    the `hidden` metrics (opt-in groups not shown)."""
     for task, data in results.tasks.items():
         for dimension, groups in data.breakdowns.items():
-            metrics = sorted({m for g in groups.values() for m in g})
+            metrics = sorted({m for g in groups.values() for m in g if m not in (hidden or {})})
+            if not metrics:
+                continue
             rows = [[str(group), *(values[m].value if m in values else None for m in metrics)] for group, values in groups.items()]
             print_table(f"{task} by {dimension}", (dimension, *metrics), rows)
 

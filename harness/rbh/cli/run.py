@@ -125,7 +125,9 @@ def handle(args: argparse.Namespace) -> int:
 
     outcome = run_evaluation(options, get_registry())
     if args.breakdown:
-        print_breakdowns(outcome.results)
+        from rbh.runner.run import hidden_metrics
+
+        print_breakdowns(outcome.results, hidden_metrics(get_registry(), outcome.results, options.show_metrics))
     if outcome.failed:
         print(
             f"{outcome.failed} sample(s) failed and are left out of the metrics (listed under `errors` in results.json); "
