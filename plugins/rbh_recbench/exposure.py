@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rbh import MetricValue, ScoringInput, TaskScorer
-from rbh.scoring import resample_counts
+from rbh.scoring import resample_counts, sample_index
 from rbh_recbench.base import ResolvingScorer
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ def entropy_of(counts: "np.ndarray", catalog_size: int) -> "np.ndarray":
 
 def exposure_counts(inputs: Sequence[ScoringInput], seed: int) -> tuple["np.ndarray | None", "np.ndarray | None"]:
     """How often each exposed item is recommended (None when nothing resolved), and the same per
-    bootstrap resample of the samples (None for one sample); shared by the exposure scorers of a
-    task through the task context."""
+    bootstrap resample of the samples (None for one sample; a sample's repeats are drawn
+    together); shared by the exposure scorers of a task through the task context."""
     import numpy as np
 
     context = inputs[0].context
@@ -62,8 +62,9 @@ def exposure_counts(inputs: Sequence[ScoringInput], seed: int) -> tuple["np.ndar
     index: dict[str, int] = {}
     number = index.setdefault
     items = [number(item, len(index)) for x in inputs for item in x.resolved if item is not None]
-    rows = [row for row, x in enumerate(inputs) for item in x.resolved if item is not None]
-    d, n = len(index), len(inputs)
+    of_sample, n = sample_index(inputs)
+    rows = [of_sample[row] for row, x in enumerate(inputs) for item in x.resolved if item is not None]
+    d = len(index)
     full = boot = None
     if d:
         item_arr, row_arr = np.asarray(items), np.asarray(rows)
@@ -94,7 +95,7 @@ class _ExposureScorer(ResolvingScorer, TaskScorer):
     def score_task(self, inputs: Sequence[ScoringInput], seed: int = 0) -> dict[str, MetricValue]:
         import numpy as np
 
-        n = len(inputs)
+        n = sample_index(inputs)[1]
         catalog_size = len(inputs[0].catalog) if inputs else 0
         if n == 0 or catalog_size == 0:
             return {self.metric: MetricValue(None, None, n)}

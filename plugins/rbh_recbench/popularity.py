@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 
 from rbh import MetricValue, ScoringInput, TaskScorer
-from rbh.scoring import TaskContext, ratio_with_stderr
+from rbh.scoring import TaskContext, ratio_with_stderr, sample_index
 from rbh_recbench.base import ResolvingScorer
 
 
@@ -16,6 +16,13 @@ def _context(x: ScoringInput) -> TaskContext:
     if x.context is None:
         raise ValueError("popularity metrics need the task context (scored through score_task)")
     return x.context
+
+
+def _measured(x: ScoringInput) -> TaskContext | None:
+    """The task context when its population has interactions (histories); None when it has none
+    (demographics configs): popularity is then unknown, not 0, and these metrics are undefined."""
+    context = _context(x)
+    return context if context.interactions else None
 
 
 def _resolved(x: ScoringInput) -> list[str]:
@@ -35,7 +42,8 @@ class ARP(ResolvingScorer):
     table_group = "beyond"
 
     def score(self, x: ScoringInput) -> float | None:
-        return mean_popularity(_resolved(x), _context(x).popularity)
+        context = _measured(x)
+        return None if context is None else mean_popularity(_resolved(x), context.popularity)
 
 
 class Novelty(ResolvingScorer):
@@ -45,10 +53,9 @@ class Novelty(ResolvingScorer):
     table_group = "beyond"
 
     def score(self, x: ScoringInput) -> float | None:
-        items = _resolved(x)
-        if not items:
+        items, context = _resolved(x), _measured(x)
+        if not items or context is None:
             return None
-        context = _context(x)
         information, unseen = context.self_information, math.log2(len(context.population) + 1)
         return sum(information.get(i, unseen) for i in items) / len(items)
 
@@ -65,10 +72,10 @@ class LongTailShare(ResolvingScorer):
     options: Options
 
     def score(self, x: ScoringInput) -> float | None:
-        items = _resolved(x)
-        if not items:
+        items, context = _resolved(x), _measured(x)
+        if not items or context is None:
             return None
-        head = _context(x).head(self.options.head_share)
+        head = context.head(self.options.head_share)
         return sum(1 for i in items if i not in head) / len(items)
 
 
@@ -79,13 +86,16 @@ class PopularityLift(ResolvingScorer, TaskScorer):
     table_group = "beyond"
 
     def score_task(self, inputs: Sequence[ScoringInput], seed: int = 0) -> dict[str, MetricValue]:
-        recommended, truth = [], []
-        for x in inputs:
+        """Summed per sample (its repeats together), so the bootstrap resamples samples."""
+        of_sample, _ = sample_index(inputs)
+        recommended: dict[int, float] = {}
+        truth: dict[int, float] = {}
+        for x, n in zip(inputs, of_sample):
             popularity = _context(x).popularity
             rec = mean_popularity(_resolved(x), popularity)
             gt = mean_popularity([g for g in x.sample.ground_truth if g in x.catalog], popularity)
             if rec is not None and gt is not None:
-                recommended.append(rec)
-                truth.append(gt)
-        ratio = ratio_with_stderr(recommended, truth, seed)
+                recommended[n] = recommended.get(n, 0.0) + rec
+                truth[n] = truth.get(n, 0.0) + gt
+        ratio = ratio_with_stderr(list(recommended.values()), list(truth.values()), seed)
         return {self.metric: MetricValue(None if ratio.value is None else ratio.value - 1.0, ratio.stderr, ratio.n)}

@@ -48,3 +48,15 @@ def test_edge_cases() -> None:
     ratio = ratio_with_stderr([1.0, 2.0, 3.0], [2.0, 2.0, 2.0])
     assert ratio.value == pytest.approx(1.0) and ratio.n == 3 and ratio.stderr is not None
     assert ratio_with_stderr([1.0], [0.0]).value is None
+
+
+@pytest.mark.parametrize("n", [2_000, 9_000], ids=["shared-weights", "chunked"])
+def test_ratio_stderr_agrees_with_the_delta_method(n: int) -> None:
+    """Σ x / Σ y: its bootstrap stderr against the delta method's sqrt(Σ (x - r y)²) / Σ y."""
+    rng = random.Random(n)
+    ys = [rng.uniform(1, 3) for _ in range(n)]
+    xs = [y * 0.5 + rng.gauss(0, 0.3) for y in ys]
+    ratio = ratio_with_stderr(xs, ys)
+    r = sum(xs) / sum(ys)
+    delta = math.sqrt(sum((x - r * y) ** 2 for x, y in zip(xs, ys))) / sum(ys)
+    assert ratio.value == pytest.approx(r) and ratio.stderr == pytest.approx(delta, rel=0.1)

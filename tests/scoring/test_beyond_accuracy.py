@@ -63,16 +63,43 @@ def test_arp_novelty_long_tail() -> None:
     assert ARP().score(unresolved) is None and Novelty().score(unresolved) is None and LongTailShare().score(unresolved) is None
 
 
+def test_no_histories_means_no_popularity() -> None:
+    """A config without histories (demographics) has unknown popularity: undefined, not 0."""
+    empty = TaskContext(CATALOG, [sample(id="g1"), sample(id="g2")])
+    x = with_context("Heat [SEP] Aliens", context=empty)
+    assert empty.interactions == 0
+    assert ARP().score(x) is None and Novelty().score(x) is None and LongTailShare().score(x) is None
+    assert PopularityLift().score_task([x])["popularity_lift"].value is None
+
+
+def test_task_metrics_resample_samples_with_their_repeats() -> None:
+    """Three identical repeats of two samples are two samples: the same stderr and n as one repeat."""
+    a, b = sample(id="a"), sample(("2",), id="b")
+    once = [with_context("Heat [SEP] Aliens", a), with_context("Psycho (1960)", b)]
+    thrice = [x for x in once for _ in range(3)]
+    for scorer in (Coverage(), Gini(), Entropy(), PopularityLift()):
+        one, three = scorer.score_task(once)[scorer.metric], scorer.score_task(thrice)[scorer.metric]
+        assert three.n == one.n == 2 and three.value == pytest.approx(one.value)
+        assert three.stderr == pytest.approx(one.stderr)  # repeats add no information
+    s = sample(("2",), conditions=(Condition("genre", "Horror"),))
+    rows = [scoring_input("Psycho (1960) [SEP] Heat", replace(s, id=f"c{n // 3}")) for n in range(6)]
+    cell = ConditionSatisfaction().task_breakdowns(rows)["relation"]["genre"]["relation_satisfaction"]
+    assert cell.n == 2 and cell.value == pytest.approx(0.5)
+
+
 def test_popularity_lift() -> None:
-    a = with_context("Heat [SEP] Aliens [SEP] Psycho (1960)")  # ARP 4/3; truth 2, 3: 1.5
-    b = with_context("Heat", sample(("2",)))  # ARP 3; truth 2
+    a = with_context("Heat [SEP] Aliens [SEP] Psycho (1960)", sample(id="a"))  # ARP 4/3; truth 2, 3: 1.5
+    b = with_context("Heat", sample(("2",), id="b"))  # ARP 3; truth 2
     lift = PopularityLift().score_task([a, b])["popularity_lift"]
     assert lift.value == pytest.approx((4 / 3 + 3) / 3.5 - 1) and lift.n == 2 and lift.stderr is not None
     assert PopularityLift().score_task([with_context("Unknown Film")])["popularity_lift"].value is None
 
 
 def test_exposure_metrics() -> None:
-    inputs = [with_context("Heat [SEP] Aliens [SEP] Psycho (1960)"), with_context("Heat [SEP] Unknown Film")]  # 1: 2, 3: 1, 5: 1
+    inputs = [
+        with_context("Heat [SEP] Aliens [SEP] Psycho (1960)", sample(id="a")),
+        with_context("Heat [SEP] Unknown Film", sample(id="b")),
+    ]  # 1: 2, 3: 1, 5: 1
     assert Coverage().score_task(inputs)["coverage"].value == pytest.approx(3 / 10)
     gini = Gini().score_task(inputs)["gini"]  # ascending 7 zeros, 1, 1, 2: (5 + 7 + 9 x 2) / (10 x 4)
     assert gini.value == pytest.approx(0.75) and gini.stderr is not None and gini.stderr >= 0
@@ -100,7 +127,7 @@ def test_condition_satisfaction_and_first_failed_condition() -> None:
     assert table["genre"]["relation_satisfaction"].value == pytest.approx(2 / 3)
     assert table["directed_by"]["relation_satisfaction"].value == pytest.approx(1 / 3)
     empty = scoring_input("", s)
-    assert scorer.score(empty) is None and scorer.details(empty) == {"first_failed_condition": None}
+    assert scorer.score(empty) is None and scorer.details(empty) is None  # nothing resolved: nothing to check
     assert scorer.details(scoring_input("Alien", s)) == {"first_failed_condition": None}
 
 

@@ -155,6 +155,23 @@ def test_breakdowns_and_rescore(tmp_path: Path) -> None:
     assert rbh_again["metrics"] == task["metrics"]  # same responses, same seed: identical numbers
 
 
+def test_rescore_recomputes_group_and_overall_rows(tmp_path: Path) -> None:
+    """`rbh score` writes group and overall rows of the new task scores, not the run's old ones."""
+    from rbh.results import read_run
+    from tests.results.conftest import make_run
+
+    run_dir = make_run(tmp_path / "runs", "random", "--seed", "3")
+    before, _ = read_run(run_dir)
+    assert main(["score", str(run_dir), "--seed", "11"]) == 0  # the same responses, other bootstrap draws
+    after = json.loads((run_dir / "results.rbh.json").read_text())
+    tasks = {name: t["metrics"]["recall"] for name, t in after["tasks"].items()}
+    n = sum(m["n"] for m in tasks.values())
+    assert after["overall"]["metrics"]["recall"]["value"] == pytest.approx(sum(m["value"] * m["n"] for m in tasks.values()) / n)
+    stderr = (sum((m["stderr"] * m["n"]) ** 2 for m in tasks.values()) ** 0.5) / n
+    assert after["overall"]["metrics"]["recall"]["stderr"] == pytest.approx(stderr)
+    assert after["overall"]["metrics"]["recall"]["stderr"] != before.overall.metrics["recall"].stderr
+
+
 def test_task_level_resolution_with_metric_override(registry: Registry, tmp_path: Path) -> None:
     """`resolution:` on the task applies to every metric unless a metric sets its own."""
     dataset = make_dataset(tmp_path / "data")

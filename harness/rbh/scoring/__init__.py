@@ -2,7 +2,7 @@
 parsing responses into titles, and aggregation with bootstrap standard errors."""
 
 from rbh.scoring.aggregate import MetricValue, bootstrap_stderr, mean_with_stderr, ratio_with_stderr, resample_counts
-from rbh.scoring.base import Breakdown, Scorer, ScoringInput, TaskScorer
+from rbh.scoring.base import Breakdown, Scorer, ScoringInput, TaskScorer, sample_index
 from rbh.scoring.context import TaskContext
 from rbh.scoring.parse import (
     ParsedTitle,
@@ -38,5 +38,6 @@ __all__ = [
     "ratio_with_stderr",
     "resolve_all",
     "resample_counts",
+    "sample_index",
     "strip_reasoning",
 ]

@@ -107,8 +107,18 @@ def ratio_with_stderr(numerators: Sequence[float], denominators: Sequence[float]
     value = float(sum(numerators)) / den_total
     if n < 2:
         return MetricValue(value, None, n)
-    weights = _resample_weights(n, seed, DEFAULT_BOOTSTRAP)
-    num = weights @ np.asarray(numerators, dtype=np.float32)
-    den = weights @ np.asarray(denominators, dtype=np.float32)
+    nums, dens = np.asarray(numerators, dtype=np.float64), np.asarray(denominators, dtype=np.float64)
+    if n * DEFAULT_BOOTSTRAP <= _SHARED_CELLS:
+        weights = _resample_weights(n, seed, DEFAULT_BOOTSTRAP)
+        num, den = weights @ nums.astype(np.float32), weights @ dens.astype(np.float32)
+    else:  # resampled by index in bounded-memory chunks, as bootstrap_stderr does
+        rng = np.random.default_rng(seed)
+        rows = max(1, _CHUNK_CELLS // n)
+        num_parts, den_parts = [], []
+        for start in range(0, DEFAULT_BOOTSTRAP, rows):
+            draw = rng.integers(0, n, size=(min(rows, DEFAULT_BOOTSTRAP - start), n), dtype=np.int32)
+            num_parts.append(nums[draw].sum(axis=1))
+            den_parts.append(dens[draw].sum(axis=1))
+        num, den = np.concatenate(num_parts), np.concatenate(den_parts)
     ratios = num[den > 0] / den[den > 0]
     return MetricValue(value, float(ratios.std(ddof=1)) if len(ratios) > 1 else None, n)

@@ -90,9 +90,19 @@ class Scorer(ABC):
         return {}
 
 
+def sample_index(inputs: Sequence[ScoringInput]) -> tuple[list[int], int]:
+    """For each input, the index of its sample among the distinct samples (the repeats of one
+    sample share an index), and how many distinct samples there are: a task-level bootstrap
+    resamples samples and carries each one's repeats along."""
+    index: dict[str, int] = {}
+    number = index.setdefault
+    return [number(x.sample.id, len(index)) for x in inputs], len(index)
+
+
 class TaskScorer(Scorer):
     """A metric of the whole task, computed once over every answered sample it applies to (each
-    repeat counts): catalog coverage, Gini or entropy of exposure. Sample rows carry no value."""
+    repeat counts; a standard error resamples samples, see `sample_index`): catalog coverage,
+    Gini or entropy of exposure. Sample rows carry no value."""
 
     def score(self, x: ScoringInput) -> float | None:
         return None
