@@ -180,3 +180,24 @@ def test_score_task_reports_task_metrics_details_and_breakdowns() -> None:
     assert scores.metrics["premise_following"].value == pytest.approx((0.5 + 0.0) / 2)
     assert scores.breakdowns["relation"]["directed_by"]["relation_satisfaction"]["value"] == pytest.approx(0.25)
     assert "misinformed_relation" not in scores.breakdowns  # one group only: the overall numbers
+
+
+def test_scoring_pauses_the_garbage_collector_and_restores_it() -> None:
+    import gc
+
+    from rbh.scoring.base import Scorer
+    from rbh.scoring.task_scoring import BuiltScorer
+
+    seen: list[bool] = []
+
+    class Probe(Scorer):
+        name = "probe"
+
+        def score(self, x):  # type: ignore[no-untyped-def]
+            seen.append(gc.isenabled())
+            return 1.0
+
+    task = TaskConfig.model_validate({"task": "t", "dataset": {"config": "movie_explicit"}, "prompt": {"user": "u.jinja"}, "metrics": []})
+    assert gc.isenabled()
+    score_task(task, [sample()], [Completion(text="Heat")], CATALOG, KG_, [BuiltScorer(Probe(), {})], k=None)
+    assert seen == [False] and gc.isenabled()

@@ -103,6 +103,7 @@ def build_scorers(task: "TaskConfig", registry: "Registry", scoring: ScoringSet 
     return built
 
 
+@gc_paused()
 def score_task(
     task: "TaskConfig",
     samples: Sequence["Sample"],
@@ -129,23 +130,6 @@ def score_task(
 
     The cyclic garbage collector is paused meanwhile: scoring builds many small objects that
     live to the end, and its full scans of them would otherwise cost a third of the time."""
-    with gc_paused():
-        return _score_task(task, samples, completions, catalog, kg, scorers, k=k, seed=seed, repeats=repeats, population=population)
-
-
-def _score_task(
-    task: "TaskConfig",
-    samples: Sequence["Sample"],
-    completions: Sequence["Completion"],
-    catalog: "Catalog",
-    kg: "KG",
-    scorers: Sequence[BuiltScorer],
-    *,
-    k: int | None,
-    seed: int,
-    repeats: int,
-    population: Sequence["Sample"] | None,
-) -> TaskScores:
     every_title = [parse_titles(c.text, task.output.format) for c in completions]
     parsed = [dedupe_titles(titles, k) for titles in every_title]
     default = task.resolution
