@@ -62,9 +62,9 @@ def test_report_draws_the_curve_and_its_table(browser: Any, swept_run: tuple[Pat
     page.wait_for_selector("body[data-ready='1']", timeout=20_000)
     assert errors == [] and page.locator("#curves").is_visible()
     chart = page.evaluate(
-        "() => { const c = window.rbhCharts['plot-curves']; return [c.config.type, c.data.labels, c.data.datasets.map((d) => [d.label, d.data.map((p) => p.y)])]; }"
+        "() => { const c = window.rbhCharts['plot-curves']; return [c.config.type, c.data.datasets[0].data.map((p) => p.x), c.data.datasets.map((d) => [d.label, d.data.map((p) => p.y)])]; }"
     )
-    assert chart[0] == "lineWithErrorBars" and chart[1] == [str(s) for s in SIZES]
+    assert chart[0] == "lineWithErrorBars" and chart[1] == list(SIZES)  # on a linear axis: sizes as numbers
     assert chart[2] == [["taste", [results.tasks[f"taste@h{s}"].metrics["recall"].value for s in SIZES]]]
     page.select_option("#curve-metric", "ndcg")
     ndcg = page.evaluate("() => window.rbhCharts['plot-curves'].data.datasets[0].data.map((p) => p.y)")

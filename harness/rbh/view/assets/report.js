@@ -135,17 +135,17 @@
       return {
         label: runs.length > 1 ? `${e.task} (${e.run.header.label})` : e.task,
         borderColor: colour, backgroundColor: colour, spanGaps: true,
-        data: errorBarData(sizes.map((size) => bySize[size])),
+        data: errorBarData(sizes.map((size) => bySize[size])).map((point, i) => ({ x: sizes[i], ...point })),
       };
     });
     if (window.rbhCharts["plot-curves"]) window.rbhCharts["plot-curves"].destroy();
     window.rbhCharts["plot-curves"] = new Chart(document.getElementById("plot-curves"), {
       type: window.ChartErrorBars ? "lineWithErrorBars" : "line",
-      data: { labels: sizes.map(String), datasets },
+      data: { datasets },
       options: {
         animation: false, maintainAspectRatio: false, responsive: true,
         plugins: { title: { display: true, text: `${metric} by history size (± stderr)` }, legend: { display: true } },
-        scales: { x: { title: { display: true, text: "history size (items)" } }, y: { beginAtZero: true } },
+        scales: { x: { type: "linear", min: 0, ticks: { precision: 0 }, title: { display: true, text: "history size (items)" } }, y: { beginAtZero: true } },
       },
     });
   }
