@@ -48,3 +48,9 @@ def _ranked_hits(x: ScoringInput) -> tuple[bool, ...]:
             seen.add(target)
         out.append(hit)
     return tuple(out)
+
+
+def ideal_depth(x: ScoringInput) -> int:
+    """How many ground-truth items a perfect answer could rank: min(|G|, k or |R|) (the
+    denominator of MAP and the depth of nDCG's ideal DCG)."""
+    return min(len(set(x.sample.ground_truth)), x.k if x.k else len(x.recommended))

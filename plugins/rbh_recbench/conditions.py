@@ -35,6 +35,11 @@ class CMR(ResolvingScorer):
         return sum(1 for row in table if all(row)) / len(table)
 
     def aggregate(self, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
-        """CMR over the samples where it is defined, and the share of samples where it is."""
-        coverage = [0.0 if v is None else 1.0 for v in values]
-        return {self.metric: mean_with_stderr(values, seed), "cmr_coverage": mean_with_stderr(coverage, seed)}
+        return cmr_with_coverage(self.metric, values, seed)
+
+
+def cmr_with_coverage(metric: str, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
+    """CMR over the samples where it is defined, and `cmr_coverage`: the share of samples where
+    it is (ours and the official evaluator's)."""
+    coverage = [0.0 if v is None else 1.0 for v in values]
+    return {metric: mean_with_stderr(values, seed), "cmr_coverage": mean_with_stderr(coverage, seed)}

@@ -16,10 +16,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from rbh import MetricValue, Scorer, ScoringInput, ScoringSet, mean_with_stderr
+from rbh import MetricValue, Scorer, ScoringInput, ScoringSet
 from rbh.data import CONDITION_SUBTYPES
+from rbh_recbench.conditions import cmr_with_coverage
 
 if TYPE_CHECKING:
     from rbh import Catalog
@@ -140,8 +141,11 @@ class OfficialScorer(Scorer):
 
     uses_resolution = False  # the released evaluator splits the raw response itself
 
+    field: ClassVar[str] = ""  # the OfficialScores field this metric reports
+
     def value(self, scores: OfficialScores) -> float | None:
-        raise NotImplementedError
+        value: float | None = getattr(scores, self.field)
+        return value
 
     def score(self, x: ScoringInput) -> float | None:
         return self.value(official_scores(x))
@@ -150,25 +154,19 @@ class OfficialScorer(Scorer):
 class OfficialRecall(OfficialScorer):
     name = "official_recall"
     description = "recall as the released RecBench+ evaluator computes it (difflib title match; max with KG ids)"
-
-    def value(self, scores: OfficialScores) -> float | None:
-        return scores.recall
+    field = "recall"
 
 
 class OfficialPrecision(OfficialScorer):
     name = "official_precision"
     description = "precision as the released evaluator computes it (divides by the raw list length)"
-
-    def value(self, scores: OfficialScores) -> float | None:
-        return scores.precision
+    field = "precision"
 
 
 class OfficialNDCG(OfficialScorer):
     name = "official_ndcg"
     description = "nDCG as the released evaluator computes it (IDCG over all |G|)"
-
-    def value(self, scores: OfficialScores) -> float | None:
-        return scores.ndcg
+    field = "ndcg"
 
 
 class OfficialHit(OfficialScorer):
@@ -183,22 +181,17 @@ class OfficialFTR(OfficialScorer):
     name = "official_ftr"
     higher_is_better = False
     description = "failed to recommend as the released evaluator counts it: no '[SEP]' in the response"
-
-    def value(self, scores: OfficialScores) -> float | None:
-        return scores.ftr
+    field = "ftr"
 
 
 class OfficialCMR(OfficialScorer):
     name = "official_cmr"
     description = "the released evaluator's satisfied_ratio (None where it gives -1) (+ cmr_coverage)"
     subtypes = CONDITION_SUBTYPES
-
-    def value(self, scores: OfficialScores) -> float | None:
-        return scores.cmr
+    field = "cmr"
 
     def aggregate(self, values: Sequence[float | None], seed: int = 0) -> dict[str, MetricValue]:
-        coverage = [0.0 if v is None else 1.0 for v in values]
-        return {self.metric: mean_with_stderr(values, seed), "cmr_coverage": mean_with_stderr(coverage, seed)}
+        return cmr_with_coverage(self.metric, values, seed)
 
 
 OFFICIAL_SCORERS: tuple[type[OfficialScorer], ...] = (

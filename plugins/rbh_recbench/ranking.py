@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rbh import Scorer, ScoringInput
 from rbh.scoring import dedupe_titles, parse_titles
-from rbh_recbench.base import ResolvingScorer, ranked_hits
+from rbh_recbench.base import ResolvingScorer, ideal_depth, ranked_hits
 
 
 class MRR(ResolvingScorer):
@@ -24,10 +24,9 @@ class MAP(ResolvingScorer):
     table_group = "ranking"
 
     def score(self, x: ScoringInput) -> float | None:
-        truth = set(x.sample.ground_truth)
-        if not truth:
+        if not x.sample.ground_truth:
             return None
-        depth = min(len(truth), x.k if x.k else len(x.recommended))
+        depth = ideal_depth(x)
         if depth == 0:
             return 0.0
         hits, total = 0, 0.0

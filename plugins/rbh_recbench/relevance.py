@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from rbh import Scorer, ScoringInput
-from rbh_recbench.base import ResolvingScorer, ranked_hits
+from rbh_recbench.base import ResolvingScorer, ideal_depth, ranked_hits
 
 
 class Recall(ResolvingScorer):
@@ -37,12 +37,10 @@ class NDCG(ResolvingScorer):
     description = "nDCG with binary relevance; IDCG over min(|G|, k or |R|)"
 
     def score(self, x: ScoringInput) -> float | None:
-        truth = set(x.sample.ground_truth)
-        if not truth:
+        if not x.sample.ground_truth:
             return None
         dcg = sum(1.0 / math.log2(i + 2) for i, hit in enumerate(ranked_hits(x)) if hit)
-        depth = min(len(truth), x.k if x.k else len(x.recommended))
-        idcg = sum(1.0 / math.log2(i + 2) for i in range(depth))
+        idcg = sum(1.0 / math.log2(i + 2) for i in range(ideal_depth(x)))
         return dcg / idcg if idcg else 0.0
 
 
