@@ -17,6 +17,7 @@ class ReportTable:
     title: str
     columns: Sequence[str]
     rows: list[Sequence[Any]]
+    keys: int = 1  # the leading columns that name a row (repeated when the table is split to fit)
 
 
 @dataclass

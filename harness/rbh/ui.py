@@ -254,9 +254,10 @@ def print_breakdowns(results: "RunResults", hidden: Mapping[str, str] | None = N
             print_table(f"{task} by {dimension}", (dimension, *metrics), rows)
 
 
-def print_rows(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A plain table (used by `rbh list` and `rbh plugins`); see `print_table`."""
-    print_table(title, columns, rows)
+def print_rows(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], keys: int = 1) -> None:
+    """A plain table (`rbh list`, `rbh plugins`, a generator's report); see `print_table`: the
+    first `keys` columns name a row and are repeated when the table is split to fit."""
+    print_table(title, columns, rows, keys=keys)
 
 
 def print_prompt(title: str, messages: Sequence[Mapping[str, str]]) -> None:

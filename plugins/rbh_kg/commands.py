@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         options["split_shares"] = parse_splits(args.splits)
     report = generator.generate(args.out, progress=not args.no_progress, **options)
     for table in report.tables:
-        print_rows(table.title, table.columns, table.rows)
+        print_rows(table.title, table.columns, table.rows, keys=table.keys)
     print(f"dataset written to {report.path}")
     if args.push_to_hub:
         url = push_dataset(report.path, args.push_to_hub, private=args.private)

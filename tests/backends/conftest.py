@@ -42,12 +42,6 @@ def rbh_main(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def run_dir(output: Path) -> Path:
-    runs = [p for p in output.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    assert len(runs) == 1, runs
-    return runs[0]
-
-
 def cached_count(cache: Path) -> int:
     """Completions in a response-cache database (0 while it does not exist yet)."""
     try:

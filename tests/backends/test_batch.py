@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.backends.conftest import SECRET, rbh_main, run_dir, sample_rows
-from tests.conftest import REPO, make_dataset
+from tests.backends.conftest import SECRET, rbh_main, sample_rows
+from tests.conftest import REPO, make_dataset, only_run_dir
 from tests.servers.batch_server import BatchPlan, BatchServer
 
 N = 24
@@ -60,7 +60,7 @@ def _run(
 
 
 def _results(out: Path) -> dict[str, Any]:
-    return json.loads((run_dir(out) / "results.json").read_text())
+    return json.loads((only_run_dir(out) / "results.json").read_text())
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +77,7 @@ def test_batch_run_equals_live_run(backend: str, batch_server: Any, dataset: Pat
     assert server.created() == 3 and all(n == 1 for n in server.submitted.values()) and len(server.submitted) == N
     code, err = _run(backend, server, dataset, tmp_path / "live", args=",price_in=2,price_out=8")
     assert code == 0, err
-    batch, live = sample_rows(run_dir(tmp_path / "batch")), sample_rows(run_dir(tmp_path / "live"))
+    batch, live = sample_rows(only_run_dir(tmp_path / "batch")), sample_rows(only_run_dir(tmp_path / "live"))
     keep = ("id", "response", "parsed", "resolved", "metrics", "usage", "finish_reason")
     assert [{k: r[k] for k in keep} for r in batch] == [{k: r[k] for k in keep} for r in live]
     assert all(r["batch_id"] and r["batch_id"].startswith(("batch_", "msgbatch_")) for r in batch)
@@ -92,7 +92,7 @@ def test_batch_run_equals_live_run(backend: str, batch_server: Any, dataset: Pat
     code, err = _run(backend, server, dataset, tmp_path / "again", cache=cache)
     assert code == 0, err
     assert server.log == [] and _results(tmp_path / "again")["tasks"]["movie_explicit"]["counts"]["cached"] == N
-    assert SECRET not in (tmp_path / "batch").joinpath(run_dir(tmp_path / "batch").name, "results.json").read_text()
+    assert SECRET not in (tmp_path / "batch").joinpath(only_run_dir(tmp_path / "batch").name, "results.json").read_text()
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_sigkill_while_polling_then_rerun_submits_nothing_new(batch_server: Any,
     assert code == 0, err
     assert server.created() == 1, "the re-run submitted a new batch"
     assert all(n == 1 for n in server.submitted.values()) and server.duplicates() == {}
-    rows = sample_rows(run_dir(tmp_path / "resumed"))
+    rows = sample_rows(only_run_dir(tmp_path / "resumed"))
     assert len(rows) == N and {r["batch_id"] for r in rows} == {batch_id} and not any(r["error"] for r in rows)
     assert _recorded(cache) == []
     code, out, _ = rbh_main("batches", "list", "--cache", str(cache))
@@ -189,7 +189,7 @@ def test_cancel_then_rerun_collects_and_resends_the_rest(batch_server: Any, data
     assert code == 0, err
     assert server.created() == 2  # the cancelled half went into a new batch
     assert sum(server.submitted.values()) == N + N // 2 and server.duplicates() == {}
-    assert len({r["batch_id"] for r in sample_rows(run_dir(tmp_path / "resumed"))}) == 2
+    assert len({r["batch_id"] for r in sample_rows(only_run_dir(tmp_path / "resumed"))}) == 2
 
 
 def test_batch_needs_a_backend_with_a_batch_api(dataset: Path, tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.backends.conftest import SECRET, rbh_main, run_dir, sample_rows
-from tests.conftest import make_dataset
+from tests.backends.conftest import SECRET, rbh_main, sample_rows
+from tests.conftest import make_dataset, only_run_dir
 from tests.servers.llm_server import Faults
 
 N = 500
@@ -39,8 +39,8 @@ def test_faulty_server_500_samples(tmp_path: Path, llm_server: Any, monkeypatch:
     ]
 
     code, out, err = rbh_main(*args, "--output", str(tmp_path / "first"))
-    rows = sample_rows(run_dir(tmp_path / "first"))
-    results = json.loads((run_dir(tmp_path / "first") / "results.json").read_text())["tasks"]["movie_explicit"]
+    rows = sample_rows(only_run_dir(tmp_path / "first"))
+    results = json.loads((only_run_dir(tmp_path / "first") / "results.json").read_text())["tasks"]["movie_explicit"]
 
     assert len(rows) == N and len({r["id"] for r in rows}) == N, "no sample silently missing"
     failed = [r for r in rows if r["error"]]
@@ -58,6 +58,6 @@ def test_faulty_server_500_samples(tmp_path: Path, llm_server: Any, monkeypatch:
     code2, _, err2 = rbh_main(*args, "--output", str(tmp_path / "second"))
     assert code2 == 0, err2
     assert len(server.log) == len(failed), "a re-run asks only for what failed"
-    second = json.loads((run_dir(tmp_path / "second") / "results.json").read_text())["tasks"]["movie_explicit"]
+    second = json.loads((only_run_dir(tmp_path / "second") / "results.json").read_text())["tasks"]["movie_explicit"]
     assert second["counts"]["cached"] == N - len(failed)
     assert second["counts"]["errors"] == 0

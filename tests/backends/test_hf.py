@@ -14,9 +14,12 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from rbh.models.base import ChatRequest  # noqa: E402
-from tests.backends.conftest import rbh_main, run_dir  # noqa: E402
+from tests.backends.conftest import rbh_main  # noqa: E402
 from tests.backends.tiny_hf import build_tiny_model  # noqa: E402
-from tests.conftest import make_dataset  # noqa: E402
+from tests.conftest import (
+    make_dataset,  # noqa: E402
+    only_run_dir,  # noqa: E402
+)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +75,7 @@ def test_rbh_run_end_to_end(tiny_model: Path, tmp_path: Path) -> None:
         "max_tokens=8",
     )
     assert code == 0, err
-    folder = run_dir(tmp_path / "out")
+    folder = only_run_dir(tmp_path / "out")
     results = json.loads((folder / "results.json").read_text())
     task = results["tasks"]["movie_explicit"]
     assert task["counts"]["samples"] == 5 and task["counts"]["errors"] == 0
@@ -120,5 +123,5 @@ def test_smollm2_smoke(tmp_path: Path) -> None:
         "max_tokens=24",
     )
     assert code == 0, err
-    rows = (run_dir(tmp_path / "out") / "samples" / "movie_explicit.jsonl").read_text().splitlines()
+    rows = (only_run_dir(tmp_path / "out") / "samples" / "movie_explicit.jsonl").read_text().splitlines()
     assert all(json.loads(r)["response"].strip() for r in rows), "a real model answers in words"

@@ -121,8 +121,8 @@ def test_anthropic_merges_consecutive_turns() -> None:
 
 
 def test_concurrency_flag_reaches_the_backend(llm_server: Any, tmp_path: Any, monkeypatch: Any) -> None:
-    from tests.backends.conftest import rbh_main, run_dir
-    from tests.conftest import make_dataset
+    from tests.backends.conftest import rbh_main
+    from tests.conftest import make_dataset, only_run_dir
 
     server = llm_server(latency=0.02, api_key=SECRET)
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
@@ -145,5 +145,5 @@ def test_concurrency_flag_reaches_the_backend(llm_server: Any, tmp_path: Any, mo
         f"base_url={server.url}/v1",
     )
     assert code == 0, err
-    results = json.loads((run_dir(tmp_path / "out") / "results.json").read_text())
+    results = json.loads((only_run_dir(tmp_path / "out") / "results.json").read_text())
     assert results["model"]["args"]["concurrency"] == 2

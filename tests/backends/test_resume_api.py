@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.backends.conftest import SECRET, cached_count, run_dir, sample_rows
-from tests.conftest import REPO, make_dataset, run_cli
+from tests.backends.conftest import SECRET, cached_count, sample_rows
+from tests.conftest import REPO, make_dataset, only_run_dir, run_cli
 
 KEEP = ("id", "response", "parsed", "resolved", "metrics")
 N = 120
@@ -64,8 +64,8 @@ def test_sigkill_then_resume_sends_nothing_twice(tmp_path: Path, llm_server: Any
 
     fresh = run_cli(*base, "--no-cache", "--output", str(tmp_path / "fresh"), env={"RBH_TEST_KEY": SECRET})
     assert fresh.code == 0, fresh.err
-    r = json.loads((run_dir(tmp_path / "resumed") / "results.json").read_text())["tasks"]["movie_explicit"]
-    f = json.loads((run_dir(tmp_path / "fresh") / "results.json").read_text())["tasks"]["movie_explicit"]
+    r = json.loads((only_run_dir(tmp_path / "resumed") / "results.json").read_text())["tasks"]["movie_explicit"]
+    f = json.loads((only_run_dir(tmp_path / "fresh") / "results.json").read_text())["tasks"]["movie_explicit"]
     assert r["counts"]["cached"] == cached_before and r["counts"]["model_calls"] == N - cached_before
     assert r["metrics"] == f["metrics"]
-    assert sample_rows(run_dir(tmp_path / "resumed"), KEEP) == sample_rows(run_dir(tmp_path / "fresh"), KEEP)
+    assert sample_rows(only_run_dir(tmp_path / "resumed"), KEEP) == sample_rows(only_run_dir(tmp_path / "fresh"), KEEP)

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from rbh import ChatRequest
-from tests.backends.conftest import cached_count, rbh_main, run_dir, sample_rows
-from tests.conftest import FIXTURES, REPO, make_dataset, run_cli
+from tests.backends.conftest import cached_count, rbh_main, sample_rows
+from tests.conftest import FIXTURES, REPO, make_dataset, only_run_dir, run_cli
 
 STANDIN = FIXTURES / "vllm-standin"
 
@@ -320,11 +320,11 @@ def test_sigkill_then_resume_generates_nothing_twice(standin: Path, tmp_path: Pa
 
     fresh = run_cli(*base, "--no-cache", "--output", str(tmp_path / "fresh"), env={"VLLM_STANDIN_LOG": str(tmp_path / "fresh.log")})
     assert fresh.code == 0, fresh.err
-    r = json.loads((run_dir(tmp_path / "resumed") / "results.json").read_text())["tasks"]["movie_explicit"]
-    f = json.loads((run_dir(tmp_path / "fresh") / "results.json").read_text())["tasks"]["movie_explicit"]
+    r = json.loads((only_run_dir(tmp_path / "resumed") / "results.json").read_text())["tasks"]["movie_explicit"]
+    f = json.loads((only_run_dir(tmp_path / "fresh") / "results.json").read_text())["tasks"]["movie_explicit"]
     assert r["counts"]["cached"] == cached_before and r["counts"]["model_calls"] == N - cached_before
     assert r["metrics"] == f["metrics"]
-    assert sample_rows(run_dir(tmp_path / "resumed"), KEEP) == sample_rows(run_dir(tmp_path / "fresh"), KEEP)
+    assert sample_rows(only_run_dir(tmp_path / "resumed"), KEEP) == sample_rows(only_run_dir(tmp_path / "fresh"), KEEP)
 
 
 def test_gpu_check_script_runs_end_to_end_on_the_standin(standin: Path, tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.backends.conftest import SECRET, rbh_main, run_dir
-from tests.conftest import make_dataset
+from tests.backends.conftest import SECRET, rbh_main
+from tests.conftest import make_dataset, only_run_dir
 from tests.servers.batch_server import BatchServer
 
 N = 20
@@ -89,7 +89,7 @@ def _run(server: BatchServer, dataset: Path, out: Path, *extra: str, args: str =
 def test_unknown_price_shows_tokens_never_a_number(server: BatchServer, dataset: Path, tmp_path: Path) -> None:
     code, out, err = _run(server, dataset, tmp_path / "out")
     assert code == 0, err
-    results = json.loads((run_dir(tmp_path / "out") / "results.json").read_text())
+    results = json.loads((only_run_dir(tmp_path / "out") / "results.json").read_text())
     assert results["cost"]["usd"] is None and results["tasks"]["movie_explicit"]["cost"]["usd"] is None
     assert "price unknown for openai:fake-model" in " ".join(out.split()) and "$" not in out.split("cost:")[1].split("results")[0]
 
@@ -125,7 +125,7 @@ def test_max_cost_stops_then_rerun_continues(batch: bool, server: BatchServer, d
     mode = ["--batch"] if batch else []
     price = ",price_in=1000,price_out=1000"
     assert _run(server, dataset, tmp_path / "full", *mode, args=price)[0] == 0
-    actual = json.loads((run_dir(tmp_path / "full") / "results.json").read_text())["cost"]["usd"]
+    actual = json.loads((only_run_dir(tmp_path / "full") / "results.json").read_text())["cost"]["usd"]
     budget = max(1.5 * each, actual / 2)  # room for one request at least, not for all of them
     cache = tmp_path / "cache.sqlite"
     created = server.created()
@@ -143,7 +143,7 @@ def test_max_cost_stops_then_rerun_continues(batch: bool, server: BatchServer, d
     code, _, err = _run(server, dataset, tmp_path / "done", *mode, "--max-cost", "1000000", args=price, cache=cache)
     assert code == 0, err
     assert len(server.log) == N - sent and server.duplicates() == {}
-    results = json.loads((run_dir(tmp_path / "done") / "results.json").read_text())
+    results = json.loads((only_run_dir(tmp_path / "done") / "results.json").read_text())
     assert results["tasks"]["movie_explicit"]["counts"]["cached"] == sent
     assert results["cost"]["usd"] > 0 and results["cost"]["price"]["source"] == "model args"
 
@@ -186,7 +186,7 @@ def test_cost_lines_for_summaries(server: BatchServer, dataset: Path, tmp_path: 
     from rbh.results import read_results
 
     assert _run(server, dataset, tmp_path / "a", "--batch", args=",price_in=2,price_out=10")[0] == 0
-    results = read_results(run_dir(tmp_path / "a") / "results.json")
+    results = read_results(only_run_dir(tmp_path / "a") / "results.json")
     lines = cost_lines(results)
     assert lines[0].startswith("cost: $") and f"{N} at batch prices" in lines[0] and "prices: model args" in lines[0]
     assert lines[1].startswith("  movie_explicit: $")

@@ -17,7 +17,8 @@ from rbh_kg.generator.phrasing.template import TemplatePhraser
 from rbh_kg.generator.pipeline import generate_domain
 from rbh_kg.generator.stats import GenerationStats
 from rbh_kg.generator.validators import violations
-from tests.backends.conftest import rbh_main, run_dir
+from tests.backends.conftest import rbh_main
+from tests.conftest import only_run_dir
 
 TASKS = Path(__file__).resolve().parents[2] / "tasks" / "recbench"
 
@@ -84,13 +85,13 @@ def test_run_reports_paired_drops(generated, tmp_path: Path) -> None:  # type: i
         "--no-progress", "--limit", "15",
     )  # fmt: skip
     assert code == 0, err
-    results = json.loads((run_dir(tmp_path) / "results.json").read_text())
+    results = json.loads((only_run_dir(tmp_path) / "results.json").read_text())
     drops = {(d["metric"], d["source"], d["target"]): d for d in results["robustness"]}
     recall = drops[("recall", "explicit", "implicit")]
     test_pairs = min(15, len(load_dataset(str(folder)).samples("movie_robustness_explicit")))  # the test split's pairs
     assert recall["pairs"] == test_pairs > 0 and recall["drop"] == 0.0 and recall["low"] == recall["high"] == 0.0  # the oracle never drops
     assert "paired robustness" in out
-    summary = (run_dir(tmp_path) / "summary.md").read_text()
+    summary = (only_run_dir(tmp_path) / "summary.md").read_text()
     assert "## Paired robustness" in summary and "## Why recommendations failed" in summary
 
     # rbh compare puts two runs' drops side by side
@@ -110,7 +111,7 @@ def test_run_reports_paired_drops(generated, tmp_path: Path) -> None:  # type: i
         "15",
     )
     assert code == 0, err
-    bm25 = run_dir(tmp_path / "bm25")
+    bm25 = only_run_dir(tmp_path / "bm25")
     (oracle,) = [p for p in tmp_path.iterdir() if p.name.endswith("_oracle")]
     bm25_drops = {(d["metric"], d["source"], d["target"]): d for d in json.loads((bm25 / "results.json").read_text())["robustness"]}
     code, out, err = rbh_main("compare", str(oracle), str(bm25), "--metrics", "recall")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.backends.conftest import rbh_main
-from tests.conftest import MINI_BENCHMARK
+from tests.conftest import MINI_BENCHMARK, only_run_dir
 
 
 def make_run(out: Path, model: str, *extra: str, tasks: str = "movie") -> Path:
@@ -28,9 +28,7 @@ def make_run(out: Path, model: str, *extra: str, tasks: str = "movie") -> Path:
         *extra,
     )
     assert code == 0, stderr
-    runs = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    assert len(runs) == 1, runs
-    return runs[0]
+    return only_run_dir(out)
 
 
 @pytest.fixture(scope="module")

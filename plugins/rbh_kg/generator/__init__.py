@@ -87,8 +87,8 @@ class KGGenerator(Generator):
             model_args=options.get("model_args"),
         )
         tables = [
-            ReportTable("generated samples (per subtype × number of conditions)", stats.columns(), list(stats.rows())),
-            ReportTable("statistics per subtype, beside the paper's figures", stats.summary_columns(), list(stats.summary_rows())),
+            ReportTable("generated samples (per subtype × number of conditions)", stats.columns(), list(stats.rows()), keys=2),
+            ReportTable("statistics per subtype, beside the paper's figures", stats.summary_columns(), list(stats.summary_rows()), keys=3),
         ]
         if stats.rejected:
             tables.append(
@@ -96,6 +96,7 @@ class KGGenerator(Generator):
                     "rejected phrasings (failed attempts, by validator rule)",
                     ["domain", "subtype", "rule", "count"],
                     list(stats.reject_rows()),
+                    keys=3,
                 )
             )
         return GenerationReport(out, tables)
