@@ -112,6 +112,7 @@ def handle(args: argparse.Namespace) -> int:
         command=shlex.join(["rbh", *sys.argv[1:]]),
         show_progress=not args.no_progress,
         show_metrics=tuple(g.strip() for g in (args.show_metrics or "").split(",") if g.strip()),
+        breakdown=args.breakdown,
         log_samples="none" if args.no_log_samples else args.log_samples,
         max_cost=args.max_cost,
     )
@@ -121,13 +122,9 @@ def handle(args: argparse.Namespace) -> int:
         return dry_run(options, get_registry(), show_prompts=args.show_prompts)
     from rbh.runner.failures import failure_causes
     from rbh.runner.run import run_evaluation
-    from rbh.ui import print_breakdowns, print_failures
+    from rbh.ui import print_failures
 
     outcome = run_evaluation(options, get_registry())
-    if args.breakdown:
-        from rbh.runner.run import hidden_metrics
-
-        print_breakdowns(outcome.results, hidden_metrics(get_registry(), outcome.results, options.show_metrics))
     if outcome.failed:
         print(
             f"{outcome.failed} sample(s) failed and are left out of the metrics (listed under `errors` in results.json); "

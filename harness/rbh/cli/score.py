@@ -25,12 +25,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 def handle(args: argparse.Namespace) -> int:
     from rbh.registry import get_registry
     from rbh.runner.rescore import rescore_run
-    from rbh.runner.run import hidden_metrics, print_results
-    from rbh.ui import print_breakdowns
+    from rbh.runner.run import print_results
 
     registry = get_registry()
     path, results = rescore_run(args.run_dir, registry, scoring=args.scoring, dataset=args.dataset, seed=args.seed)
-    print_results(results, registry, path)
-    if args.breakdown:
-        print_breakdowns(results, hidden_metrics(registry, results))
+    print_results(results, registry, path, breakdown=args.breakdown)
     return 0

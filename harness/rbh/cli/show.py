@@ -35,11 +35,8 @@ def handle(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         print(results_csv(results), end="")
     else:
-        from rbh.runner.run import hidden_metrics, print_results
-        from rbh.ui import print_breakdowns
+        from rbh.runner.run import print_results
 
         show = tuple(g.strip() for g in (args.show_metrics or "").split(",") if g.strip())
-        print_results(results, get_registry(), show=show)
-        if args.breakdown:
-            print_breakdowns(results, hidden_metrics(get_registry(), results, show))
+        print_results(results, get_registry(), show=show, breakdown=args.breakdown)
     return 0

@@ -52,6 +52,7 @@ class RunOptions:
     log_samples: str = "slim"  # slim (rows name the dataset sample), full (rows copy it), none (results only)
     print_table: bool = True
     show_metrics: tuple[str, ...] = ()  # opt-in metric groups for the console table (ranking, beyond, diagnosis, all)
+    breakdown: bool = False  # also print the breakdown tables
     max_cost: float | None = None  # USD: stop sending before the next request would cross it
 
 

@@ -98,7 +98,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     write_run(run_dir, results, {} if options.log_samples == "none" else rows)
     registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
     if options.print_table:
-        print_results(results, registry, run_dir, options.show_metrics)
+        print_results(results, registry, run_dir, options.show_metrics, options.breakdown)
     return RunOutcome(run_dir, results, results.failed)
 
 
@@ -115,12 +115,18 @@ def metric_directions(registry: "Registry", results: RunResults) -> dict[str, bo
     return out
 
 
-def print_results(results: RunResults, registry: "Registry", run_dir: Path | None = None, show: tuple[str, ...] = ()) -> None:
+def print_results(
+    results: RunResults, registry: "Registry", run_dir: Path | None = None, show: tuple[str, ...] = (), breakdown: bool = False
+) -> None:
     """The results table as `rbh run`, `score`, `merge` and `show` all print it: metric
-    directions from the registry, opt-in metric groups hidden unless `show` names them."""
-    from rbh.ui import print_metrics_table
+    directions from the registry, opt-in metric groups hidden unless `show` names them; with
+    `breakdown`, the breakdown tables after it (the same metrics hidden)."""
+    from rbh.ui import print_breakdowns, print_metrics_table
 
-    print_metrics_table(results, run_dir, metric_directions(registry, results), hidden_metrics(registry, results, show))
+    hidden = hidden_metrics(registry, results, show)
+    print_metrics_table(results, run_dir, metric_directions(registry, results), hidden)
+    if breakdown:
+        print_breakdowns(results, hidden)
 
 
 def hidden_metrics(registry: "Registry", results: RunResults, show: tuple[str, ...] = ()) -> dict[str, str]:
