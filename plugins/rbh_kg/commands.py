@@ -22,6 +22,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--interactions", type=Path, default=None, help="interactions (user_id, item_id, rating, timestamp): CSV, JSONL or parquet"
     )
     p.add_argument("--users", type=Path, default=None, help="users (user_id, age, gender, occupation) for demographics queries")
+    p.add_argument(
+        "--people",
+        type=Path,
+        default=None,
+        help="people's gender (name, gender) so misinformation keeps it; without it the rule is skipped",
+    )
     p.add_argument("--phraser", default="template", help="'template' (offline) or BACKEND:MODEL, any registered model (default template)")
     p.add_argument("--model-args", default=None, help="backend arguments for an LLM phraser: k=v,...")
     p.add_argument("--seed", type=int, default=0, help="seed of every choice (default 0)")
@@ -43,7 +49,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 GENERATOR_OPTIONS = (
-    "domain", "kg", "items", "interactions", "users", "phraser", "model_args", "seed", "limit_users", "min_support", "per_user", "workers",
+    "domain", "kg", "items", "interactions", "users", "people", "phraser", "model_args", "seed", "limit_users", "min_support", "per_user", "workers",
 )  # fmt: skip
 
 

@@ -23,7 +23,7 @@ YEAR_RELATION = {"movie": "release_year", "book": "publication_year"}
 RELATIONS: dict[str, tuple[str, ...]] = {d: LIST_RELATIONS[d] + (YEAR_RELATION[d],) for d in DOMAINS}
 # (min, max) number of entities per relation; relations not listed may be empty.
 CARDINALITY: dict[str, dict[str, tuple[int, int]]] = {
-    "movie": {"directed_by": (1, 10), "starring": (2, 5), "genre": (1, 3), "country": (1, 10), "language": (1, 10)},
+    "movie": {"directed_by": (1, 10), "starring": (2, 8), "genre": (1, 3), "country": (1, 10), "language": (1, 10)},
     "book": {"written_by": (1, 10), "genre": (1, 3)},
 }
 GENRES: dict[str, frozenset[str]] = {
@@ -51,7 +51,6 @@ GENRES: dict[str, frozenset[str]] = {
     ),
     "book": frozenset(
         {
-            "Fiction",
             "Literary Fiction",
             "Classic",
             "Fantasy",
@@ -77,6 +76,7 @@ GENRES: dict[str, frozenset[str]] = {
             "Nonfiction",
             "Graphic Novel",
             "Short Stories",
+            "Picture Book",
         }
     ),
 }
@@ -123,6 +123,33 @@ def _load(domain: str, root: Path) -> CatalogKG:
                 items.append(item)
                 triples.extend(facts)
     return CatalogKG(Catalog(items, domain=domain), KG(triples))
+
+
+PEOPLE_FILE = "people.tsv"
+GENDERS = ("female", "male", "unknown")
+
+
+def load_people(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """Person → attributes (`gender`) from a people table in the curated format (data/README.md;
+    default: the shipped `people.tsv`)."""
+    return dict(_people((path or data_dir() / PEOPLE_FILE).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _people(path: Path) -> tuple[tuple[str, dict[str, str]], ...]:
+    if not path.is_file():
+        raise DataError(f"file not found: {path}")
+    rows: dict[str, dict[str, str]] = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line == "name\tgender":
+            continue
+        cols = line.split("\t")
+        if len(cols) != 2 or not cols[0].strip() or cols[1] not in GENDERS:
+            raise DataError(f"{path}:{lineno}: expected 'name<TAB>gender' with gender one of {', '.join(GENDERS)}")
+        if cols[0] in rows:
+            raise DataError(f"{path}:{lineno}: {cols[0]!r} is listed twice")
+        rows[cols[0]] = {"gender": cols[1]}
+    return tuple(rows.items())
 
 
 def parse_line(domain: str, line: str, where: str) -> tuple[Item, list[Triple]]:

@@ -23,7 +23,10 @@ def test_default_dataset_has_every_subtype(default_cache):
     for subtype in SUBTYPES:
         movie = {s: pq.read_table(folder / f"movie_{subtype}" / f"{s}.parquet").num_rows for s in ("train", "validation", "test")}
         book = pq.read_table(folder / f"book_{subtype}" / "test.parquet").num_rows
-        assert sum(movie.values()) >= 500 and movie["test"] >= 150, (subtype, movie)
+        if subtype == "demographics":  # a few genre-and-era themes per group: the paper's scale (279 in movie)
+            assert sum(movie.values()) >= 250 and movie["test"] >= 60, (subtype, movie)
+        else:
+            assert sum(movie.values()) >= 500 and movie["test"] >= 150, (subtype, movie)
         assert book > 0, (subtype, book)
 
 

@@ -86,6 +86,7 @@ def schemas() -> dict[str, Any]:
                         ("occupation", pa.string()),
                         ("users", text_list),
                         ("pattern", pa.string()),
+                        ("theme", pa.list_(pa.struct([("relation", pa.string()), ("entity", pa.string())]))),
                     ]
                 ),
             ),

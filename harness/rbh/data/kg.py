@@ -26,18 +26,19 @@ class Triple:
 
 
 class KG:
-    """Facts per item and items per fact; `satisfies` is O(|conditions|)."""
+    """Facts per item and items per fact; `satisfies` is O(|conditions|). An item's facts keep the
+    order they were given in, so `credits` returns a relation's entities in billing order."""
 
     def __init__(self, triples: Iterable[Triple], entity_aliases: Mapping[str, str] | None = None):
-        self._facts: dict[str, set[tuple[str, str]]] = {}
+        self._facts: dict[str, dict[tuple[str, str], None]] = {}
         self._items: dict[tuple[str, str], set[str]] = {}
         self.entity_aliases: dict[str, str] = dict(entity_aliases or {})
         self.n_triples = 0
         for t in triples:
             fact = (t.relation, t.entity)
-            facts = self._facts.setdefault(t.item_id, set())
+            facts = self._facts.setdefault(t.item_id, {})
             if fact not in facts:
-                facts.add(fact)
+                facts[fact] = None
                 self._items.setdefault(fact, set()).add(t.item_id)
                 self.n_triples += 1
 
@@ -58,6 +59,11 @@ class KG:
     def entities(self, item_id: str, relation: str) -> list[str]:
         """Entities of one relation for an item, sorted."""
         return sorted(e for r, e in self._facts.get(item_id, ()) if r == relation)
+
+    def credits(self, item_id: str, relation: str) -> tuple[str, ...]:
+        """Entities of one relation for an item in the order the source gave them (the billing
+        order of a cast list); a KG read back from sorted triples gives them sorted."""
+        return tuple(e for r, e in self._facts.get(item_id, ()) if r == relation)
 
     def items_with(self, relation: str, entity: str) -> frozenset[str]:
         """Items that have `entity` for `relation`."""

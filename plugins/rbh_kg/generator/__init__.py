@@ -52,14 +52,14 @@ class KGGenerator(Generator):
     description = "RecBench+ construction: condition mining, bridges, misinformation, shared interests, demographic groups"
 
     def generate(self, out_dir: Path, **options: Any) -> GenerationReport:
-        """Options: `domain` ("movie", "book" or "all"), `kg`/`items`/`interactions`/`users` paths
+        """Options: `domain` ("movie", "book" or "all"), `kg`/`items`/`interactions`/`users`/`people` paths
         (bring-your-own data; else the shipped data), `phraser`, `model_args`, `progress`, and any
         GeneratorConfig field (seed, limit_users, min_support, per_user, workers)."""
         from rbh import UsageError
         from rbh_kg.generator.inputs import default_inputs, load_inputs
 
         known = {f.name for f in fields(GeneratorConfig)}
-        own = {"domain", "kg", "items", "interactions", "users", "phraser", "model_args", "progress"}
+        own = {"domain", "kg", "items", "interactions", "users", "people", "phraser", "model_args", "progress"}
         unknown = sorted(set(options) - known - own)
         if unknown:
             raise UsageError(f"generator kg: unknown option(s) {', '.join(unknown)}")
@@ -68,7 +68,7 @@ class KGGenerator(Generator):
             if value is not None and value < 1:
                 raise UsageError(f"--{name.replace('_', '-')} must be a positive integer")
         domain = options.get("domain") or "all"
-        files: list[Any] = [options.get(k) for k in ("kg", "items", "interactions", "users")]
+        files: list[Any] = [options.get(k) for k in ("kg", "items", "interactions", "users", "people")]
         if any(files):
             if domain == "all":
                 raise UsageError("--domain all works with the shipped data only; give one domain with --kg/--interactions")
@@ -89,6 +89,15 @@ class KGGenerator(Generator):
         tables = [
             ReportTable("generated samples (per subtype × number of conditions)", stats.columns(), list(stats.rows()), keys=2),
             ReportTable("statistics per subtype, beside the paper's figures", stats.summary_columns(), list(stats.summary_rows()), keys=3),
+            ReportTable(
+                "validity: samples passing each rule (docs/generator.md)", list(stats.VALIDITY_COLUMNS), list(stats.validity_rows()), keys=3
+            ),
+            ReportTable(
+                "answers: the ground truth's median share of the valid catalog answers, repeated requests, top hidden entity",
+                list(stats.ANSWER_COLUMNS),
+                list(stats.answer_rows()),
+                keys=2,
+            ),
         ]
         if stats.rejected:
             tables.append(

@@ -9,7 +9,9 @@ from typing import Any
 from rbh import KG, Catalog
 
 GENERATOR_NAME = "rbh-kg-generator"
-GENERATOR_VERSION = "2.2"  # 2.1: train / validation / test splits, disjoint by user; 2.2: paired robustness sets
+# 2.1: train / validation / test splits, disjoint by user; 2.2: paired robustness sets; 2.3: validity
+# round 2 (plausible misinformation, hidden entities that matter, profile queries by theme)
+GENERATOR_VERSION = "2.3"
 SOURCE = f"{GENERATOR_NAME} {GENERATOR_VERSION}"
 
 
@@ -28,12 +30,16 @@ _MOVIE_HIDDEN = {"starring": 0.68, "directed_by": 0.16, "written_by": 0.06, "mus
 PAPER_HIDDEN: dict[str, dict[str, dict[str, float]]] = {
     "movie": {"implicit": _MOVIE_HIDDEN, "misinformed": _MOVIE_HIDDEN},
     "book": {
-        "implicit": {"written_by": 0.95, "series": 0.03, "publisher": 0.02},
-        "misinformed": {"written_by": 0.94, "series": 0.03, "publisher": 0.03},
+        # the paper's books are 94-97% "whoever wrote X"; here authors stay at most 80% so the
+        # subtype is not one question asked over and over (series and publishers take the rest)
+        "implicit": {"written_by": 0.80, "series": 0.12, "publisher": 0.08},
+        "misinformed": {"written_by": 0.80, "series": 0.12, "publisher": 0.08},
     },
 }
 # Relations a false attribution can be stated on without contradicting the literal request.
 PEOPLE = ("directed_by", "starring", "written_by", "music_by", "cinematography", "produced_by")
+# Relations whose entities are people (a person table may give their gender).
+PERSON_RELATIONS = frozenset(PEOPLE)
 MISINFORMABLE: dict[str, tuple[str, ...]] = {"movie": PEOPLE, "book": ("written_by", "series", "publisher")}
 LITERAL = ("genre", "release_year", "publication_year", "decade", "country", "language")
 NEVER_HIDDEN = ("genre",)  # a bridge never stands for a genre (bridges cannot pin one down)
@@ -60,7 +66,10 @@ class GeneratorConfig:
     hidden_relations: dict[str, dict[str, dict[str, float]]] = field(default_factory=lambda: _copy(PAPER_HIDDEN))
     misinformed_relations: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(MISINFORMABLE))
     max_bridges: int = 3  # bridges an implicit query may need to pin its hidden entity down
-    era_years: int = 15  # a stated wrong person was active within this many years of the bridges
+    active_before: int = 3  # a stated wrong entity's first credit is at most this many years after each bridge
+    active_after: int = 10  # ... and its last credit at most this many years before it
+    first_billed: int = 2  # a hidden person is among the first this-many credits of every bridge
+    max_entity_share: float = 0.05  # no hidden entity in more than this share of a subtype's samples
     min_prior_history: int = 5  # condition samples need this many history items before their ground truth
     per_user: int = 1  # condition samples per user and subtype
     robustness_pairs: int = 300  # paired explicit / implicit / misinformed requests per domain (0: none)
@@ -115,6 +124,7 @@ class GeneratorInputs:
     kg: KG
     histories: Mapping[str, Sequence[str]]
     users: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    people: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # person -> {"gender": ...}
 
     def user_ids(self, limit: int | None = None) -> list[str]:
         """Users with a history, in a stable order (numeric ids numerically), cut to `limit`."""

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rbh.data import Catalog, title_key
+from rbh.data import Catalog, Condition, title_key
 from rbh_kg.generator.config import GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.facts import FactIndex, popularity
+from rbh_kg.generator.plausibility import Plausibility
 from rbh_kg.generator.shares import ShareBalancer
 from rbh_kg.generator.taste import TasteIndex
+
+
+@dataclass
+class HiddenMix:
+    """The running mix of one subtype's hidden conditions: relations against their target shares,
+    and entities under a cap (no entity hidden in more than `max_share` of the samples; two
+    samples are always allowed, so a small build is not starved). The builder aims a tenth below
+    the cap, so drafts dropped later by a validator cannot push an entity over it."""
+
+    relations: ShareBalancer
+    max_share: float
+    entities: Counter[str] = field(default_factory=Counter)
+
+    def entity_has_room(self, entity: str) -> bool:
+        total = sum(self.entities.values()) + 1
+        return self.entities[entity] + 1 <= max(2.0, 0.9 * self.max_share * total)
+
+    def record(self, condition: Condition) -> None:
+        self.relations.record(condition.relation)
+        self.entities[condition.entity] += 1
 
 
 @dataclass
@@ -22,8 +43,8 @@ class BuildContext:
     config: GeneratorConfig
     index: FactIndex = field(init=False)
     _popular: dict[tuple[str, str], list[str]] = field(init=False, default_factory=dict)
-    _balancers: dict[str, ShareBalancer] = field(init=False, default_factory=dict)
-    _eras: dict[str, dict[str, tuple[int, float]]] = field(init=False, default_factory=dict)
+    _mixes: dict[str, HiddenMix] = field(init=False, default_factory=dict)
+    _answers: dict[frozenset[Condition], int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = FactIndex(self.inputs.catalog, self.inputs.kg, self.config.frequent_share)
@@ -49,25 +70,38 @@ class BuildContext:
     def tastes(self) -> TasteIndex:
         return TasteIndex(self.inputs.catalog, self.inputs.kg)
 
-    def relation_balancer(self, subtype: str) -> ShareBalancer:
-        """The running hidden-relation mix of one subtype against its target."""
-        if subtype not in self._balancers:
-            self._balancers[subtype] = ShareBalancer(self.config.hidden_targets(self.domain, subtype))
-        return self._balancers[subtype]
+    def hidden_mix(self, subtype: str) -> HiddenMix:
+        """The running hidden-relation and hidden-entity mix of one subtype."""
+        if subtype not in self._mixes:
+            self._mixes[subtype] = self.new_hidden_mix(subtype)
+        return self._mixes[subtype]
 
-    def entity_eras(self, relation: str) -> dict[str, tuple[int, float]]:
-        """Entity → (number of catalog items, median year of those items) for one relation."""
-        if relation not in self._eras:
-            years: dict[str, list[int]] = {}
-            counts: Counter[str] = Counter()
-            catalog = self.inputs.catalog
-            for i, (r, e) in enumerate(self.index.facts):
-                if r == relation:
-                    counts[e] = self.index.count[i]
-            for e in counts:
-                years[e] = [y for item in self.inputs.kg.items_with(relation, e) if (y := _year(catalog, item)) is not None]
-            self._eras[relation] = {e: (n, statistics.median(years[e]) if years[e] else float("nan")) for e, n in counts.items()}
-        return self._eras[relation]
+    def new_hidden_mix(self, subtype: str) -> HiddenMix:
+        """A fresh mix whose relation targets are the config's, kept to the relations this KG has
+        (a KG without composers must not leave a share waiting for them: it would cap the rest)."""
+        present = set(self.inputs.kg.relations())
+        targets = {r: w for r, w in self.config.hidden_targets(self.domain, subtype).items() if r in present}
+        return HiddenMix(ShareBalancer(targets), self.config.max_entity_share)
+
+    @cached_property
+    def plausibility(self) -> Plausibility:
+        inputs = self.inputs
+        return Plausibility(inputs.domain, inputs.catalog, inputs.kg, inputs.people, self.config)
+
+    def answers(self, conditions: Iterable[Condition]) -> int:
+        """How many catalog items satisfy every condition (the whole catalog for none); memoized."""
+        key = frozenset(conditions)
+        if key not in self._answers:
+            catalog, kg = self.inputs.catalog, self.inputs.kg
+            sets = sorted((kg.items_with(c.relation, c.entity) for c in key), key=len)
+            if not sets:
+                self._answers[key] = len(catalog)
+            else:
+                items = set(sets[0])
+                for other in sets[1:]:
+                    items &= other
+                self._answers[key] = sum(1 for i in items if i in catalog)
+        return self._answers[key]
 
     def year_of(self, item_id: str) -> int | None:
         return _year(self.inputs.catalog, item_id)

@@ -1,7 +1,8 @@
-"""Demographics queries (DESIGN §9.6): groups by age, gender, occupation and their 2- and 3-way
-combinations, largest first; items scored by TF-IDF within the group; queries with a natural
-group theme (genre, decade, franchise, director or author, language — never crew roles) whose
-ground truth is a 2–5 item subset (mostly 3) of the group's top-k sharing it, in TF-IDF order."""
+"""Demographics queries (docs/generator.md): groups by age, gender, occupation and their 2- and
+3-way combinations, largest first; items scored by TF-IDF within the group; queries with a short
+persona and the kind of theme a generation shares — a genre of an era ("1980s action movies"),
+never a person or a series — whose ground truth is a 2–5 item subset (mostly 3) of the group's
+top-k sharing it, in TF-IDF order. The theme is recorded in `group["theme"]`."""
 
 from __future__ import annotations
 
@@ -13,22 +14,11 @@ from itertools import combinations
 
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.drafts import Draft
-from rbh_kg.generator.taste import DECADE, Fact, TasteIndex, as_conditions, candidate_tastes
+from rbh_kg.generator.taste import DECADE, Fact, TasteIndex, as_conditions, candidate_tastes, theme_rows
 
 ATTRIBUTES = ("age", "gender", "occupation")
+GROUP_THEMES = frozenset({"genre", DECADE})  # a genre of an era
 UNSPECIFIED = {"", "0", "other", "other or not specified", "unknown", "none"}
-# What a group may share as a theme: genre, decade, franchise, director (author for books), a
-# language other than the catalog's usual one.
-FREQUENT_SHARE = 0.30
-THEME_RELATIONS = {
-    "movie": frozenset({"genre", DECADE, "series", "directed_by", "language"}),
-    "book": frozenset({"genre", DECADE, "series", "written_by", "language"}),
-}
-DEFAULT_THEMES = frozenset({"genre", DECADE, "series", "directed_by", "written_by", "language"})
-
-
-def theme_relations(domain: str) -> frozenset[str]:
-    return THEME_RELATIONS.get(domain, DEFAULT_THEMES)
 
 
 def demographic_groups(
@@ -65,15 +55,16 @@ def top_items(
 
 
 def group_themes(
-    top: Sequence[str], tastes: TasteIndex, sizes: Sequence[int], rng: random.Random, allowed: frozenset[str] = DEFAULT_THEMES
+    top: Sequence[str], tastes: TasteIndex, sizes: Sequence[int], rng: random.Random, allowed: frozenset[str] = GROUP_THEMES
 ) -> list[tuple[tuple[Fact, ...], tuple[str, ...]]]:
-    """(theme, ground truth) pairs over a group's top items: themes most informative first, each
-    with a distinct ground truth of a drawn size (2–5, mostly 3) among the top items holding it."""
+    """(theme, ground truth) pairs over a group's top items: genre-and-era themes most
+    informative first, each with a distinct ground truth of a drawn size (2–5, mostly 3) among
+    the top items holding it."""
     out: list[tuple[tuple[Fact, ...], tuple[str, ...]]] = []
     seen: set[tuple[str, ...]] = set()
     for theme in candidate_tastes(top, tastes, allowed):
-        if any(r == "language" and tastes.idf([(r, e)]) < math.log(1 / FREQUENT_SHARE) for r, e in theme):
-            continue  # the catalog's usual language is no theme
+        if not any(r == DECADE for r, _ in theme):
+            continue
         holders = tuple(i for i in top if tastes.holds(i, theme))
         size = rng.choice(sizes)
         if len(holders) < size:
@@ -97,7 +88,7 @@ def build_demographics(ctx: BuildContext, histories: dict[str, tuple[str, ...]])
             break
         top = top_items(members, histories, document_frequency, len(members_of), cfg.top_k)
         rng = random.Random(f"{cfg.seed}:demographics:{sorted(attrs.items())}")
-        for theme, truth in group_themes(top, ctx.tastes, cfg.demographics_ground_truth, rng, theme_relations(ctx.domain))[: cfg.per_group]:
+        for theme, truth in group_themes(top, ctx.tastes, cfg.demographics_ground_truth, rng)[: cfg.per_group]:
             drafts.append(
                 Draft(
                     domain=ctx.domain,
@@ -105,7 +96,7 @@ def build_demographics(ctx: BuildContext, histories: dict[str, tuple[str, ...]])
                     key=f"{sorted(attrs.items())}|{theme}",
                     ground_truth=truth,
                     taste=as_conditions(theme),
-                    group={a: attrs.get(a) for a in ATTRIBUTES},
+                    group={**{a: attrs.get(a) for a in ATTRIBUTES}, "theme": theme_rows(as_conditions(theme))},
                 )
             )
     return drafts[: cfg.max_demographics]

@@ -1,4 +1,4 @@
-"""Rules every draft must pass before it is phrased (DESIGN §9.3–9.6); a draft that breaks one
+"""Rules every draft must pass before it is phrased (docs/generator.md); a draft that breaks one
 is dropped and counted by rule. They restate the builders' guarantees independently, so a
 builder change that slips is caught and counted rather than shipped."""
 
@@ -9,9 +9,8 @@ from collections.abc import Mapping, Sequence
 from rbh_kg.generator.config import NEVER_HIDDEN
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.drafts import Draft
-from rbh_kg.generator.implicit import identifies
-from rbh_kg.generator.misinformed import bridge_era, plausible_era
-from rbh_kg.generator.taste import CREW, is_describable
+from rbh_kg.generator.implicit import first_billed, hidden_matters, identifies
+from rbh_kg.generator.taste import CREW, THEME_RELATIONS, is_describable
 
 DEMOGRAPHICS_TRUTH = (2, 5)
 
@@ -31,8 +30,11 @@ def draft_violations(draft: Draft, ctx: BuildContext, histories: Mapping[str, Se
             broken.append("ground_truth_size")
         if any(c.relation in CREW for c in draft.taste):
             broken.append("crew_theme")
-    if draft.subtype in ("interest", "demographics") and not is_describable([(c.relation, c.entity) for c in draft.taste]):
-        broken.append("weak_taste")
+    if draft.subtype in ("interest", "demographics"):
+        if not is_describable([(c.relation, c.entity) for c in draft.taste]):
+            broken.append("weak_taste")
+        if any(c.relation not in THEME_RELATIONS for c in draft.taste):
+            broken.append("taste_names_entity")
     return broken
 
 
@@ -46,27 +48,31 @@ def precedes(history: Sequence[str], ground_truth: Sequence[str], timeline: Sequ
 
 def _bridge_rules(draft: Draft, ctx: BuildContext) -> list[str]:
     relation, entity = draft.bridges[0].relation, draft.bridges[0].entity
+    kg = ctx.inputs.kg
     broken = ["hidden_genre"] if relation in NEVER_HIDDEN else []
-    values = [set(ctx.inputs.kg.entities(b.item_id, relation)) for b in draft.bridges]
+    values = [set(kg.entities(b.item_id, relation)) for b in draft.bridges]
     if not identifies(values, entity):
         broken.append("ambiguous_bridges")
+    if not all(first_billed(kg, b.item_id, relation, entity, ctx.config.first_billed) for b in draft.bridges):
+        broken.append("hidden_not_first_billed")
+    hidden = draft.bridged[0]
+    if not hidden_matters(ctx.answers, draft.conditions, hidden):
+        broken.append("hidden_condition_redundant")
     return broken
 
 
 def _misinformation_rules(draft: Draft, ctx: BuildContext) -> list[str]:
     """The same wrong fact is recorded once per bridge: check each distinct (relation, stated
-    entity) once, with the bridges' era computed once."""
+    entity) once against all the bridges."""
     broken: list[str] = []
     kg = ctx.inputs.kg
-    era = bridge_era(ctx, draft)
-    for relation, stated in dict.fromkeys((m.relation, m.stated_entity) for m in draft.misinformation):
+    bridges = [b.item_id for b in draft.bridges]
+    for relation, true_entity, stated in dict.fromkeys((m.relation, m.true_entity, m.stated_entity) for m in draft.misinformation):
         if not ctx.config.misinformable(draft.domain, relation):
             broken.append("misinformation_relation")
-        if any(kg.has(b.item_id, relation, stated) for b in draft.bridges):
+        if any(kg.has(b, relation, stated) for b in bridges):
             broken.append("stated_entity_held")
         if any(c.entity == stated for c in draft.conditions):
             broken.append("stated_entity_is_condition")
-        eras = ctx.entity_eras(relation)
-        if era is not None and (stated not in eras or not plausible_era(era, eras[stated][1], ctx.config.era_years)):
-            broken.append("stated_entity_era")
+        broken += ctx.plausibility.problems(relation, true_entity, stated, bridges)
     return sorted(set(broken))

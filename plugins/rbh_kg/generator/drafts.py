@@ -15,7 +15,8 @@ class Draft:
     """Everything a phraser needs and everything the final sample records.
 
     `taste` holds the KG facts a profile query (interest, demographics) describes and `seeds`
-    the items an interest query names as enjoyed;
+    the items an interest query names as enjoyed; `novels` is true when every ground-truth item
+    is a novel (only then may a book query say "novels");
     `key` is a stable identity used to seed phrasing choices.
     """
 
@@ -31,6 +32,7 @@ class Draft:
     user_id: str | None = None
     history: tuple[str, ...] = ()
     group: Mapping[str, Any] | None = field(default=None, hash=False)
+    novels: bool = False
 
     @property
     def bridged(self) -> tuple[Condition, ...]:

@@ -47,6 +47,45 @@ def export_dataset(
     return write_dataset(Path(out), tables, dataset_card(tables, stats, config, phraser, title), title)
 
 
+def validity_section(stats: GenerationStats, config: GeneratorConfig) -> list[str]:
+    """The card's validity figures: rules passed per config, then what the ground truth covers."""
+    from rbh_kg.generator.validity import RULES
+
+    lines = [
+        "",
+        "## Validity",
+        "",
+        "Every rule the generator enforces, measured again on the final samples (share passing):",
+        "",
+        *_markdown(stats.VALIDITY_COLUMNS, stats.validity_rows()),
+        "",
+        *(f"- `{rule}`: {what}" for rule, what in RULES.items()),
+        "",
+        "A misinformed entity is active at a bridge's year y when its first credit of that relation is",
+        f"≤ y + {config.active_before} and its last ≥ y − {config.active_after}.",
+        "",
+        "### What the ground truth covers",
+        "",
+        "The ground truth of a request is the part of one user's history (or group's favourites) that",
+        "satisfies it, not every catalog item that does: *truth coverage* is the median share of the",
+        "catalog items satisfying the request that the ground truth holds, so recall against it stays",
+        "well below 1 even for a recommender that knows every fact (the `kg-oracle` baseline).",
+        "*Same conditions, other truth* is the share of samples whose exact condition set another",
+        "sample asks with a different ground truth.",
+        "",
+        *_markdown(stats.ANSWER_COLUMNS, stats.answer_rows()),
+    ]
+    if not any(v.checked["misinfo_gender"] for v in stats.validity.values()) and any(
+        v.checked["misinfo_active"] for v in stats.validity.values()
+    ):
+        lines += ["", "The inputs carry no gender for people, so the gender rule of misinformation was not applied."]
+    return lines
+
+
+def _markdown(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns), *("| " + " | ".join(r) + " |" for r in rows)]
+
+
 def dataset_card(tables: Mapping[str, Table], stats: GenerationStats, config: GeneratorConfig, phraser: str, title: str) -> str:
     """The card's body below its `configs:` header: provenance, statistics, parameters."""
     lines = [
@@ -66,6 +105,7 @@ def dataset_card(tables: Mapping[str, Table], stats: GenerationStats, config: Ge
     lines += ["| " + " | ".join(row) + " |" for row in stats.rows()]
     lines += ["", "### Per subtype, beside the paper", ""]
     lines += stats.summary_markdown()
+    lines += validity_section(stats, config)
     lines += [
         "",
         "## Splits",

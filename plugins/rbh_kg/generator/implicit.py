@@ -1,18 +1,22 @@
-"""Implicit queries (DESIGN §9.3): one condition (r, e) is referred to through bridge items
+"""Implicit queries (docs/generator.md): one condition (r, e) is referred to through bridge items
 outside the ground truth that hold (b, r, e); the query names the bridges, never e.
 
 The bridges identify e: the intersection of their r-values is exactly {e} (one bridge only when
-it has a single r-value, e.g. its sole director or author). Genre is never hidden. The hidden
-relation is chosen to keep the subtype's running relation mix near its target (the paper's:
-people and credits)."""
+it has a single r-value, e.g. its sole director or author), and a hidden person is among the
+first-billed credits of every bridge (a KG lists the leading cast only, so a supporting player
+shared in the world would go unseen). Genre is never hidden. The hidden condition must matter:
+without it the request would have at least twice as many answers, and three more. The hidden
+relation keeps the subtype's running relation mix near its target (the paper's: people and
+credits), and no entity is hidden in more than `max_entity_share` of the subtype."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
 
+from rbh import KG
 from rbh.data import Bridge, Condition, title_key
-from rbh_kg.generator.config import NEVER_HIDDEN
+from rbh_kg.generator.config import NEVER_HIDDEN, PERSON_RELATIONS
 from rbh_kg.generator.context import BuildContext, contains_key
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.mining import MinedSet, UserSets
@@ -51,16 +55,24 @@ def build_bridged(
             )
         )
         if draft is not None:
-            ctx.relation_balancer(subtype).record(condition.relation)
+            ctx.hidden_mix(subtype).record(condition)
             return draft
     return None
 
 
 def hideable_order(ctx: BuildContext, conditions: Sequence[Condition], subtype: str, rng: random.Random) -> list[Condition]:
-    """Conditions that may be hidden and whose relation is not already over its target share,
-    the relation furthest below its target first."""
-    balancer = ctx.relation_balancer(subtype)
-    shuffled = [c for c in conditions if c.relation not in NEVER_HIDDEN and balancer.has_room(c.relation)]
+    """Conditions that may be hidden, that matter, whose relation is not over its target share
+    and whose entity is not over its cap; the relation furthest below its target first."""
+    mix = ctx.hidden_mix(subtype)
+    balancer = mix.relations
+    shuffled = [
+        c
+        for c in conditions
+        if c.relation not in NEVER_HIDDEN
+        and balancer.has_room(c.relation)
+        and mix.entity_has_room(c.entity)
+        and hidden_matters(ctx.answers, conditions, c)
+    ]
     if subtype == "misinformed":
         shuffled = [c for c in shuffled if ctx.config.misinformable(ctx.domain, c.relation)]
     rng.shuffle(shuffled)
@@ -76,9 +88,10 @@ def bridge_candidates(ctx: BuildContext, condition: Condition, conditions: Seque
         return []  # another stated condition would name the hidden entity
     gt = set(ground_truth)
     gt_keys = [ctx.title_key(i) for i in ground_truth]
+    kg, first = ctx.inputs.kg, ctx.config.first_billed
     out = []
     for item in ctx.popular_items(condition.relation, condition.entity):
-        if item in gt:
+        if item in gt or not first_billed(kg, item, condition.relation, condition.entity, first):
             continue
         key = ctx.title_key(item)
         if contains_key(key, entity_key) or any(contains_key(key, g) or contains_key(g, key) for g in gt_keys):
@@ -130,3 +143,16 @@ def identifies(kg_entities: Sequence[set[str]], entity: str) -> bool:
     for values in kg_entities[1:]:
         common &= values
     return common == {entity}
+
+
+def hidden_matters(answers: Callable[[Sequence[Condition]], int], conditions: Sequence[Condition], hidden: Condition) -> bool:
+    """Whether the other conditions leave room for the hidden one to matter: without it the
+    request has at least twice as many answers (`answers` counts catalog items), and 3 more."""
+    with_it = answers(conditions)
+    without = answers([c for c in conditions if c != hidden])
+    return without >= 2 * with_it and without >= with_it + 3
+
+
+def first_billed(kg: KG, item: str, relation: str, entity: str, n: int) -> bool:
+    """A person is among the first `n` credits of `relation` on `item` (other relations pass)."""
+    return relation not in PERSON_RELATIONS or entity in kg.credits(item, relation)[:n]

@@ -11,12 +11,12 @@ from rbh_kg.generator.config import GeneratorInputs
 
 def default_inputs(domain: str) -> GeneratorInputs:
     """The curated KG of `domain` and its seeded simulated users (what rbh ships)."""
-    from rbh_kg.curated import load_curated
+    from rbh_kg.curated import load_curated, load_people
     from rbh_kg.users import default_users
 
     catalog, kg = load_curated(domain)
     users, interactions = default_users(domain)
-    return GeneratorInputs(domain, catalog, kg, interactions.restrict(catalog.items).histories(), users.groups())
+    return GeneratorInputs(domain, catalog, kg, interactions.restrict(catalog.items).histories(), users.groups(), load_people())
 
 
 def load_catalog_kg(domain: str, kg_path: Path, items_path: Path | None) -> tuple[Catalog, KG]:
@@ -44,7 +44,14 @@ def load_catalog_kg(domain: str, kg_path: Path, items_path: Path | None) -> tupl
     return catalog, kg
 
 
-def load_inputs(domain: str, kg_path: Path, items_path: Path | None, interactions_path: Path, users_path: Path | None) -> GeneratorInputs:
+def load_inputs(
+    domain: str,
+    kg_path: Path,
+    items_path: Path | None,
+    interactions_path: Path,
+    users_path: Path | None,
+    people_path: Path | None = None,
+) -> GeneratorInputs:
     """Inputs from files; interactions with items outside the catalog are ignored."""
     from rbh.data import load_users
     from rbh_kg.ratings import load_ratings
@@ -52,7 +59,25 @@ def load_inputs(domain: str, kg_path: Path, items_path: Path | None, interaction
     catalog, kg = load_catalog_kg(domain, kg_path, items_path)
     histories = load_ratings(interactions_path).restrict(catalog.items).histories()
     users = load_users(users_path).groups() if users_path else {}
-    return GeneratorInputs(domain, catalog, kg, histories, users)
+    return GeneratorInputs(domain, catalog, kg, histories, users, load_people_table(people_path) if people_path else {})
+
+
+def load_people_table(path: Path) -> dict[str, dict[str, str]]:
+    """`--people`: a `name<TAB>gender` file like the shipped `people.tsv`, or a CSV/JSONL/parquet
+    table with `name` and `gender` columns (gender: female, male or unknown)."""
+    from rbh.data import read_table
+    from rbh_kg.curated import GENDERS, load_people
+
+    if path.suffix.lower() == ".tsv":
+        return load_people(path)
+    try:
+        people = {str(r["name"]): {"gender": str(r["gender"]).strip().lower()} for r in read_table(path)}
+    except KeyError as exc:
+        raise UsageError(f"--people {path}: needs 'name' and 'gender' columns (missing {exc})") from None
+    bad = sorted({p["gender"] for p in people.values()} - set(GENDERS))
+    if bad:
+        raise UsageError(f"--people {path}: unknown gender {bad[0]!r} (use {', '.join(GENDERS)})")
+    return people
 
 
 def _csv_header(path: Path) -> set[str]:

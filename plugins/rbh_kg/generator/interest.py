@@ -1,10 +1,10 @@
-"""Interest queries (DESIGN §9.5): item sets consumed consecutively (within `interest_window`
-history positions) by at least `interest_min_users` users. A query names the seed items (the
-pattern's items that hold the taste, one to three) and describes the taste by its most
-informative facts (TasteIndex IDF: a person, a series, a genre with an era — never country or
-language alone); the ground truth is what those users consumed *after* the seeds that shares
-the taste. The sample's history is the owner's past up to the seeds: it precedes the ground
-truth."""
+"""Interest queries (docs/generator.md): item sets consumed consecutively (within
+`interest_window` history positions) by at least `interest_min_users` users. A query names the
+seed items (the pattern's items that hold the taste, one to three) and describes the taste by
+theme — its most informative genre-with-era, genre pair, language or country (TasteIndex IDF),
+never a person or a series; the ground truth is what those users consumed *after* the seeds
+that shares the theme. The theme is recorded in `group["theme"]`. The sample's history is the
+owner's past up to the seeds: it precedes the ground truth."""
 
 from __future__ import annotations
 
@@ -15,13 +15,10 @@ from itertools import combinations
 
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.drafts import Draft
-from rbh_kg.generator.taste import DECADE, Fact, TasteIndex, as_conditions, candidate_tastes
+from rbh_kg.generator.taste import THEME_RELATIONS, Fact, TasteIndex, as_conditions, candidate_tastes, theme_rows
 
 MAX_GROUP_USERS = 50  # users recorded in a sample's group
 MIN_GROUND_TRUTH = 2
-# What an interest taste may be described by (crew roles such as cinematographer, producer or
-# publisher are not how people describe what they enjoy).
-INTEREST_RELATIONS = frozenset({"directed_by", "starring", "written_by", "music_by", "series", "genre", DECADE, "country", "language"})
 
 
 def _windows(items: Sequence[str], window: int, size: int) -> set[tuple[str, ...]]:
@@ -73,7 +70,7 @@ def followers(pattern: Sequence[str], users: Sequence[str], histories: dict[str,
 
 
 def best_taste(
-    pattern: Sequence[str], after: Counter[str], tastes: TasteIndex, max_truth: int, allowed: Collection[str] = INTEREST_RELATIONS
+    pattern: Sequence[str], after: Counter[str], tastes: TasteIndex, max_truth: int, allowed: Collection[str] = THEME_RELATIONS
 ) -> tuple[tuple[Fact, ...], tuple[str, ...], tuple[str, ...]] | None:
     """(taste, seeds, ground truth) for the most informative describable taste that some pattern
     items (the seeds) hold and that ≥ MIN_GROUND_TRUTH following items share; the ground truth
@@ -126,7 +123,7 @@ def build_interest(ctx: BuildContext, histories: dict[str, tuple[str, ...]], adv
                 seeds=seeds,
                 user_id=owner,
                 history=history_before(histories[owner], items, truth),
-                group={"users": users[:MAX_GROUP_USERS], "pattern": " > ".join(seeds)},
+                group={"users": users[:MAX_GROUP_USERS], "pattern": " > ".join(seeds), "theme": theme_rows(as_conditions(taste))},
             )
         )
     if advance:

@@ -1,14 +1,13 @@
-"""Misinformed queries (DESIGN §9.4): an implicit query that attributes a wrong but plausible
-entity e' to its bridge items — same relation (so the same kind: a director for a director), a
-similar era (its items' median year within `era_years` of the bridges'), held by no bridge, not
-another condition — only on relations where a false attribution does not contradict the
-request's literal conditions (people and credits; series and publisher for books)."""
+"""Misinformed queries (docs/generator.md): an implicit query that attributes a wrong entity e' to
+its bridge items, on relations where a false attribution does not contradict the request's
+literal conditions (people and credits; series and publisher for books). e' is one a reader
+could believe (`plausibility.py`): it holds the same relation elsewhere, was active when each
+bridge came out, has the true person's gender and, for books, the bridges' genre family; it is
+held by no bridge, is no other condition and overlaps nothing the query names."""
 
 from __future__ import annotations
 
-import math
 import random
-import statistics
 from dataclasses import replace
 
 from rbh.data import Misinformation, title_key
@@ -31,35 +30,33 @@ def build_misinformed(ctx: BuildContext, user: UserSets, mined: MinedSet, rng: r
     return build_bridged(ctx, user, mined, rng, "misinformed", misinform)
 
 
-def bridge_era(ctx: BuildContext, draft: Draft) -> float | None:
-    """Median year of the bridge items (None when the catalog has no years)."""
-    years = [y for b in draft.bridges if (y := ctx.year_of(b.item_id)) is not None]
-    return statistics.median(years) if years else None
-
-
-def plausible_era(era: float, entity_era: float, window: int) -> bool:
-    return math.isnan(entity_era) or abs(entity_era - era) <= window
-
-
 def wrong_entity(ctx: BuildContext, draft: Draft, rng: random.Random) -> str | None:
-    """A frequent entity of the bridged relation, active in the bridges' era, that no bridge holds
-    and whose name overlaps nothing the query states or names."""
+    """A frequent, plausible entity of the bridged relation that no bridge holds and whose name
+    overlaps nothing the query states or names. Cheap filters (gender, active years) run before
+    the name checks."""
     relation, true_entity = draft.bridges[0].relation, draft.bridges[0].entity
-    kg = ctx.inputs.kg
-    held = {e for b in draft.bridges for e in kg.entities(b.item_id, relation)}
+    kg, plausible = ctx.inputs.kg, ctx.plausibility
+    gender = plausible.required_gender(relation, true_entity)
+    if gender == "":
+        return None  # a person of unknown gender: no wrong person can be checked against them
+    bridges = [b.item_id for b in draft.bridges]
+    years = [y for b in bridges if (y := plausible.year(b)) is not None]
+    first_by, last_from = plausible.active_window(years)
+    held = {e for b in bridges for e in kg.entities(b, relation)}
     true_key = title_key(true_entity)
     stated = [title_key(c.entity) for c in draft.conditions]
-    titles = [ctx.title_key(i) for i in (*draft.ground_truth, *(b.item_id for b in draft.bridges))]
-    era = bridge_era(ctx, draft)
-    eras = ctx.entity_eras(relation)
+    titles = [ctx.title_key(i) for i in (*draft.ground_truth, *bridges)]
     options = []
-    for entity in ctx.entities_by_frequency(relation):
-        key = title_key(entity)
-        if entity in held or not key or contains_key(key, true_key) or contains_key(true_key, key):
+    for entity, key, entity_gender, span in plausible.candidates(relation, ctx.entities_by_frequency(relation)):
+        if entity in held or (gender is not None and entity_gender != gender):
             continue
-        if era is not None and not plausible_era(era, eras[entity][1], ctx.config.era_years):
+        if span is not None and (span[0] > first_by or span[1] < last_from):
+            continue
+        if not key or contains_key(key, true_key) or contains_key(true_key, key):
             continue
         if any(contains_key(s, key) or contains_key(key, s) for s in stated) or any(contains_key(t, key) for t in titles):
+            continue
+        if not plausible.same_family(relation, entity, bridges) or not plausible.same_language(relation, entity, bridges):
             continue
         options.append(entity)
         if len(options) >= POOL:

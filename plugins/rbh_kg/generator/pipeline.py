@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from rbh import KG, Catalog, Sample
@@ -22,6 +22,8 @@ from rbh_kg.generator.robustness import ROBUSTNESS, paired_drafts, phrase_pairs
 from rbh_kg.generator.selection import select_drafts
 from rbh_kg.generator.stats import GenerationStats
 from rbh_kg.generator.validators import phrase_with_retries
+from rbh_kg.generator.validity import measure
+from rbh_kg.generator.wording import all_novels
 
 CONDITION_BUILDERS = (("explicit", build_explicit), ("implicit", build_implicit), ("misinformed", build_misinformed))
 
@@ -43,11 +45,15 @@ def _stage(description: str, total: int | None, progress: bool):  # noqa: ANN201
 
 
 def build_drafts(
-    inputs: GeneratorInputs, config: GeneratorConfig, progress: bool = False, stats: GenerationStats | None = None
+    inputs: GeneratorInputs,
+    config: GeneratorConfig,
+    progress: bool = False,
+    stats: GenerationStats | None = None,
+    ctx: BuildContext | None = None,
 ) -> dict[str, list[Draft]]:
     """Unphrased drafts of every subtype the inputs have data for; drafts that break a draft rule
     are dropped (and counted in `stats`)."""
-    ctx = BuildContext(inputs, config)
+    ctx = ctx or BuildContext(inputs, config)
     user_ids = inputs.user_ids(config.limit_users)
     histories = {u: dedupe_history(inputs.histories[u], ctx.index) for u in user_ids}
     minable = [(u, histories[u]) for u in user_ids if len(histories[u]) >= config.min_support]
@@ -66,6 +72,8 @@ def build_drafts(
     with _stage(f"{inputs.domain}: demographic groups", None, progress):
         drafts["demographics"] = build_demographics(ctx, histories)
     stats = stats if stats is not None else GenerationStats()
+    kg = inputs.kg  # whether a query may call its answers "novels" (only domains with that noun use it)
+    drafts = {s: [replace(d, novels=all_novels(kg, d.ground_truth)) for d in ds] for s, ds in drafts.items()}
     # robustness triples were checked whole by `paired_drafts` (dropping one member would misalign them)
     return {s: kept for s, d in drafts.items() if (kept := d if s == ROBUSTNESS else _valid(d, ctx, histories, stats))}
 
@@ -104,8 +112,9 @@ def phrase_and_validate(
 def generate_domain(
     inputs: GeneratorInputs, config: GeneratorConfig, phraser: Phraser, stats: GenerationStats, progress: bool = False
 ) -> DomainResult:
-    """Drafts, phrased and validated samples of one domain."""
-    drafts = build_drafts(inputs, config, progress, stats)
+    """Drafts, phrased and validated samples of one domain, with their validity figures."""
+    ctx = BuildContext(inputs, config)
+    drafts = build_drafts(inputs, config, progress, stats, ctx)
     phraser.bind(inputs.catalog)
     result = DomainResult(inputs.domain, inputs.catalog, inputs.kg)
     for subtype, subtype_drafts in drafts.items():
@@ -118,4 +127,6 @@ def generate_domain(
         stats.add_samples(samples)
         if samples:
             result.samples[subtype] = samples
+    for subtype, samples in result.samples.items():
+        measure(ctx, samples, stats.validity_of(inputs.domain, subtype))
     return result

@@ -16,13 +16,12 @@ from typing import Any, cast
 
 from rbh import Catalog, Sample
 from rbh_kg.generator.config import SOURCE, GeneratorConfig
-from rbh_kg.generator.context import BuildContext
+from rbh_kg.generator.context import BuildContext, HiddenMix
 from rbh_kg.generator.draft_rules import draft_violations
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.mining import UserSets, prior_count
 from rbh_kg.generator.misinformed import build_misinformed
 from rbh_kg.generator.phrasing.base import Phraser
-from rbh_kg.generator.shares import ShareBalancer
 from rbh_kg.generator.stats import GenerationStats
 from rbh_kg.generator.validators import phrase_with_retries
 
@@ -32,20 +31,20 @@ TRIES = 16  # condition sets tried per user
 
 
 class _OwnMix:
-    """The build context with hidden-relation mixes of its own: the pairs follow the misinformed
-    subtype's relation targets without competing with the main misinformed samples' counts."""
+    """The build context with hidden-condition mixes of its own: the pairs follow the misinformed
+    subtype's relation targets and entity cap without competing with the main samples' counts."""
 
     def __init__(self, ctx: BuildContext):
         self._ctx = ctx
-        self._balancers: dict[str, ShareBalancer] = {}
+        self._mixes: dict[str, HiddenMix] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ctx, name)
 
-    def relation_balancer(self, subtype: str) -> ShareBalancer:
-        if subtype not in self._balancers:
-            self._balancers[subtype] = ShareBalancer(self._ctx.config.hidden_targets(self._ctx.domain, subtype))
-        return self._balancers[subtype]
+    def hidden_mix(self, subtype: str) -> HiddenMix:
+        if subtype not in self._mixes:
+            self._mixes[subtype] = self._ctx.new_hidden_mix(subtype)
+        return self._mixes[subtype]
 
 
 def paired_drafts(

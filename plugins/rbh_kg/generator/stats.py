@@ -8,8 +8,12 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rbh import Sample
+
+if TYPE_CHECKING:
+    from rbh_kg.generator.validity import ConfigValidity
 
 CONDITION_COLUMNS = ("1", "2", "3", "4")
 
@@ -24,6 +28,48 @@ class GenerationStats:
     truth_sizes: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     words: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     queries: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    validity: dict[tuple[str, str], "ConfigValidity"] = field(default_factory=dict)  # (domain, config subtype)
+
+    def validity_of(self, domain: str, subtype: str) -> "ConfigValidity":
+        """The validity counts of one config (created on first use)."""
+        from rbh_kg.generator.validity import ConfigValidity
+
+        return self.validity.setdefault((domain, subtype), ConfigValidity())
+
+    def validity_rows(self) -> list[list[str]]:
+        """Per config and rule: samples passing / checked, and the share (docs/generator.md)."""
+        from rbh_kg.generator.validity import RULES
+
+        rows = []
+        for (domain, subtype), v in sorted(self.validity.items(), key=lambda kv: self._order(kv[0])):
+            for rule in RULES:
+                if v.checked[rule]:
+                    rows.append([domain, subtype, rule, f"{v.passed[rule]}/{v.checked[rule]}", f"{v.share(rule):.3f}"])
+        return rows
+
+    def answer_rows(self) -> list[list[str]]:
+        """Per config: the median share of the request's valid catalog answers the ground truth
+        holds, the share of samples another sample asks identically with another ground truth, and
+        the most hidden entity with its share."""
+        from rbh_kg.generator.validity import coverage_text
+
+        rows = []
+        for (domain, subtype), v in sorted(self.validity.items(), key=lambda kv: self._order(kv[0])):
+            shared = v.shared_condition_share()
+            top = v.top_hidden_entity()
+            rows.append(
+                [
+                    domain,
+                    subtype,
+                    coverage_text(v.coverage),
+                    "–" if shared != shared else f"{shared:.2f}",
+                    f"{top[0]} ({top[1]:.0%})" if top else "–",
+                ]
+            )
+        return rows
+
+    VALIDITY_COLUMNS = ("domain", "subtype", "rule", "passed", "share")
+    ANSWER_COLUMNS = ("domain", "subtype", "truth coverage", "same conditions, other truth", "top hidden entity")
 
     def add_samples(self, samples: list[Sample]) -> None:
         for s in samples:
@@ -74,9 +120,13 @@ class GenerationStats:
 
     def keys(self) -> list[tuple[str, str]]:
         found = {(d, s) for d, s, _ in self.samples} | set(self.drafts)
+        return sorted(found, key=self._order)
+
+    @staticmethod
+    def _order(key: tuple[str, str]) -> tuple[str, int, str]:
         from rbh.data import SUBTYPES
 
-        return sorted(found, key=lambda k: (k[0], SUBTYPES.index(k[1]) if k[1] in SUBTYPES else 99, k[1]))
+        return (key[0], SUBTYPES.index(key[1]) if key[1] in SUBTYPES else 99, key[1])
 
     def columns(self) -> list[str]:
         return ["domain", "subtype", *(f"{c} cond." for c in CONDITION_COLUMNS), "samples", "rejected", "dropped"]

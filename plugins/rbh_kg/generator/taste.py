@@ -1,6 +1,8 @@
 """Describing a shared taste (interest and demographics queries): KG facts plus a derived decade,
-weighed by rarity in the catalog (IDF), so that a person, a series or a specific genre-and-era
-describes a taste and country or language never does on its own (DESIGN §9.5, §9.6)."""
+weighed by rarity in the catalog (IDF). Profile queries describe a taste by theme — genres, era,
+language, country — never by a person or a series (the paper's profile queries name what the user
+enjoyed and the kind of thing they want, which keeps them harder than condition queries); a theme
+is a genre with a second fact, and country, language or decade never describe one alone."""
 
 from __future__ import annotations
 
@@ -18,7 +20,10 @@ STRONG = frozenset({"directed_by", "starring", "written_by", "music_by", "series
 SUPPORTING = frozenset({"country", "language", DECADE})
 # Crew roles a demographic group never shares as a theme.
 CREW = frozenset({"cinematography", "produced_by", "music_by", "publisher"})
+# What a profile query's theme is made of.
+THEME_RELATIONS = frozenset({"genre", DECADE, "language", "country"})
 YEAR_RELATIONS = frozenset({"release_year", "publication_year"})
+USUAL_SHARE = 0.30  # a language or country held by more of the catalog is its usual one, no taste
 
 Fact = tuple[str, str]
 
@@ -43,6 +48,10 @@ class TasteIndex:
                 holders.setdefault(f, set()).add(item_id)
         self.holders = {f: frozenset(items) for f, items in holders.items()}
         self.n_items = max(1, len(catalog))
+        # "English books", "American movies": true of most of the catalog, so no taste at all
+        self.usual = frozenset(
+            f for f, items in holders.items() if f[0] in ("language", "country") and len(items) > USUAL_SHARE * self.n_items
+        )
         self._idf: dict[tuple[Fact, ...], float] = {}
 
     def holds(self, item_id: str, facts: Iterable[Fact]) -> bool:
@@ -80,11 +89,12 @@ def is_describable(facts: Sequence[Fact], allowed: Collection[str] | None = None
 def candidate_tastes(
     items: Iterable[str], index: TasteIndex, allowed: Collection[str] | None = None, among: Collection[Fact] | None = None
 ) -> list[tuple[Fact, ...]]:
-    """Describable tastes (1–2 facts, each in `among` when given) held by at least one of
-    `items`, most informative first."""
+    """Describable tastes (1–2 facts, each in `among` when given, none the catalog's usual
+    language or country) held by at least one of `items`, most informative first."""
     facts: set[Fact] = set()
     for i in items:
         facts |= index.item_facts.get(i, frozenset())
+    facts -= index.usual
     if among is not None:
         facts &= set(among)
     singles = [(f,) for f in sorted(facts)]
@@ -96,3 +106,8 @@ def candidate_tastes(
 
 def as_conditions(facts: Sequence[Fact]) -> tuple[Condition, ...]:
     return tuple(Condition(r, e) for r, e in facts)
+
+
+def theme_rows(taste: Sequence[Condition]) -> list[dict[str, str]]:
+    """A taste as the `group["theme"]` rows a sample records."""
+    return [{"relation": c.relation, "entity": c.entity} for c in taste]

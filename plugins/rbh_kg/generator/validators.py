@@ -1,4 +1,4 @@
-"""Rules every phrased query must pass (DESIGN §9.7); a failing query is re-asked or dropped."""
+"""Rules every phrased query must pass (docs/generator.md); a failing query is re-asked or dropped."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rbh import Catalog
 from rbh.data import title_key
 from rbh_kg.generator.context import contains_key
 from rbh_kg.generator.drafts import Draft
+from rbh_kg.generator.wording import says_novels, slips
 
 if TYPE_CHECKING:
     from rbh_kg.generator.phrasing.base import Phraser
@@ -36,7 +37,9 @@ def violations(draft: Draft, query: str, catalog: Catalog) -> list[str]:
         broken.append("names_true_entity")
     if draft.subtype == "misinformed" and not all(contains_key(key, title_key(m.stated_entity)) for m in draft.misinformation):
         broken.append("missing_stated_entity")
-    return broken
+    if says_novels(query) and not draft.novels:
+        broken.append("novels_not_all_novels")
+    return broken + slips(query)
 
 
 def phrase_with_retries(

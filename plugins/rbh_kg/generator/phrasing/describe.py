@@ -8,48 +8,61 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rbh.data import Condition
+from rbh.data import AGE_BUCKETS, Condition
 from rbh_kg.generator.drafts import Draft
 
-AGES = {"1": "under 18", "18": "18-24", "25": "25-34", "35": "35-44", "45": "45-49", "50": "50-55", "56": "56+"}
-GENDERS = {"m": "man", "male": "man", "f": "woman", "female": "woman"}
+# How a person says their age bracket (MovieLens codes; other values are said as "I'm {age}").
+AGE_PHRASES = {
+    "1": "in my teens",
+    "18": "in my early twenties",
+    "25": "in my late twenties",
+    "35": "in my late thirties",
+    "45": "in my late forties",
+    "50": "in my early fifties",
+    "56": "over fifty-five",
+}
+AGE_CODES = {label.lower(): str(code) for code, label in AGE_BUCKETS.items()}  # "25-34" -> "25"
+GENDER_NOUNS = {"m": "man", "male": "man", "f": "woman", "female": "woman"}
+GENDER_ADJECTIVES = {"man": "male", "woman": "female"}
+TEEN_NOUNS = {"man": "teenage boy", "woman": "teenage girl", "": "teenager"}
 OCCUPATIONS = {
-    "1": "an educator",
-    "2": "an artist",
-    "3": "a clerical worker",
-    "4": "a college student",
-    "5": "a customer service worker",
-    "6": "a health care worker",
-    "7": "an executive",
-    "8": "a farmer",
-    "9": "a homemaker",
-    "10": "a high-school student",
-    "11": "a lawyer",
-    "12": "a programmer",
-    "13": "retired",
-    "14": "in sales and marketing",
-    "15": "a scientist",
-    "16": "self-employed",
-    "17": "an engineer",
-    "18": "a tradesman",
-    "19": "unemployed",
-    "20": "a writer",
+    "1": "educator",
+    "2": "artist",
+    "3": "clerical worker",
+    "4": "college student",
+    "5": "customer service worker",
+    "6": "health care worker",
+    "7": "executive",
+    "8": "farmer",
+    "9": "homemaker",
+    "10": "high-school student",
+    "11": "lawyer",
+    "12": "programmer",
+    "13": "retiree",
+    "14": "sales and marketing professional",
+    "15": "scientist",
+    "16": "self-employed professional",
+    "17": "engineer",
+    "18": "tradesman",
+    "19": "job seeker",
+    "20": "writer",
 }
 OCCUPATION_NAMES = {
-    "academic/educator": "an educator",
-    "clerical/admin": "a clerical worker",
-    "college/grad student": "a college student",
-    "customer service": "a customer service worker",
-    "doctor/health care": "a health care worker",
-    "executive/managerial": "an executive",
-    "k-12 student": "a high-school student",
-    "sales/marketing": "in sales and marketing",
-    "technician/engineer": "an engineer",
-    "tradesman/craftsman": "a tradesman",
-    "retired": "retired",
-    "self-employed": "self-employed",
-    "unemployed": "unemployed",
+    "academic/educator": "educator",
+    "clerical/admin": "clerical worker",
+    "college/grad student": "college student",
+    "customer service": "customer service worker",
+    "doctor/health care": "health care worker",
+    "executive/managerial": "executive",
+    "k-12 student": "high-school student",
+    "sales/marketing": "sales and marketing professional",
+    "technician/engineer": "engineer",
+    "tradesman/craftsman": "tradesman",
+    "retired": "retiree",
+    "self-employed": "self-employed professional",
+    "unemployed": "job seeker",
 }
+STUDENTS = ("high-school student", "college student")
 N_VARIANTS = 16  # seeded choices per query: forms, framings, closings
 # Country names read with "the" ("from the United States").
 ARTICLE_PLACES = ("United ", "Soviet Union", "Netherlands", "Czech Republic", "Philippines", "Dominican Republic", "Bahamas")
@@ -88,43 +101,42 @@ def display_titles(titles: Mapping[str, str], years: Mapping[str, int | None]) -
 
 
 def persona(group: Mapping[str, Any]) -> str:
-    """'a 25-34-year-old female programmer' from whichever attributes the group has."""
-    age, gender, occupation = group.get("age"), group.get("gender"), group.get("occupation")
-    age_text = AGES.get(str(age), str(age)).lower() if age else ""
-    if age_text.startswith("under"):
-        age_text = "teenage"
-    elif age_text.endswith("+"):
-        age_text = f"{age_text[:-1]}-plus-year-old"
-    elif age_text:
-        age_text = f"{age_text}-year-old"
-    sex = GENDERS.get(str(gender).lower(), "") if gender else ""
-    occ = occupation_noun(str(occupation)) if occupation else ""
+    """Who a demographics query speaks as, after "I'm" or "As": "a female programmer in my late
+    twenties", "a woman over fifty-five", "a teenager", "someone in my early twenties"."""
+    age = str(group.get("age") or "")
+    age = AGE_CODES.get(age.lower(), age)
+    sex = GENDER_NOUNS.get(str(group.get("gender") or "").lower(), "")
+    occ = occupation_noun(str(group.get("occupation"))) if group.get("occupation") else ""
+    age_text = AGE_PHRASES.get(age, f"aged {age}" if age else "")
+    if age == "1" and not occ:
+        return _article(TEEN_NOUNS[sex])
+    if age == "1" and occ in STUDENTS:
+        age_text = ""  # a school student's age goes without saying
     if occ:
-        words = [age_text, {"man": "male", "woman": "female"}.get(sex, ""), occ]
+        noun = " ".join(w for w in (GENDER_ADJECTIVES.get(sex, ""), occ) if w)
     else:
-        words = [age_text, sex or "person"]
-    text = " ".join(w for w in words if w)
-    return _article(text)
+        noun = sex or "someone"
+    text = " ".join(w for w in (noun, age_text) if w)
+    return text if noun == "someone" else _article(text)
 
 
 def occupation_noun(occupation: str) -> str:
     """'programmer', 'retiree', 'college student' for an ML-1M code or label."""
-    phrase = OCCUPATIONS.get(occupation) or OCCUPATION_NAMES.get(occupation.lower()) or occupation
-    phrase = NOUN_FORMS.get(phrase, phrase)
-    return phrase.split(" ", 1)[1] if phrase.startswith(("a ", "an ")) else phrase
-
-
-NOUN_FORMS = {
-    "retired": "retiree",
-    "self-employed": "self-employed professional",
-    "unemployed": "person between jobs",
-    "in sales and marketing": "sales and marketing professional",
-}
+    return OCCUPATIONS.get(occupation) or OCCUPATION_NAMES.get(occupation.lower()) or occupation.lower()
 
 
 def _article(word: str) -> str:
     vowel = word[:1].lower() in "aeiou" or word.startswith(("18", "8", "11"))
     return f"{'an' if vowel else 'a'} {word}"
+
+
+NOUNS = {"movie": ("movies", "films"), "book": ("books", "novels")}
+
+
+def nouns(domain: str, novels: bool) -> list[str]:
+    """What a query may call the items it asks for: books are "novels" only when every answer is."""
+    forms = NOUNS.get(domain, (f"{domain}s",))
+    return [f for f in forms if novels or f != "novels"]
 
 
 def variants(draft: Draft, seed: int, attempt: int) -> list[int]:
@@ -136,12 +148,14 @@ def variants(draft: Draft, seed: int, attempt: int) -> list[int]:
 def template_context(draft: Draft, catalog_titles: Mapping[str, str], v: list[int]) -> dict[str, Any]:
     """The variables the subtype template of `draft` renders with (`catalog_titles`: id → the
     title a query shows, with its year where the title is ambiguous)."""
-    ctx: dict[str, Any] = {"domain": draft.domain, "v": v}
+    ctx: dict[str, Any] = {"domain": draft.domain, "v": v, "nouns": nouns(draft.domain, draft.novels)}
     if draft.subtype in ("interest", "demographics"):
         ctx["taste"] = condition_groups(draft.taste)
         ctx["seeds"] = [catalog_titles[i] for i in draft.seeds]
         if draft.subtype == "demographics":
-            ctx["persona"] = persona(draft.group or {})
+            who = persona(draft.group or {})
+            ctx["persona"] = who
+            ctx["i_am"] = who.removeprefix("someone ")  # "I'm in my late twenties", not "I'm someone in ..."
         return ctx
     ctx["conditions"] = condition_groups(draft.direct_conditions if draft.bridges else draft.conditions)
     if draft.bridges:
