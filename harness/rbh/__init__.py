@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import GenerationReport, Generator, ReportTable
     from rbh.hookspecs import hookimpl
-    from rbh.models.base import ChatRequest, Completion, Message, Model, Usage
+    from rbh.interactive.conversation import Conversation, PlannedCondition, Turn
+    from rbh.interactive.simulator import Simulator, SimulatorContext
+    from rbh.models.base import ChatRequest, Completion, Message, Model, ToolCall, Usage
     from rbh.models.reasoning import merge_reasoning, split_think_tags
     from rbh.paths import cache_dir, shipped_dir
     from rbh.registry import DatasetEntry, Registered, Registry, get_registry
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from rbh.scoring.aggregate import MetricValue, mean_with_stderr
     from rbh.scoring.base import Scorer, ScoringInput, TaskScorer
     from rbh.scoring.sets import ScoringSet
+    from rbh.tasks.prompts import domain_words
     from rbh.ui import StageProgress, print_rows
 
 _EXPORTS = {
@@ -55,6 +58,12 @@ _EXPORTS = {
     "Completion": "rbh.models.base",
     "Usage": "rbh.models.base",
     "Message": "rbh.models.base",
+    "ToolCall": "rbh.models.base",
+    "Simulator": "rbh.interactive.simulator",
+    "SimulatorContext": "rbh.interactive.simulator",
+    "Conversation": "rbh.interactive.conversation",
+    "Turn": "rbh.interactive.conversation",
+    "PlannedCondition": "rbh.interactive.conversation",
     "split_think_tags": "rbh.models.reasoning",
     "merge_reasoning": "rbh.models.reasoning",
     "Scorer": "rbh.scoring.base",
@@ -85,6 +94,7 @@ _EXPORTS = {
     "print_rows": "rbh.ui",
     "cache_dir": "rbh.paths",
     "shipped_dir": "rbh.paths",
+    "domain_words": "rbh.tasks.prompts",
 }
 
 __all__ = [
@@ -105,6 +115,12 @@ __all__ = [
     "Completion",
     "Usage",
     "Message",
+    "ToolCall",
+    "Simulator",
+    "SimulatorContext",
+    "Conversation",
+    "Turn",
+    "PlannedCondition",
     "split_think_tags",
     "merge_reasoning",
     "Scorer",
@@ -135,6 +151,7 @@ __all__ = [
     "print_rows",
     "cache_dir",
     "shipped_dir",
+    "domain_words",
 ]
 
 

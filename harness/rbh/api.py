@@ -111,9 +111,11 @@ def evaluate(
     log_samples: str = "slim",
     show_progress: bool = False,
     print_table: bool = False,
+    tools: Sequence[str] | None = None,
 ) -> Results:
     """Evaluate `model` on `tasks` exactly as `rbh run` would (same planning, validation,
     completion service, scoring and run folder); the options are `rbh run`'s flags."""
+    from rbh.cli.run import parse_tools
     from rbh.errors import UsageError
     from rbh.models.spec import parse_model_spec
     from rbh.registry import get_registry
@@ -158,6 +160,7 @@ def evaluate(
         show_progress=show_progress,
         log_samples=log_samples,
         print_table=print_table,
+        tools=None if tools is None else parse_tools(",".join(tools) or "none"),
     )
     outcome = run_evaluation(options, get_registry())
     return Results(outcome.results, outcome.run_dir)

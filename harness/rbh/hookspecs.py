@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rbh.commands import Command
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import Generator
+    from rbh.interactive.simulator import Simulator
     from rbh.registry import DatasetEntry
     from rbh.scoring.base import Scorer
     from rbh.scoring.sets import ScoringSet
@@ -39,6 +40,11 @@ def register_scorers(register: "Callable[[type[Scorer]], None]") -> None:
 @hookspec
 def register_generators(register: "Callable[[type[Generator]], None]") -> None:
     """Register dataset generators: `register(GeneratorClass)`."""
+
+
+@hookspec
+def register_simulators(register: "Callable[[type[Simulator]], None]") -> None:
+    """Register user simulators for interactive tasks: `register(SimulatorClass)`."""
 
 
 @hookspec

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rbh.commands import Command
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import Generator
+    from rbh.interactive.simulator import Simulator
     from rbh.models.base import Model
     from rbh.scoring.base import Scorer
     from rbh.scoring.sets import ScoringSet
@@ -161,6 +162,10 @@ class Registry:
     def datasets(self) -> dict[str, Registered[DatasetEntry]]:
         return self._collect("register_datasets", "dataset", lambda entry: entry.name)
 
+    def simulators(self) -> dict[str, "Registered[type[Simulator]]"]:
+        """User simulators of interactive tasks, by name."""
+        return self._collect("register_simulators", "simulator", lambda cls: cls.name)
+
     def tables(self) -> "dict[str, dict[str, Registered[Any]]]":
         """Every registration table by kind: models, scorers, generators, datasets."""
         return {
@@ -169,6 +174,7 @@ class Registry:
             "scoring_sets": self.scoring_sets(),
             "generators": self.generators(),
             "datasets": self.datasets(),
+            "simulators": self.simulators(),
             "commands": self.commands(),
         }
 
@@ -183,6 +189,9 @@ class Registry:
 
     def dataset(self, name: str) -> Registered[DatasetEntry] | None:
         return self.datasets().get(name)
+
+    def simulator(self, name: str) -> "Registered[type[Simulator]]":
+        return _lookup(self.simulators(), name, "simulator")
 
     def task_folders(self) -> list[tuple[Path, str | None]]:
         """Task folders with their owner: rbh's shipped `tasks/` (owner None) first, then each

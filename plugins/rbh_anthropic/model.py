@@ -63,7 +63,7 @@ class AnthropicModel(ApiModel):
         )
 
     def request_params(self, request: ChatRequest) -> dict[str, Any]:
-        return message_params(self.model_name, request.messages, request.gen)
+        return message_params(self.model_name, request.messages, request.gen, request.tools)
 
     def batch_api(self) -> BatchApi:
         from anthropic import Anthropic

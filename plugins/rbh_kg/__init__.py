@@ -1,4 +1,5 @@
-"""Curated knowledge graphs, simulated users and the `kg` benchmark generator."""
+"""Curated knowledge graphs, simulated users, the `kg` benchmark generator and the user
+simulators of interactive tasks."""
 
 from __future__ import annotations
 
@@ -27,3 +28,12 @@ def register_commands(register: Callable[..., None]) -> None:
     from rbh_kg.commands import GENERATE
 
     register(GENERATE)
+
+
+@hookimpl
+def register_simulators(register: Callable[..., None]) -> None:
+    from rbh_kg.simulator.kg import KGSimulator
+    from rbh_kg.simulator.llm import LLMSimulator
+
+    register(KGSimulator)
+    register(LLMSimulator)

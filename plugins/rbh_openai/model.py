@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rbh import ChatRequest, Completion, Usage, UsageError, merge_reasoning, split_think_tags
+from rbh import ChatRequest, Completion, ToolCall, Usage, UsageError, merge_reasoning, split_think_tags
 from rbh.models import ApiModel, BatchApi, import_sdk
 
 if TYPE_CHECKING:
@@ -109,6 +109,8 @@ class OpenAIChatModel(ApiModel):
                 (params if key in NATIVE_GEN_ARGS else extra)[key] = value
         if extra:
             params["extra_body"] = extra
+        if request.tools:
+            params["tools"] = [{"type": "function", "function": dict(t)} for t in request.tools]
         return params
 
     def flat_body(self, request: ChatRequest) -> dict[str, Any]:
@@ -184,4 +186,22 @@ def completion_from_response(response: Mapping[str, Any]) -> Completion:
         reasoning=merge_reasoning(field if isinstance(field, str) else None, tagged),
         finish_reason=choice.get("finish_reason"),
         usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0), cached),
+        tool_calls=tool_calls_of(message.get("tool_calls")),
     )
+
+
+def tool_calls_of(calls: Any) -> tuple[ToolCall, ...]:
+    """The tool calls of a Chat Completions message (`function` calls; arguments are a JSON
+    string, and one that does not parse is passed on as {"_raw": text})."""
+    out = []
+    for call in calls or ():
+        function = call.get("function") if isinstance(call, Mapping) else None
+        if not isinstance(function, Mapping):
+            continue
+        raw = function.get("arguments") or "{}"
+        try:
+            arguments = json.loads(raw) if isinstance(raw, str) else dict(raw)
+        except (json.JSONDecodeError, TypeError, ValueError):
+            arguments = {"_raw": str(raw)}
+        out.append(ToolCall(str(call.get("id") or ""), str(function.get("name") or ""), arguments if isinstance(arguments, dict) else {}))
+    return tuple(out)

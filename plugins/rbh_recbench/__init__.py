@@ -15,6 +15,7 @@ def register_scorers(register: Callable[..., None]) -> None:
     from rbh_recbench.correction import Correction
     from rbh_recbench.diagnosis import ConditionSatisfaction, PremiseFollowing
     from rbh_recbench.exposure import Coverage, Entropy, Gini
+    from rbh_recbench.interactive import INTERACTIVE_SCORERS
     from rbh_recbench.official import OFFICIAL_SCORERS
     from rbh_recbench.popularity import ARP, LongTailShare, Novelty, PopularityLift
     from rbh_recbench.quality import HistoryRepeat, Unresolved
@@ -25,6 +26,7 @@ def register_scorers(register: Callable[..., None]) -> None:
         *(Recall, Precision, NDCG, Hit, CMR, FTR, Unresolved, Correction, HistoryRepeat, *OFFICIAL_SCORERS),
         *(MRR, MAP, DuplicateRate, ConditionSatisfaction, PremiseFollowing),
         *(Coverage, Gini, Entropy, ARP, PopularityLift, LongTailShare, Novelty),
+        *INTERACTIVE_SCORERS,
     ):
         register(cls)
 

@@ -15,7 +15,7 @@ from tests.conftest import REPO, make_dataset, run_cli
 CORE = REPO / "harness" / "rbh"
 PLUGINS = REPO / "plugins"
 BUILTINS = sorted(p.name for p in PLUGINS.iterdir() if p.name.startswith("rbh_"))
-DOCUMENTED = ("rbh", "rbh.data", "rbh.models", "rbh.scoring", "rbh.completion", "rbh.results")
+DOCUMENTED = ("rbh", "rbh.data", "rbh.models", "rbh.scoring", "rbh.completion", "rbh.results", "rbh.interactive")
 
 
 def imports_of(root: Path) -> Iterator[tuple[Path, int, str, tuple[str, ...]]]:

@@ -172,8 +172,15 @@ class _AllHooks:
             def score(self, x: ScoringInput) -> float | None:
                 return 0.5
 
+        class TurnsTaken(Scorer):
+            name = "turns_taken"
+
+            def score(self, x: ScoringInput) -> float | None:
+                return None if x.conversation is None else float(len(x.conversation.turns))
+
         register(Always)
         register(Half)
+        register(TurnsTaken)
 
     @hookimpl
     def register_generators(self, register: Callable[..., None]) -> None:
@@ -204,6 +211,24 @@ class _AllHooks:
         register(Command("hello", "say hello", lambda parser: parser.add_argument("--name", default="world"), lambda args: 0))
 
     @hookimpl
+    def register_simulators(self, register: Callable[..., None]) -> None:
+        from rbh import Conversation, PlannedCondition, Simulator, Turn
+
+        class Agreeable(Simulator):
+            """Opens with the sample's query; accepts whatever the first turn says."""
+
+            name = "agreeable"
+
+            def start(self, samples: Any) -> list[Conversation]:
+                plan = [[PlannedCondition(c.relation, c.entity, "volunteered") for c in s.conditions] for s in samples]
+                return [Conversation(p, s.query, self.name, self.context.max_turns) for p, s in zip(plan, samples)]
+
+            def respond(self, items: Any, turn: int) -> list[Turn]:
+                return [Turn(assistant=text, user="Great, thanks!", accepted=True) for _, _, text in items]
+
+        register(Agreeable)
+
+    @hookimpl
     def register_task_paths(self, register: Callable[..., None]) -> None:
         register(self.root / "tasks")
 
@@ -230,6 +255,10 @@ def test_every_hookspec_is_exercised(tiny_dataset: Path, tmp_path: Path) -> None
     (tiny_dataset / "templates" / "plain.jinja").write_text("{{ query }}")
     (tiny_dataset / "tasks" / "plugin_task.yaml").write_text(
         "task: plugin_task\ndataset: {name: tiny, config: movie_explicit}\nprompt: {user: plain.jinja}\nmetrics: [always_one]\n"
+    )
+    (tiny_dataset / "tasks" / "plugin_chat.yaml").write_text(
+        "task: plugin_chat\ndataset: {name: tiny, config: movie_explicit}\nprompt: {user: plain.jinja}\nmetrics: [turns_taken]\n"
+        "protocol: interactive\nsimulator: {name: agreeable}\n"
     )
     plugin = _AllHooks(tiny_dataset)
     registry = _registry(("allhooks", plugin))
@@ -261,11 +290,16 @@ def test_every_hookspec_is_exercised(tiny_dataset: Path, tmp_path: Path) -> None
     )
     assert halved.results.scoring == "halved"
     assert halved.results.tasks["plugin_task"].metrics["always_one"].value == 0.5  # reported under the task's metric name
+    assert registry.simulators()["agreeable"].plugin == "allhooks"
+    chat = run_evaluation(
+        RunOptions(tasks="plugin_chat", model=parse_model_spec("dummy"), output=tmp_path / "out", show_progress=False), registry
+    )
+    assert chat.results.tasks["plugin_chat"].metrics["turns_taken"].value == 1.0  # the simulator accepted the first answer
 
 
 def test_every_hookspec_is_documented() -> None:
     doc = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
     specs = [name for name in dir(hookspecs) if name.startswith(("register_", "on_"))]
-    assert len(specs) == 11
+    assert len(specs) == 12
     for name in specs:
         assert f"`{name}" in doc, f"docs/plugins.md does not document the hook {name}"

@@ -40,10 +40,11 @@ class Faults:
 
 @dataclass
 class Reply:
-    """What the fake model answers."""
+    """What the fake model answers; `tool_calls` ({name, arguments} each) makes it call tools."""
 
     text: str
     reasoning: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -231,6 +232,11 @@ class LLMServer:
 
     def _openai_body(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
         message: dict[str, Any] = {"role": "assistant", "content": reply.text}
+        if reply.tool_calls:
+            message["tool_calls"] = [
+                {"id": f"call_{n}", "type": "function", "function": {"name": c["name"], "arguments": json.dumps(c["arguments"])}}
+                for n, c in enumerate(reply.tool_calls)
+            ]
         if reply.reasoning and self.reasoning_style == "think_tags":
             message["content"] = f"<think>{reply.reasoning}</think>\n{reply.text}"
         elif reply.reasoning:
@@ -241,7 +247,7 @@ class LLMServer:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": body.get("model"),
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if reply.tool_calls else "stop"}],
             "usage": {
                 "prompt_tokens": prompt,
                 "completion_tokens": len(reply.text.split()),
@@ -253,7 +259,10 @@ class LLMServer:
         content: list[dict[str, Any]] = []
         if reply.reasoning:
             content.append({"type": "thinking", "thinking": reply.reasoning, "signature": "sig"})
-        content.append({"type": "text", "text": reply.text})
+        if reply.text:
+            content.append({"type": "text", "text": reply.text})
+        for n, call in enumerate(reply.tool_calls or ()):
+            content.append({"type": "tool_use", "id": f"toolu_{n}", "name": call["name"], "input": call["arguments"]})
         prompt = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", [])) + len(str(body.get("system") or "").split())
         return {
             "id": "msg_" + request_key("anthropic", body),
@@ -261,7 +270,7 @@ class LLMServer:
             "role": "assistant",
             "model": body.get("model"),
             "content": content,
-            "stop_reason": "end_turn",
+            "stop_reason": "tool_use" if reply.tool_calls else "end_turn",
             "stop_sequence": None,
             "usage": {"input_tokens": prompt, "output_tokens": len(reply.text.split())},
         }

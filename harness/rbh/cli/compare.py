@@ -20,7 +20,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     )
     p.add_argument("runs", type=Path, nargs="+", metavar="RUN", help="run folders (or results files in them)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    p.add_argument("--metrics", default=None, help="comma-separated metrics (default: recall, ndcg, cmr where present)")
+    p.add_argument("--metrics", default=None, help="comma-separated metrics (default: success, recall, ndcg, cmr and pass^k where present)")
     p.add_argument("--columns", default=None, help="comma-separated tasks or groups to show (default: every one all runs have)")
     p.add_argument("--output", type=Path, default=None, help="write to this file instead of stdout")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
@@ -58,6 +58,11 @@ def handle(args: argparse.Namespace) -> int:
                 ["pair", "task", "metric", "mean [95% CI]", "n"],
                 diff_rows,
             )
+        turns = result.turn_rows()
+        if turns:
+            from rbh.ui import print_table
+
+            print_table("success by turn (interactive tasks)", ["task", "turn", *(r.label for r in result.runs)], turns, keys=2)
         drops = result.robustness_rows()
         if drops:
             from rbh.ui import print_table

@@ -1,5 +1,5 @@
 """`rbh list KIND [--json]`: tasks, groups, tags, models, metrics, scorers, scoring sets,
-generators, datasets or the commands plugins add."""
+generators, datasets, user simulators or the commands plugins add."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rbh.registry import Registered, Registry
 
-KINDS = ("tasks", "groups", "tags", "models", "metrics", "scorers", "scoring_sets", "generators", "datasets", "commands")
+KINDS = ("tasks", "groups", "tags", "models", "metrics", "scorers", "scoring_sets", "generators", "datasets", "simulators", "commands")
 DIRECTION = {True: "↑ higher", False: "↓ lower", None: "neither"}
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser(
-        "list", help="list tasks, groups, tags, models, metrics, scorers, scoring sets, generators, datasets or plugin commands"
+        "list",
+        help="list tasks, groups, tags, models, metrics, scorers, scoring sets, generators, datasets, simulators or plugin commands",
     )
     p.add_argument("kind", choices=KINDS)
     p.add_argument("--json", action="store_true", help="print a JSON list of objects instead of a table")

@@ -29,6 +29,12 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument("--metrics", default=None, help="comma-separated metrics replacing every task's metric list")
     p.add_argument("--k", type=int, default=None, help="ask for and score exactly K recommendations")
     p.add_argument("--history", action="store_true", default=None, help="add the user's history to the prompt")
+    p.add_argument(
+        "--tools",
+        default=None,
+        metavar="TOOL,...",
+        help="interactive tasks: tools the assistant may call (catalog_search), replacing the tasks' own; 'none' for none",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of --shuffle, of sampling baselines and of the bootstrap (default 0)")
     p.add_argument("--output", type=Path, default=Path("results"), help="parent folder of the run folder (default results/)")
     p.add_argument("--run-name", default=None, help="name the run folder (default: <timestamp>_<model>)")
@@ -115,6 +121,7 @@ def handle(args: argparse.Namespace) -> int:
         breakdown=args.breakdown,
         log_samples="none" if args.no_log_samples else args.log_samples,
         max_cost=args.max_cost,
+        tools=parse_tools(args.tools),
     )
     if args.dry_run:
         from rbh.runner.dry_run import dry_run
@@ -133,3 +140,17 @@ def handle(args: argparse.Namespace) -> int:
         )
         print_failures(failure_causes(outcome.results))
     return outcome.exit_code
+
+
+def parse_tools(text: str | None) -> list[str] | None:
+    """`--tools catalog_search` (or `none`) → the tool names; an unknown tool is a usage error."""
+    from rbh.errors import UsageError
+    from rbh.tasks.config import TOOLS
+
+    if text is None:
+        return None
+    names = [t.strip() for t in text.split(",") if t.strip() and t.strip() != "none"]
+    unknown = [t for t in names if t not in TOOLS]
+    if unknown:
+        raise UsageError(f"--tools: unknown tool {unknown[0]!r} (known: {', '.join(TOOLS)})")
+    return names

@@ -136,6 +136,8 @@ class CompletionService:
         parts = {**self.identity, "gen": dict(gen), "messages": list(messages), "extra": extra}
         if request is not None and request.repeat:
             parts["repeat"] = request.repeat  # repeat 0 keeps the plain key, so earlier runs' answers count
+        if request is not None and request.tools:
+            parts["tools"] = [dict(t) for t in request.tools]  # no tools keeps the plain key
         return request_key(parts)
 
     def request(self, messages: Sequence[Message], gen: Mapping[str, Any], **context: Any) -> ChatRequest:

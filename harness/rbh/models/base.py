@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from rbh.data.sample import Sample
     from rbh.models.batch import BatchApi, BatchOptions
 
-Message = Mapping[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
+# {"role": "system" | "user" | "assistant" | "tool", "content": "..."}; an assistant message that
+# calls tools also has "tool_calls" and a tool message "tool_call_id" (the OpenAI chat shape, which
+# every backend translates to its own API)
+Message = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,23 @@ class ChatRequest:
     dataset: "BenchmarkDataset | None" = None
     k: int | None = None
     repeat: int = 0  # which of `--repeats N` this is; part of the cache key when > 0
+    tools: tuple[Mapping[str, Any], ...] = ()  # tools the model may call: {name, description, parameters (JSON schema)}
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A call the model makes to a tool: its id (to answer it), the tool's name and arguments."""
+
+    id: str
+    name: str
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "arguments": dict(self.arguments)}
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any]) -> "ToolCall":
+        return cls(str(row.get("id") or ""), str(row.get("name") or ""), dict(row.get("arguments") or {}))
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,7 @@ class Completion:
     latency_s: float = 0.0
     error: str | None = None
     batch_id: str | None = None  # the provider batch that answered it (batch mode)
+    tool_calls: tuple[ToolCall, ...] = ()  # tools the model called instead of (or before) answering
 
     def to_dict(self) -> dict[str, Any]:
         usage = {"prompt_tokens": self.usage.prompt_tokens, "completion_tokens": self.usage.completion_tokens}
@@ -65,6 +86,8 @@ class Completion:
         }
         if self.batch_id is not None:
             row["batch_id"] = self.batch_id
+        if self.tool_calls:
+            row["tool_calls"] = [c.to_dict() for c in self.tool_calls]
         return row
 
     @classmethod
@@ -78,6 +101,7 @@ class Completion:
             latency_s=float(row.get("latency_s") or 0.0),
             error=row.get("error"),
             batch_id=row.get("batch_id"),
+            tool_calls=tuple(ToolCall.from_dict(c) for c in row.get("tool_calls") or ()),
         )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from rbh.results.model import MetricResult, PairedDrop, RunResults, SampleRow
 from rbh.results.table import fmt_value, metric_names
 
-DEFAULT_METRICS = ("recall", "ndcg", "cmr")  # the paper's headline metrics, where a run has them
+DEFAULT_METRICS = ("success", "recall", "ndcg", "cmr")  # the paper's headline metrics (and interactive success), where a run has them
 BOOTSTRAP = 1000
 
 
@@ -104,6 +104,23 @@ class Comparison:
         keep = set(columns or self.columns)
         return [[f"{d.a} − {d.b}", d.column, d.metric, d.text(), str(d.n)] for d in self.differences if d.column in keep]
 
+    def turn_rows(self) -> list[list[str]]:
+        """Interactive tasks' success by turn, the runs side by side: task, turn, then per run."""
+        from rbh.results.curves import turn_curves
+
+        curves = [turn_curves(r.results) for r in self.runs]
+        tasks = list(dict.fromkeys(t for c in curves for t in c))
+        rows = []
+        for task in tasks:
+            turns = sorted({t for c in curves for t, _ in c.get(task, [])})
+            for turn in turns:
+                cells = []
+                for c in curves:
+                    mv = dict(c.get(task, [])).get(turn, {}).get("success")
+                    cells.append(f"{mv.value:.3f}±{mv.stderr or 0:.3f}" if mv is not None and mv.value is not None else "—")
+                rows.append([task, str(turn), *cells])
+        return rows
+
     def robustness_rows(self) -> list[list[str]]:
         """The runs' paired robustness drops side by side (the compared metrics): scope, metric,
         step, then per run `drop [95% interval] (pairs)`."""
@@ -139,7 +156,8 @@ def compare_runs(
 ) -> Comparison:
     """The leaderboard of `runs`; every pair's paired bootstrap differences; the warnings."""
     all_metrics = list(dict.fromkeys(m for r in runs for m in metric_names(r.results)))
-    use_metrics = list(metrics) if metrics else [m for m in DEFAULT_METRICS if m in all_metrics] or all_metrics[:1]
+    defaults = [m for m in DEFAULT_METRICS if m in all_metrics] + [m for m in all_metrics if m.startswith("pass^")]
+    use_metrics = list(metrics) if metrics else defaults or all_metrics[:1]
     shared_columns = [c for c in runs[0].columns() if all(c in r.columns() for r in runs[1:])]
     use_columns = list(columns) if columns else shared_columns
     differences = []

@@ -183,3 +183,4 @@ class SampleRow(_Record):
     spread: dict[str, float] = Field(default_factory=dict)  # std over this sample's repeats
     sample: dict[str, Any] | None = None  # the whole dataset row with --log-samples full
     fingerprint: str | None = None  # the dataset's fingerprint, where `sample` is left out (slim rows)
+    conversation: dict[str, Any] | None = None  # interactive tasks: the whole conversation (rbh.interactive.Conversation)

@@ -87,9 +87,9 @@ def summary_markdown(results: RunResults) -> str:
 
     cost = cost_lines(results)
     tail = ["", "## Cost", "", *(f"- {line}" for line in cost), ""] if cost else []
-    from rbh.results.curves import curves_markdown
+    from rbh.results.curves import curves_markdown, turn_curves_markdown
 
-    extra = [*robustness_markdown(results), *curves_markdown(results), *diagnosis_markdown(results)]
+    extra = [*robustness_markdown(results), *curves_markdown(results), *turn_curves_markdown(results), *diagnosis_markdown(results)]
     return "\n".join(line for line in head if line is not None) + markdown_table(results) + "\n".join(extra + tail)
 
 

@@ -14,7 +14,7 @@ from rbh.results.folder import read_run, write_run
 from rbh.results.model import RunResults, SampleRow, TaskCounts, TokenCounts
 from rbh.runner.groups import groups_for
 from rbh.runner.plan import DatasetResolver
-from rbh.runner.rescore import saved_completions
+from rbh.runner.rescore import saved_completions, saved_conversations
 from rbh.runner.saved_samples import samples_of
 from rbh.runner.task_results import scored_fields
 from rbh.scoring.paired import paired_drops
@@ -49,7 +49,7 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
         scores = score_task(
             task, samples, completions, dataset.catalog(task.domain), dataset.kg(task.domain),
             build_scorers(task, registry, scoring), k=head.effective.get("k", task.k), seed=first.seed, repeats=head.repeats,
-            population=dataset.samples(head.dataset.config, head.dataset.split),
+            population=dataset.samples(head.dataset.config, head.dataset.split), conversations=saved_conversations(rows),
         )  # fmt: skip
         parts = [r.tasks[name] for r, _, _ in shards]
         tasks[name] = head.model_copy(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rbh.completion import CompletionService, model_class, open_cache
 from rbh.data.dataset import BenchmarkDataset, load_dataset
-from rbh.errors import DataError, UsageError
+from rbh.errors import ConfigError, DataError, UsageError
 from rbh.models.base import ChatRequest, Completion, Message
 from rbh.models.spec import ModelSpec
 from rbh.results.folder import check_output_parent
@@ -23,6 +23,8 @@ from rbh.tasks.config import MetricSpec, check_generation, expand_history_sweeps
 
 if TYPE_CHECKING:
     from rbh.data.sample import Sample
+    from rbh.interactive.conversation import Conversation
+    from rbh.interactive.simulator import Simulator
     from rbh.registry import Registered, Registry
     from rbh.tasks.config import TaskConfig
     from rbh.tasks.index import TaskIndex
@@ -54,6 +56,7 @@ class RunOptions:
     show_metrics: tuple[str, ...] = ()  # opt-in metric groups for the console table (ranking, beyond, diagnosis, all)
     breakdown: bool = False  # also print the breakdown tables
     max_cost: float | None = None  # USD: stop sending before the next request would cross it
+    tools: list[str] | None = None  # --tools: the tools of every interactive task (None: the tasks' own)
 
 
 @dataclass
@@ -72,6 +75,9 @@ class TaskPlan:
     repeats: int = 1
     requests: list[ChatRequest] = field(default_factory=list)  # each sample `repeats` times in a row
     completions: list[Completion] = field(default_factory=list)
+    simulator: "Simulator | None" = None  # interactive tasks: who plays the user
+    conversations: list["Conversation"] = field(default_factory=list)  # interactive: one opened conversation per sample
+    tools: tuple[dict[str, Any], ...] = ()  # interactive: tool specs the assistant may call
 
     @property
     def scored_samples(self) -> list["Sample"]:
@@ -128,6 +134,8 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     tasks = expand_history_sweeps(index.select(options.tasks))
     if options.metrics is not None:
         tasks = [t.model_copy(update={"metrics": [MetricSpec(name=m) for m in options.metrics]}) for t in tasks]
+    if options.tools is not None:
+        tasks = [t.model_copy(update={"tools": list(options.tools)}) if t.interactive else t for t in tasks]
     scorers = {t.task: build_scorers(t, registry, scoring) for t in tasks}
     resolver = DatasetResolver(registry)
     plans = [plan_task(t, resolver, registry, options, scorers[t.task]) for t in tasks]
@@ -143,10 +151,10 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
         set_budget(service, options.max_cost)
     for plan in plans:
         plan.requests = [
-            service.request(messages, plan.gen, sample=sample, dataset=plan.dataset, k=plan.k, repeat=r)
+            service.request(messages, plan.gen, sample=sample, dataset=plan.dataset, k=plan.k, repeat=r, tools=plan.tools)
             for sample, messages in zip(plan.samples, plan.messages)
             for r in range(plan.repeats)
-        ]
+        ]  # interactive tasks: the first turn's requests (what a dry run counts)
     return RunPlan(options, scoring, plans, service, model_entry, index)
 
 
@@ -183,7 +191,7 @@ def plan_task(
         task, resolver, registry, dataset=options.dataset, selection=options.selection, k=options.k, history=options.history
     )
     gen = check_generation({**task.generation, **options.gen_kwargs}, f"task {task.task}: generation")
-    return TaskPlan(
+    plan = TaskPlan(
         task,
         prompts.dataset_spec,
         prompts.dataset,
@@ -195,6 +203,50 @@ def plan_task(
         scorers,
         options.repeats,
     )
+    if task.interactive:
+        open_conversations(plan, registry, options)
+    return plan
+
+
+def open_conversations(plan: TaskPlan, registry: "Registry", options: RunOptions) -> None:
+    """An interactive task's simulator (its options checked), its opened conversations, and the
+    first turn's messages: the task's prompt rendered with the opening message as the query."""
+    from dataclasses import replace
+
+    from rbh.errors import RbhError
+    from rbh.interactive.simulator import SimulatorContext
+    from rbh.interactive.tools import tool_specs
+    from rbh.tasks.prompts import PromptRenderer
+
+    task = plan.task
+    entry = registry.simulator(task.simulator.name)
+    context = SimulatorContext(
+        catalog=plan.dataset.catalog(task.domain),
+        kg=plan.dataset.kg(task.domain),
+        domain=task.domain,
+        output_format=task.output.format,
+        resolution=task.resolution,
+        seed=options.seed,
+        max_turns=task.max_turns,
+        registry=registry,
+        cache_path=options.cache_path,
+        use_cache=options.use_cache,
+    )
+    try:
+        simulator = entry.obj(context, **task.simulator.options)
+    except RbhError:
+        raise
+    except Exception as exc:  # pydantic ValidationError or the simulator's own check
+        first = str(exc).splitlines()
+        raise ConfigError(f"task {task.task}: simulator {task.simulator.name}: bad options: {first[0] if first else exc}") from None
+    plan.simulator = simulator
+    plan.conversations = simulator.start(plan.samples)
+    renderer = PromptRenderer(task, registry.template_paths())
+    plan.messages = [
+        renderer.render(replace(sample, query=conversation.opening), context.catalog, plan.k, plan.history)
+        for sample, conversation in zip(plan.samples, plan.conversations)
+    ]
+    plan.tools = tool_specs(task.tools)
 
 
 def check_unique_ids(task: str, samples: Sequence["Sample"]) -> None:

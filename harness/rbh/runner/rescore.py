@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rbh.interactive.conversation import Conversation
 from rbh.models.base import Completion
 from rbh.results.folder import RESULTS_FILE, read_run, run_folder_of, write_results
 from rbh.results.model import DatasetRef, Rescored, RunResults, SampleRow
@@ -45,7 +46,7 @@ def rescore_run(
         k = old.effective.get("k", task.k)
         scores = score_task(
             task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed, repeats=old.repeats,
-            population=ds.samples(old.dataset.config, old.dataset.split),
+            population=ds.samples(old.dataset.config, old.dataset.split), conversations=saved_conversations(rows),
         )  # fmt: skip
         ref = (
             old.dataset
@@ -71,6 +72,13 @@ def rescore_run(
 def saved_completions(rows: list[SampleRow]) -> list[Completion]:
     """The completions a run folder recorded for one task."""
     return [Completion(text=r.response or "", reasoning=r.reasoning, error=_model_error(r), finish_reason=r.finish_reason) for r in rows]
+
+
+def saved_conversations(rows: list[SampleRow]) -> list[Conversation] | None:
+    """The conversations an interactive task's rows recorded (None for a single-turn task)."""
+    if not any(r.conversation for r in rows):
+        return None
+    return [Conversation.from_dict(r.conversation or {"turns": []}) for r in rows]
 
 
 def _model_error(row: SampleRow) -> str | None:

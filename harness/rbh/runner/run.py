@@ -56,7 +56,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         with RunProgress(enabled=options.show_progress) as progress:
             for task_plan in plan.tasks:
                 t0 = time.perf_counter()
-                counts = _complete(task_plan, plan, progress)
+                counts = _converse(task_plan, plan, progress) if task_plan.task.interactive else _complete(task_plan, plan, progress)
                 scores = score_task(
                     task_plan.task,
                     task_plan.scored_samples,
@@ -68,6 +68,7 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                     seed=options.seed,
                     repeats=task_plan.repeats,
                     population=task_plan.dataset.samples(task_plan.task.dataset.config, task_plan.task.dataset.split),
+                    conversations=task_plan.conversations if task_plan.task.interactive else None,
                 )
                 name = task_plan.task.task
                 all_scores.append(scores)
@@ -77,6 +78,9 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                 tasks[name] = task_result(task_plan, scores, counts, time.perf_counter() - t0, cost=task_cost(service, counts))
     finally:
         service.close()
+        for task_plan in plan.tasks:
+            if task_plan.simulator is not None:
+                task_plan.simulator.close()
     results = RunResults(
         rbh_version=__version__,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -158,6 +162,29 @@ def _complete(task_plan: TaskPlan, plan: RunPlan, progress: Any) -> CompletionCo
         progress.note(bar, text)
 
     task_plan.completions = plan.service.complete(task_plan.requests, advance, counts, on_status=status)
+    return counts
+
+
+def _converse(task_plan: TaskPlan, plan: RunPlan, progress: Any) -> CompletionCounts:
+    """Every conversation of an interactive task, turn by turn; the bar counts finished
+    conversations and names the turn under way. The task plan then holds, per conversation, its
+    last request and completion and the whole conversation."""
+    from rbh.runner.conversations import run_conversations
+
+    counts = CompletionCounts()
+    bar = progress.add_task(task_plan.task.task, total=len(task_plan.requests))
+    errors = 0
+
+    def done(error: bool, cached: bool) -> None:
+        nonlocal errors
+        errors += error
+        progress.advance(bar, errors=errors, cached=cached)
+
+    def turn(t: int) -> None:
+        progress.note(bar, f"turn {t}/{task_plan.task.max_turns}")
+
+    results = run_conversations(task_plan, plan.service, counts, done, turn)
+    task_plan.requests, task_plan.completions, task_plan.conversations = results.requests, results.completions, results.conversations
     return counts
 
 

@@ -47,7 +47,7 @@ def task_result(
             fingerprint=plan.dataset.fingerprint,
         ),
         counts=TaskCounts(
-            samples=counts.requests,
+            samples=len(scores.samples),  # conversations, for an interactive task (its turns are model calls)
             cached=counts.cached,
             model_calls=counts.model_calls,
             errors=sum(1 for s in scores.samples if s.completion.error),
@@ -99,6 +99,7 @@ def sample_rows(
                 spread=scores.spread[n // scores.repeats] if scores.spread else {},
                 sample=scored.sample.to_dict() if full else None,
                 fingerprint=None if full else fingerprint,
+                conversation=scored.conversation.to_dict() if scored.conversation is not None else None,
             )
         )
     return rows

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rbh.data.catalog import Catalog
     from rbh.data.kg import KG
     from rbh.data.sample import Sample
+    from rbh.interactive.conversation import Conversation
     from rbh.scoring.context import TaskContext
     from rbh.scoring.parse import ParsedTitle
 
@@ -40,6 +41,7 @@ class ScoringInput:
     context: "TaskContext | None" = field(default=None, compare=False, repr=False)  # what the task's samples share
     output_format: str = "sep"  # the task's `output.format` (to parse the response again)
     all_titles: tuple["ParsedTitle", ...] | None = None  # every parsed title before deduplication and the cut to k
+    conversation: "Conversation | None" = None  # interactive tasks: the conversation the response ended
 
     @property
     def hits(self) -> set[str]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rbh.data.catalog import Catalog
     from rbh.data.kg import KG
     from rbh.data.sample import Sample
+    from rbh.interactive.conversation import Conversation
     from rbh.models.base import Completion
     from rbh.registry import Registry
     from rbh.tasks.config import TaskConfig
@@ -54,6 +55,7 @@ class ScoredSample:
     metrics: dict[str, float | None]
     scorer_errors: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # per-sample facts scorers add (first_failed_condition)
+    conversation: "Conversation | None" = None  # interactive tasks: the conversation this completion ended
 
     @property
     def error(self) -> str | None:
@@ -116,6 +118,7 @@ def score_task(
     seed: int = 0,
     repeats: int = 1,
     population: Sequence["Sample"] | None = None,
+    conversations: Sequence["Conversation"] | None = None,
 ) -> TaskScores:
     """Score one task's completions: parse every response, resolve all titles at once (per set of
     resolution options), apply the scorers, aggregate, and break the metrics down. Samples whose
@@ -127,6 +130,9 @@ def score_task(
 
     `population` is every sample of the task's dataset config (item popularity is counted over
     it; default: `samples`). Task scorers see every answered sample, each repeat included.
+
+    `conversations` (interactive tasks) holds each completion's conversation, in the same order:
+    the completions are the last turns, and scorers read the conversation from `ScoringInput`.
 
     The cyclic garbage collector is paused meanwhile: scoring builds many small objects that
     live to the end, and its full scans of them would otherwise cost a third of the time."""
@@ -145,6 +151,7 @@ def score_task(
     per_subtype: dict[str, list[_Planned]] = {}  # the per-sample scorers that apply to a subtype
     for n, (sample, completion) in enumerate(zip(samples, completions)):
         row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_slot[0][n]), {})
+        row.conversation = conversations[n] if conversations is not None else None
         if completion.error is None:
             inputs = _Inputs(
                 row, tuple(parsed[n]), [tuple(ids[n]) for ids in resolved_by_slot], catalog, kg, k, context, task.output.format
@@ -236,6 +243,7 @@ class _Inputs:
                 context=self.context,
                 output_format=self.output_format,
                 all_titles=self.all_titles,
+                conversation=self.row.conversation,
             )
         return built
 

@@ -39,6 +39,16 @@ class OutputConfig(_Strict):
     format: Literal["sep", "lines", "json"] = "sep"
 
 
+class SimulatorConfig(_Strict):
+    """The user simulator of an interactive task: a registered name and its options."""
+
+    name: str = "kg"
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+TOOLS = ("catalog_search",)  # tools rbh can give an assistant (docs/interactive.md)
+
+
 class MetricSpec(_Strict):
     """A scorer name and its options."""
 
@@ -108,7 +118,24 @@ class TaskConfig(_Strict):
     output: OutputConfig = Field(default_factory=OutputConfig)
     resolution: ResolutionOptions = Field(default_factory=ResolutionOptions)
     metrics: list[MetricSpec] = Field(default_factory=lambda: [MetricSpec(name=n) for n in ("recall", "precision", "ndcg", "ftr")])
+    protocol: Literal["single", "interactive"] = "single"  # interactive: a conversation with a simulated user
+    max_turns: int = Field(default=5, ge=1, le=50)  # interactive: assistant turns at most
+    simulator: SimulatorConfig = Field(default_factory=SimulatorConfig)  # interactive: who plays the user
+    tools: list[str] = Field(default_factory=list)  # interactive: tools the assistant may call
+    max_tool_calls: int = Field(default=3, ge=1, le=20)  # interactive: rounds of tool calls per turn at most
     source_path: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("tools")
+    @classmethod
+    def _known_tools(cls, value: list[str]) -> list[str]:
+        unknown = [t for t in value if t not in TOOLS]
+        if unknown:
+            raise ValueError(f"unknown tool {unknown[0]!r} (known: {', '.join(TOOLS)})")
+        return value
+
+    @property
+    def interactive(self) -> bool:
+        return self.protocol == "interactive"
 
     @field_validator("metrics", mode="before")
     @classmethod

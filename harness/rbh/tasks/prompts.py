@@ -79,6 +79,7 @@ class PromptRenderer:
             "k": k,
             "history_titles": titles,
             "task": self.task.task,
+            "tools": list(self.task.tools),
         }
 
     def render(self, sample: "Sample", catalog: "Catalog", k: int | None, history: bool) -> tuple["Message", ...]:

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from rbh.errors import RbhError
-from rbh.results.curves import history_curves
+from rbh.results.curves import history_curves, turn_curves
 from rbh.results.model import MetricResult, RunResults, SampleRow
 from rbh.results.table import metric_names
 
@@ -66,7 +66,8 @@ def run_header(run: "LoadedRun") -> dict[str, Any]:
 
 def run_tables(r: RunResults) -> dict[str, Any]:
     """Metrics per task, group and overall ([value, stderr, n]); breakdowns per task; paired
-    robustness drops; history-length curves ({swept task: [[history size, metrics], ...]})."""
+    robustness drops; history-length curves ({swept task: [[history size, metrics], ...]}); turn
+    curves of interactive tasks ({task: [[turn, {"success": ...}], ...]})."""
     return {
         "tasks": {
             name: {
@@ -95,6 +96,9 @@ def run_tables(r: RunResults) -> dict[str, Any]:
         "curves": {
             name: [[size, {m: _metric(v) for m, v in values.items()}] for size, values in points]
             for name, points in history_curves(r).items()
+        },
+        "turn_curves": {
+            name: [[turn, {m: _metric(v) for m, v in values.items()}] for turn, values in points] for name, points in turn_curves(r).items()
         },
     }
 
@@ -126,7 +130,9 @@ def detail_text(value: Any) -> str:
 
 def sample_result(row: SampleRow, metrics: list[str], truth: set[str] | None, s: Strings, prompt: list[dict[str, str]]) -> list[Any]:
     """[prompt, response, reasoning, error, parsed titles with colour, metric values, details
-    (name, text)] of a row."""
+    (name, text), transcript] of a row; the transcript (interactive tasks, else -1) is [plan as
+    (relation, entity, kind), messages as (role, text, revealed as "relation = entity (how)",
+    accepted, tool calls)]."""
     parsed = []
     for i, p in enumerate(row.parsed):
         rid = row.resolved[i] if i < len(row.resolved) else None
@@ -140,7 +146,22 @@ def sample_result(row: SampleRow, metrics: list[str], truth: set[str] | None, s:
         parsed,
         [row.metrics.get(m) for m in metrics],
         [[s(name.replace("_", " ")), s(detail_text(value))] for name, value in row.details.items()],
+        transcript(row.conversation, s) if row.conversation else -1,
     ]
+
+
+def transcript(conversation: dict[str, Any], s: Strings) -> list[Any]:
+    """A saved conversation as the report shows it (see `sample_result`)."""
+    plan = [
+        [s(c["relation"]), s(c["entity"]), s(c["kind"] + (", through titles" if c.get("bridged") else ""))] for c in conversation["plan"]
+    ]
+    messages: list[Any] = [["user", conversation["opening"], [], False, 0]]
+    for turn in conversation.get("turns") or ():
+        messages.append(["assistant", turn["assistant"], [], False, turn.get("tool_calls", 0)])
+        if turn.get("user") is not None:
+            revealed = [s(f"{r['relation']} = {r['entity']} ({r['how']})") for r in turn.get("revealed") or ()]
+            messages.append(["user", turn["user"], revealed, bool(turn.get("accepted")), 0])
+    return [plan, messages]
 
 
 def report_data(runs: list["LoadedRun"], registry: "Registry") -> tuple[dict[str, Any], list[str]]:
@@ -186,8 +207,8 @@ def _prompts(task: str, run: "LoadedRun", resolver: "DatasetResolver", registry:
     from rbh.runner.saved_samples import prompts_for
 
     rows = run.samples.get(task, [])
-    if not rows:
-        return {}
+    if not rows or run.results.tasks[task].config.get("protocol") == "interactive":
+        return {}  # an interactive task's messages are its conversation, shown as a transcript
     prompts = prompts_for(task, run.results.tasks[task], rows, resolver, registry)
     if prompts is None:
         warnings.append(f"{run.label}, task {task}: the prompts could not be rendered again as they were sent; they are not shown")

@@ -98,25 +98,32 @@
     }
   }
 
-  function curveEntries() {
+  // Curves: history-length curves (history_sweep) and success by turn (interactive tasks), one
+  // section each, drawn by the same code.
+  const CURVES = [
+    { key: "curves", section: "curves", tables: "curve-tables", plot: "plot-curves", select: "curve-metric", axis: "history size (items)", column: "history", title: "by history size", metric: "recall" },
+    { key: "turn_curves", section: "turn-curves", tables: "turn-curve-tables", plot: "plot-turn-curves", select: "turn-curve-metric", axis: "turn", column: "turn", title: "by turn", metric: "success" },
+  ];
+
+  function curveEntries(kind) {
     const out = [];
     runs.forEach((run, r) => {
-      for (const [task, points] of Object.entries(run.curves || {})) out.push({ run, r, task, points });
+      for (const [task, points] of Object.entries(run[kind.key] || {})) out.push({ run, r, task, points });
     });
     return out;
   }
 
-  function curveTables(entries) {
-    const box = document.getElementById("curve-tables");
+  function curveTables(kind, entries) {
+    const box = document.getElementById(kind.tables);
     for (const { run, task, points } of entries) {
       const shown = [...new Set(points.flatMap((p) => Object.keys(p[1])))];
       const table = el("table", { class: "metric-table curve-table", "data-run": run.header.label, "data-task": task });
-      const head = el("tr", {}, el("th", { text: "history" }));
+      const head = el("tr", {}, el("th", { text: kind.column }));
       for (const m of shown) head.append(el("th", { text: m }));
       table.append(el("thead", {}, head));
       const body = el("tbody", {});
-      for (const [size, values] of points) {
-        const tr = el("tr", { "data-history": String(size) }, el("td", { text: String(size) }));
+      for (const [x, values] of points) {
+        const tr = el("tr", { ["data-" + kind.column]: String(x) }, el("td", { text: String(x) }));
         for (const m of shown) tr.append(metricCell(m, values[m]));
         body.append(tr);
       }
@@ -125,41 +132,56 @@
     }
   }
 
-  function curvePlot() {
-    const metric = document.getElementById("curve-metric").value;
-    const entries = curveEntries();
-    const sizes = [...new Set(entries.flatMap((e) => e.points.map((p) => p[0])))].sort((a, b) => a - b);
+  function curvePlot(kind) {
+    const metric = document.getElementById(kind.select).value;
+    const entries = curveEntries(kind);
+    const xs = [...new Set(entries.flatMap((e) => e.points.map((p) => p[0])))].sort((a, b) => a - b);
     const datasets = entries.map((e, i) => {
-      const bySize = Object.fromEntries(e.points.map((p) => [p[0], p[1][metric]]));
+      const byX = Object.fromEntries(e.points.map((p) => [p[0], p[1][metric]]));
       const colour = COLOURS[(runs.length > 1 ? e.r : i) % COLOURS.length];
       return {
         label: runs.length > 1 ? `${e.task} (${e.run.header.label})` : e.task,
         borderColor: colour, backgroundColor: colour, spanGaps: true,
-        data: errorBarData(sizes.map((size) => bySize[size])).map((point, i) => ({ x: sizes[i], ...point })),
+        data: errorBarData(xs.map((x) => byX[x])).map((point, i) => ({ x: xs[i], ...point })),
       };
     });
-    if (window.rbhCharts["plot-curves"]) window.rbhCharts["plot-curves"].destroy();
-    window.rbhCharts["plot-curves"] = new Chart(document.getElementById("plot-curves"), {
+    if (window.rbhCharts[kind.plot]) window.rbhCharts[kind.plot].destroy();
+    window.rbhCharts[kind.plot] = new Chart(document.getElementById(kind.plot), {
       type: window.ChartErrorBars ? "lineWithErrorBars" : "line",
       data: { datasets },
       options: {
         animation: false, maintainAspectRatio: false, responsive: true,
-        plugins: { title: { display: true, text: `${metric} by history size (± stderr)` }, legend: { display: true } },
-        scales: { x: { type: "linear", min: 0, ticks: { precision: 0 }, title: { display: true, text: "history size (items)" } }, y: { beginAtZero: true } },
+        plugins: { title: { display: true, text: `${metric} ${kind.title} (± stderr)` }, legend: { display: true } },
+        scales: { x: { type: "linear", min: 0, ticks: { precision: 0 }, title: { display: true, text: kind.axis } }, y: { beginAtZero: true } },
       },
     });
   }
 
   function curves() {
-    const entries = curveEntries();
-    if (!entries.length) return;
-    document.getElementById("curves").hidden = false;
-    const shown = [...new Set(entries.flatMap((e) => e.points.flatMap((p) => Object.keys(p[1]))))];
-    const select = document.getElementById("curve-metric");
-    fillSelect(select, shown, "recall");
-    select.addEventListener("change", curvePlot);
-    curveTables(entries);
-    curvePlot();
+    for (const kind of CURVES) {
+      const entries = curveEntries(kind);
+      if (!entries.length) continue;
+      document.getElementById(kind.section).hidden = false;
+      const shown = [...new Set(entries.flatMap((e) => e.points.flatMap((p) => Object.keys(p[1]))))];
+      const select = document.getElementById(kind.select);
+      fillSelect(select, shown, kind.metric);
+      select.addEventListener("change", () => curvePlot(kind));
+      curveTables(kind, entries);
+      curvePlot(kind);
+    }
+  }
+
+  function transcriptView(t) {
+    const box = el("div", { class: "transcript" });
+    const plan = t[0].map((c) => `${str(c[0])} = ${str(c[1])} (${str(c[2])})`).join("; ");
+    box.append(el("p", { class: "plan" }, el("b", { text: "the user's conditions: " }), plan));
+    for (const [role, text, revealed, accepted, tools] of t[1]) {
+      const msg = el("div", { class: `turn ${role}` + (accepted ? " accepted" : "") }, el("b", { text: role + ": " }), text);
+      if (tools) msg.append(el("span", { class: "tools", text: ` [${tools} catalog search${tools > 1 ? "es" : ""}]` }));
+      for (const r of revealed) msg.append(" ", el("mark", { class: "revealed", text: str(r) }));
+      box.append(msg);
+    }
+    return box;
   }
 
   function fillSelect(select, values, selected) {
@@ -338,7 +360,8 @@
       for (const [name, text] of res[6] || []) col.append(el("p", { class: "sample-detail" }, el("b", { text: str(name) + ": " }), str(text)));
       if (res[3]) col.append(el("p", { class: "error", text: "error: " + res[3] }));
       col.append(el("div", {}, el("b", { text: "parsed titles: " }), titles(res[4])));
-      col.append(el("b", { text: "response" }), el("div", { class: "response", text: res[1] || "" }));
+      if (res[7] !== -1 && res[7] !== undefined) col.append(el("b", { text: "conversation" }), transcriptView(res[7]));
+      else col.append(el("b", { text: "response" }), el("div", { class: "response", text: res[1] || "" }));
       if (res[2]) col.append(el("b", { text: "reasoning" }), el("div", { class: "message reasoning", text: res[2] }));
       const prompt = el("details", {}, el("summary", { text: "prompt messages" }));
       for (const m of res[0]) prompt.append(el("div", { class: "message" }, el("b", { text: str(m[0]) + ": " }), str(m[1])));

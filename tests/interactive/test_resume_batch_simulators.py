@@ -1,0 +1,135 @@
+"""Interactive runs that survive a SIGKILL mid-conversation (no answered turn sent again), that
+go through a provider batch per turn, and the `llm` simulator's leakage guard against a
+simulator model that leaks."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from tests.backends.conftest import SECRET, cached_count
+from tests.conftest import REPO, only_run_dir, run_cli
+from tests.interactive.conftest import LIMIT, TASKS, asker
+from tests.servers.batch_server import BatchServer
+from tests.servers.llm_server import Reply
+
+
+def _args(server: Any, backend: str = "openai", tasks: str = TASKS, limit: str = LIMIT) -> list[str]:
+    return [
+        "run", "--tasks", tasks, "--limit", limit, "--model", f"{backend}:fake", "--no-progress",
+        "--model-args", f"base_url={server.url}{'/v1' if backend == 'openai' else ''},api_key_env=RBH_TEST_KEY,concurrency=2,batch_poll=0.01",
+    ]  # fmt: skip
+
+
+def test_sigkill_mid_conversation_then_resume_sends_no_answered_turn_again(tmp_path, llm_server, answers, default_cache):
+    server = llm_server(api_key=SECRET, responder=asker(answers), latency=0.05)
+    cache = tmp_path / "cache.sqlite"
+    env = {**os.environ, "RBH_TEST_KEY": SECRET, "RBH_CACHE_DIR": str(default_cache)}
+    base = _args(server, limit="40")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rbh.cli.main", *base, "--cache", str(cache), "--output", str(tmp_path / "killed")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=REPO,
+    )
+    total = 2 * 2 * 40  # two tasks, forty conversations, two turns each
+    deadline = time.time() + 120
+    while cached_count(cache) < 60 and time.time() < deadline and proc.poll() is None:  # past the first task's first turn
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    cached_before = cached_count(cache)
+    delivered_before = set(server.delivered())
+    assert 40 < cached_before < total, cached_before
+
+    server.reset_log()
+    resumed = run_cli(*base, "--cache", str(cache), "--output", str(tmp_path / "resumed"), env={"RBH_TEST_KEY": SECRET})
+    assert resumed.code == 0, resumed.err
+    again = {e.key for e in server.log} & delivered_before
+    assert len(again) <= len(delivered_before) - cached_before, "an answered (cached) turn was requested again"
+    assert len(server.log) == total - cached_before and server.duplicates() == {}
+    tasks = json.loads((only_run_dir(tmp_path / "resumed") / "results.json").read_text())["tasks"]
+    assert all(t["metrics"]["success@2"]["value"] == 1.0 for t in tasks.values())
+    assert sum(t["counts"]["cached"] for t in tasks.values()) == cached_before
+
+
+@pytest.fixture
+def batch_server():
+    started: list[BatchServer] = []
+
+    def make(**kwargs: Any) -> BatchServer:
+        server = BatchServer(api_key=SECRET, **kwargs).start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+@pytest.mark.parametrize("backend", ["openai", "anthropic"])
+def test_batch_mode_sends_one_batch_per_turn(tmp_path, batch_server, answers, monkeypatch, default_cache, backend):
+    monkeypatch.setenv("RBH_CACHE_DIR", str(default_cache))
+    server = batch_server(polls_per_state=1, responder=asker(answers))
+    result = run_cli(*_args(server, backend), "--batch", "--no-cache", "--output", str(tmp_path / "batch"), env={"RBH_TEST_KEY": SECRET})
+    assert result.code == 0, result.err
+    assert server.created() == 4, "two tasks × two turns, one provider batch each"
+    assert all(n == 1 for n in server.submitted.values())
+    tasks = json.loads((only_run_dir(tmp_path / "batch") / "results.json").read_text())["tasks"]
+    assert all(t["metrics"]["success@2"]["value"] == 1.0 and t["metrics"]["success@1"]["value"] == 0.0 for t in tasks.values())
+
+
+def _leaky(answers: dict[str, list[str]], stubborn: bool):
+    """A simulator model that adds every conversation's first ground-truth title to its reply —
+    on its first attempt at each reply, or on every attempt when `stubborn` — and otherwise words
+    the draft as it is."""
+    leak = " or ".join(titles[0] for titles in answers.values())
+
+    def respond(route: str, body: dict[str, Any]) -> Reply:
+        prompt = body["messages"][-1]["content"]
+        draft = prompt.split('Draft of your reply: "', 1)[1].split('"\n', 1)[0]
+        if stubborn or "(Attempt" not in prompt:
+            return Reply(f"{draft} Maybe something like {leak}?")
+        return Reply(draft)
+
+    return respond
+
+
+@pytest.mark.parametrize("stubborn", [False, True])
+def test_llm_simulator_guard_counts_reasks_and_flags_leaks(tmp_path, llm_server, answers, monkeypatch, default_cache, stubborn):
+    """The assistant recommends nothing useful, so the user answers every turn; the simulator model
+    leaks a ground-truth title. The guard re-asks (leak_rate counts the replies it rejected) and,
+    when every attempt leaks, sends the draft and flags the conversation."""
+    monkeypatch.setenv("RBH_CACHE_DIR", str(default_cache))
+    user = llm_server(api_key=SECRET, responder=_leaky(answers, stubborn))
+    assistant = llm_server(api_key=SECRET, responder=lambda route, body: Reply("What kind of mood are you in?"))
+    task_file = tmp_path / "task.yaml"
+    simulator = f"{{name: llm, options: {{model: 'openai:fake-user', model_args: 'base_url={user.url}/v1,api_key_env=RBH_TEST_KEY'}}}}"
+    task_file.write_text(
+        "include: " + str(REPO / "tasks/recbench/interactive/_interactive.yaml") + "\n"
+        "task: leaky_user\ndataset: {name: rbh-default, config: movie_explicit, split: test}\n"
+        f"max_turns: 2\nsimulator: {simulator}\n",
+        encoding="utf-8",
+    )
+    result = run_cli(*_args(assistant, tasks=str(task_file)), "--no-cache", "--output", str(tmp_path / "out"), env={"RBH_TEST_KEY": SECRET})
+    assert result.code == 0, result.err
+    run = only_run_dir(tmp_path / "out")
+    metrics = json.loads((run / "results.json").read_text())["tasks"]["leaky_user"]["metrics"]
+    rows = [json.loads(line) for line in (run / "samples" / "leaky_user.jsonl").read_text().splitlines()]
+    assert metrics["leak_rate"]["value"] == 1.0, "every reply leaked at least once"
+    for row in rows:
+        conversation = row["conversation"]
+        assert conversation["guarded"] and conversation["flagged"] is stubborn
+        first, last = conversation["turns"]
+        assert first["leaks"] == (3 if stubborn else 1) and last["leaks"] == 0, "the last turn's reply is the draft (no request)"
+        truth = [t.rsplit(" (", 1)[0] for t in answers[conversation["opening"]]]
+        assert not any(t in turn["user"] for turn in (first, last) for t in truth), "no leaked reply reaches the assistant"
+    assert user.log and user.duplicates() == {}
