@@ -137,16 +137,24 @@ def only_run_dir(output: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An rbh cache dir holding the built `rbh-default` dataset (built once per session)."""
+    """An rbh cache dir holding the built `rbh-default` dataset, built once per test run: pytest-xdist
+    workers share it (the first builds it under a lock, the others wait and reuse it)."""
+    import fcntl
     import os
 
-    root = tmp_path_factory.mktemp("default-cache")
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's popen-gwN
+    root = shared / "default-cache"
+    root.mkdir(exist_ok=True)
     old = os.environ.get("RBH_CACHE_DIR")
     os.environ["RBH_CACHE_DIR"] = str(root)
     try:
         from rbh_kg.generator.default_dataset import default_dataset_path
 
-        default_dataset_path(progress=False)
+        with (shared / "default-cache.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            default_dataset_path(progress=False)
     finally:
         if old is None:
             os.environ.pop("RBH_CACHE_DIR", None)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rbh import ChatRequest, Completion, Model, Usage, UsageError, split_think_tags
+from rbh.interactive import function_tools, parse_tool_calls, template_messages
 from rbh_hf.loading import SMOLLM2, resolve_source
 
 DEFAULT_MAX_NEW_TOKENS = 256
@@ -77,19 +79,21 @@ class HFModel(Model):
         self._model = self._tokenizer = None
 
     # -- generation ------------------------------------------------------------------------
-    def prompt_text(self, messages: Sequence[Mapping[str, str]]) -> str:
-        """The chat template applied (generation prompt added); a plain fallback without one."""
+    def prompt_text(self, messages: Sequence[Mapping[str, Any]], tools: Sequence[Mapping[str, Any]] = ()) -> str:
+        """The chat template applied (generation prompt added; `tools` passed to it, for
+        templates that render them); a plain fallback without one."""
         tokenizer, _ = self.load()
-        chat = [dict(m) for m in messages]
+        chat = template_messages(messages)
         if getattr(tokenizer, "chat_template", None):
-            return str(tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False))
+            extra = {"tools": function_tools(tools)} if tools else {}
+            return str(tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False, **extra))
         return "".join(f"{m['role']}: {m['content']}\n" for m in chat) + "assistant:"
 
     def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
         """Batches of `batch_size` requests with equal generation args, longest prompts first."""
         if not requests:
             return
-        prompts = [self.prompt_text(r.messages) for r in requests]
+        prompts = [self.prompt_text(r.messages, r.tools) for r in requests]
         groups: dict[str, list[int]] = {}
         for i, r in enumerate(requests):
             groups.setdefault(repr(sorted(r.gen.items())), []).append(i)
@@ -97,7 +101,8 @@ class HFModel(Model):
             indices.sort(key=lambda i: -len(prompts[i]))
             for start in range(0, len(indices), self.batch_size):
                 batch = indices[start : start + self.batch_size]
-                yield from zip(batch, self.generate_batch([prompts[i] for i in batch], requests[batch[0]].gen))
+                for i, completion in zip(batch, self.generate_batch([prompts[i] for i in batch], requests[batch[0]].gen)):
+                    yield i, with_tool_calls(completion) if requests[i].tools else completion
 
     def generate_batch(self, prompts: list[str], gen: Mapping[str, Any]) -> list[Completion]:
         """One left-padded forward pass; a runtime failure (e.g. out of memory) fails the batch."""
@@ -122,6 +127,14 @@ class HFModel(Model):
             decode_one(tokenizer, output[row, width:].tolist(), int(prompt_lengths[row]), gen.get("stop"), latency)
             for row in range(len(prompts))
         ]
+
+
+def with_tool_calls(completion: Completion) -> Completion:
+    """A completion whose text calls tools in the `<tool_call>` format, with the calls parsed out."""
+    if completion.error:
+        return completion
+    text, calls = parse_tool_calls(completion.text)
+    return replace(completion, text=text, tool_calls=calls) if calls else completion
 
 
 def _transformers_major_minor() -> tuple[int, int]:

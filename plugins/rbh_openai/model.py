@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh import ChatRequest, Completion, ToolCall, Usage, UsageError, merge_reasoning, split_think_tags
+from rbh.interactive import function_tools
 from rbh.models import ApiModel, BatchApi, import_sdk
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class OpenAIChatModel(ApiModel):
         if extra:
             params["extra_body"] = extra
         if request.tools:
-            params["tools"] = [{"type": "function", "function": dict(t)} for t in request.tools]
+            params["tools"] = function_tools(request.tools)
         return params
 
     def flat_body(self, request: ChatRequest) -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rbh import Completion, Usage, split_think_tags
+from rbh.interactive import parse_tool_calls
 
 DEFAULT_CHUNK_SIZE = 1024
 
@@ -19,8 +20,9 @@ class WorkItem:
     and the `SamplingParams` keyword arguments."""
 
     index: int
-    messages: list[dict[str, str]]
+    messages: list[dict[str, Any]]
     sampling: dict[str, Any]
+    tools: list[dict[str, Any]] | None = None  # function tools the model may call (`LLM.chat(tools=...)`)
 
 
 def chunks(items: Sequence[WorkItem], size: int) -> Iterator[Sequence[WorkItem]]:
@@ -30,16 +32,29 @@ def chunks(items: Sequence[WorkItem], size: int) -> Iterator[Sequence[WorkItem]]
 
 
 def chat_chunk(llm: Any, items: Sequence[WorkItem], chat_template_kwargs: Mapping[str, Any] | None) -> list[tuple[int, Completion]]:
-    """One `LLM.chat` call for `items` (vLLM batches them continuously); (index, completion) pairs."""
+    """One `LLM.chat` call for `items` (vLLM batches them continuously) — one per set of tools,
+    since `tools` applies to a whole call; (index, completion) pairs."""
     from vllm import SamplingParams
 
     extra = {"chat_template_kwargs": dict(chat_template_kwargs)} if chat_template_kwargs else {}
-    started = time.perf_counter()
-    outputs = llm.chat(
-        [it.messages for it in items], sampling_params=[SamplingParams(**it.sampling) for it in items], use_tqdm=False, **extra
-    )
-    latency = round((time.perf_counter() - started) / max(1, len(items)), 4)
-    return [(it.index, completion_from_output(out, latency)) for it, out in zip(items, outputs)]
+    by_tools: dict[str, list[WorkItem]] = {}
+    for it in items:
+        by_tools.setdefault(repr(it.tools), []).append(it)
+    out = []
+    for group in by_tools.values():
+        tools = {"tools": group[0].tools} if group[0].tools else {}
+        started = time.perf_counter()
+        outputs = llm.chat(
+            [it.messages for it in group], sampling_params=[SamplingParams(**it.sampling) for it in group], use_tqdm=False, **extra, **tools
+        )
+        latency = round((time.perf_counter() - started) / max(1, len(group)), 4)
+        for it, output in zip(group, outputs):
+            completion = completion_from_output(output, latency)
+            if it.tools and completion.error is None:
+                text, calls = parse_tool_calls(completion.text)
+                completion = replace(completion, text=text, tool_calls=calls) if calls else completion
+            out.append((it.index, completion))
+    return out
 
 
 def completion_from_output(output: Any, latency: float = 0.0) -> Completion:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from rbh import ChatRequest, Completion, Model, UsageError
+from rbh.interactive import function_tools
 from rbh_vllm.data_parallel import layout_from_args, run_data_parallel
 from rbh_vllm.engine import DEFAULT_CHUNK_SIZE, WorkItem, chat_chunk, chunks
 from rbh_vllm.params import ENGINE_ARGS, RBH_ARGS, conversations, engine_kwargs, sampling_kwargs
@@ -84,7 +85,10 @@ class VLLMModel(Model):
     def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
         if not requests:
             return
-        items = [WorkItem(i, conv, sampling_kwargs(r.gen)) for i, (r, conv) in enumerate(zip(requests, conversations(requests)))]
+        items = [
+            WorkItem(i, conv, sampling_kwargs(r.gen), function_tools(r.tools) if r.tools else None)
+            for i, (r, conv) in enumerate(zip(requests, conversations(requests)))
+        ]
         if self.layout.size > 1:
             yield from run_data_parallel(self.layout, self.engine_args, self.chat_template_kwargs, items, self.chunk_size)
             return

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rbh import ChatRequest
+from rbh.interactive import template_messages
 
 DEFAULT_MAX_TOKENS = 512
 # rbh generation arg -> SamplingParams field (same name)
@@ -79,6 +80,7 @@ def sampling_kwargs(gen: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def conversations(requests: Sequence[ChatRequest]) -> list[list[dict[str, str]]]:
-    """The chat of every request, as `LLM.chat` takes a batch of conversations."""
-    return [[{"role": m["role"], "content": m["content"]} for m in r.messages] for r in requests]
+def conversations(requests: Sequence[ChatRequest]) -> list[list[dict[str, Any]]]:
+    """The chat of every request, as `LLM.chat` takes a batch of conversations (tool calls in
+    the chat-template shape)."""
+    return [template_messages(r.messages) for r in requests]

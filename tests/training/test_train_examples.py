@@ -69,7 +69,8 @@ def test_sft_and_grpo_steps_run_with_the_rbh_reward(trained):
     assert (root / "grpo" / "config.json").is_file() and (root / "sft" / "tokenizer.json").is_file()
 
 
-def test_rbh_run_evaluates_the_saved_checkpoints_and_compares_them(trained, tmp_path):
+def test_rbh_run_evaluates_the_saved_checkpoints_and_compares_them(trained, tmp_path, default_cache, monkeypatch):
+    monkeypatch.setenv("RBH_CACHE_DIR", str(default_cache))
     root = trained[0]
     runs = []
     for name in ("base", "grpo"):

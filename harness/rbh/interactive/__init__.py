@@ -9,7 +9,16 @@
 
 from rbh.interactive.conversation import HIDDEN, KINDS, ON_ASK, VOLUNTEERED, Conversation, PlannedCondition, Turn, messages_of
 from rbh.interactive.simulator import Simulator, SimulatorContext
-from rbh.interactive.tools import CATALOG_SEARCH, TOOL_SPECS, CatalogSearch, tool_messages, tool_specs
+from rbh.interactive.tools import (
+    CATALOG_SEARCH,
+    TOOL_SPECS,
+    CatalogSearch,
+    function_tools,
+    parse_tool_calls,
+    template_messages,
+    tool_messages,
+    tool_specs,
+)
 
 __all__ = [
     "CATALOG_SEARCH",
@@ -24,7 +33,10 @@ __all__ = [
     "Simulator",
     "SimulatorContext",
     "Turn",
+    "function_tools",
     "messages_of",
+    "parse_tool_calls",
+    "template_messages",
     "tool_messages",
     "tool_specs",
 ]

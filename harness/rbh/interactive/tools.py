@@ -5,6 +5,7 @@ from the task's dataset. Backends translate the spec into their API's native too
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -119,3 +120,60 @@ def tool_messages(text: str, calls: Sequence["ToolCall"], answers: Sequence[str]
         ],
     }
     return [assistant, *({"role": "tool", "tool_call_id": c.id, "content": a} for c, a in zip(calls, answers))]
+
+
+def function_tools(tools: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Tool specs in the `{"type": "function", "function": spec}` shape that Chat Completions,
+    transformers chat templates and vLLM's `LLM.chat(tools=...)` take."""
+    return [{"type": "function", "function": dict(t)} for t in tools]
+
+
+def template_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Messages for a local chat template (transformers, vLLM): tool-call arguments as objects,
+    not JSON strings (what the templates of tool-calling models expect)."""
+    out = []
+    for m in messages:
+        row = dict(m)
+        if row.get("tool_calls"):
+            row["tool_calls"] = [
+                {"type": "function", "function": {"name": c["function"]["name"], "arguments": _arguments(c["function"].get("arguments"))}}
+                for c in row["tool_calls"]
+            ]
+            row["content"] = row.get("content") or ""
+        out.append(row)
+    return out
+
+
+_TOOL_CALL = re.compile(r"<tool_call>\s*(\{.*?\})\s*</tool_call>", re.DOTALL)
+
+
+def parse_tool_calls(text: str) -> tuple[str, tuple["ToolCall", ...]]:
+    """(the text without them, the calls) of a local model's answer that calls tools in the
+    `<tool_call>{"name": ..., "arguments": {...}}</tool_call>` format of Hermes, Qwen2.5 and
+    Qwen3 chat templates; a block that is not JSON is left in the text."""
+    from rbh.models.base import ToolCall
+
+    calls: list[ToolCall] = []
+
+    def take(match: "re.Match[str]") -> str:
+        try:
+            body = json.loads(match.group(1))
+        except json.JSONDecodeError:
+            return match.group(0)
+        if not isinstance(body, dict) or not body.get("name"):
+            return match.group(0)
+        calls.append(ToolCall(f"call_{len(calls)}", str(body["name"]), _arguments(body.get("arguments"))))
+        return ""
+
+    rest = _TOOL_CALL.sub(take, text or "")
+    return rest.strip(), tuple(calls)
+
+
+def _arguments(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    try:
+        value = json.loads(raw or "{}")
+    except (TypeError, json.JSONDecodeError):
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -37,6 +37,7 @@ class LLMSimulator(KGSimulator):
         model: str  # BACKEND:MODEL that plays the user
         model_args: str | None = None  # its --model-args, k=v,...
         max_attempts: int = Field(default=3, ge=1, le=10)  # replies asked for per turn before the draft is used
+        templates: str = "simulator/llm"  # system.jinja + user.jinja: a folder on the template path, or a directory
 
     options: Options
 
@@ -45,10 +46,30 @@ class LLMSimulator(KGSimulator):
         self._service: "CompletionService | None" = None
         from rbh_kg.generator.phrasing.template import generator_environment
 
-        env = generator_environment(self._template_dirs())
-        self._system = env.get_template("simulator/llm/system.jinja")
-        self._user = env.get_template("simulator/llm/user.jinja")
+        self._system, self._user = self._load_templates(generator_environment)
         self.model_calls = 0  # requests the simulator's model was actually sent
+
+    def _load_templates(self, environment: Any) -> tuple[Any, Any]:
+        """system.jinja and user.jinja from `options.templates`: a directory on disk (searched
+        before rbh's template folders, so it may extend theirs) or a folder on the template path."""
+        from pathlib import Path
+
+        from jinja2 import TemplateNotFound
+
+        from rbh import ConfigError, shipped_dir
+
+        folder = Path(self.options.templates).expanduser()
+        dirs = list(self._template_dirs() or [shipped_dir("templates")])
+        if folder.is_dir():
+            env, prefix = environment([folder, *dirs]), ""
+        else:
+            env, prefix = environment(dirs), f"{self.options.templates}/"
+        try:
+            return env.get_template(f"{prefix}system.jinja"), env.get_template(f"{prefix}user.jinja")
+        except TemplateNotFound as exc:
+            raise ConfigError(
+                f"simulator llm: templates {self.options.templates!r} has no {exc.name} (a directory, or a folder on the template path)"
+            ) from None
 
     @property
     def service(self) -> "CompletionService":
@@ -81,7 +102,7 @@ class LLMSimulator(KGSimulator):
         for attempt in range(self.options.max_attempts):
             if not pending:
                 break
-            texts = self._ask([(items[i][2], drafts[i], attempt, items[i][0].domain) for i in pending])
+            texts = self._ask([(items[i], decisions[i].turn, drafts[i], attempt) for i in pending])
             retry = []
             for i, text in zip(pending, texts):
                 sample, conversation, _ = items[i]
@@ -99,15 +120,26 @@ class LLMSimulator(KGSimulator):
             out.append(d.turn)
         return out
 
-    def _ask(self, asks: Sequence[tuple[str, str, int, str]]) -> list[str]:
-        """One batch of replies: (assistant message, draft, attempt, domain) each."""
+    def _ask(self, asks: Sequence[tuple[tuple[Sample, Conversation, str], Turn, str, int]]) -> list[str]:
+        """One batch of replies. The templates see the domain words, the assistant's message,
+        the draft, the attempt, the conditions (relation, entity, kind, and whether revealed by
+        this reply at the latest) and the conversation so far (role, content)."""
         from rbh import domain_words
+        from rbh.interactive import messages_of
 
         service = self.service
         requests = []
-        for assistant, draft, attempt, domain in asks:
-            words = domain_words(domain)
-            context = {**words, "assistant": assistant, "draft": draft, "attempt": attempt}
+        for (sample, conversation, assistant), turn, draft, attempt in asks:
+            revealed = conversation.revealed() | {(r["relation"], r["entity"]) for r in turn.revealed}
+            conditions = [{**c.to_dict(), "revealed": (c.relation, c.entity) in revealed} for c in conversation.plan]
+            context = {
+                **domain_words(sample.domain),
+                "assistant": assistant,
+                "draft": draft,
+                "attempt": attempt,
+                "conditions": conditions,
+                "conversation": [*messages_of([], conversation), {"role": "assistant", "content": assistant}],
+            }
             messages = (
                 {"role": "system", "content": self._system.render(context).strip()},
                 {"role": "user", "content": self._user.render(context).strip()},
