@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +66,29 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 @pytest.fixture
 def cli() -> Any:
     return run_cli
+
+
+def cached_count(cache: Path) -> int:
+    """Completions in a response-cache database (0 while it does not exist yet)."""
+    try:
+        with sqlite3.connect(str(cache), timeout=1) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def kill_once_cached(args: list[str], cache: Path, at_least: int, env: dict[str, str], deadline_s: float = 120) -> None:
+    """Start `rbh ARGS` in a subprocess and SIGKILL it once its response cache holds `at_least`
+    completions (or it ended, or `deadline_s` passed)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rbh.cli.main", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO
+    )
+    deadline = time.time() + deadline_s
+    while cached_count(cache) < at_least and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def install_plugins(target: Path, *names: str) -> Path:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import cached_count, kill_once_cached  # noqa: F401 — used by the backend tests
+from tests.servers.batch_server import BatchServer
 from tests.servers.llm_server import LLMServer
 
 SECRET = "sk-test-7f3a9c1e5b2d4068"  # the API key the tests hand to backends, then grep for
@@ -32,6 +33,21 @@ def llm_server() -> Iterator[Callable[..., LLMServer]]:
         server.stop()
 
 
+@pytest.fixture
+def batch_server() -> Iterator[Callable[..., BatchServer]]:
+    """A factory: `batch_server(polls_per_state=..., responder=...)` starts a provider-batch server."""
+    started: list[BatchServer] = []
+
+    def make(**kwargs: Any) -> BatchServer:
+        server = BatchServer(api_key=SECRET, **kwargs).start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
+
+
 def rbh_main(*args: str) -> tuple[int, str, str]:
     """`rbh ARGS` in this process (rbh.cli.main.main); returns (exit code, stdout, stderr)."""
     from rbh.cli.main import main
@@ -40,15 +56,6 @@ def rbh_main(*args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue(), err.getvalue()
-
-
-def cached_count(cache: Path) -> int:
-    """Completions in a response-cache database (0 while it does not exist yet)."""
-    try:
-        with sqlite3.connect(str(cache), timeout=1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def sample_rows(folder: Path, keep: tuple[str, ...] | None = None, task: str = "movie_explicit") -> list[dict[str, Any]]:

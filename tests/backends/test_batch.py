@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +21,6 @@ from tests.conftest import REPO, make_dataset, only_run_dir
 from tests.servers.batch_server import BatchPlan, BatchServer
 
 N = 24
-
-
-@pytest.fixture
-def batch_server() -> Iterator[Any]:
-    started: list[BatchServer] = []
-
-    def make(**kwargs: Any) -> BatchServer:
-        server = BatchServer(api_key=SECRET, **kwargs).start()
-        started.append(server)
-        return server
-
-    yield make
-    for server in started:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from tests.backends.conftest import SECRET, cached_count, sample_rows
-from tests.conftest import REPO, make_dataset, only_run_dir, run_cli
+from tests.backends.conftest import SECRET, cached_count, kill_once_cached, sample_rows
+from tests.conftest import make_dataset, only_run_dir, run_cli
 
 KEEP = ("id", "response", "parsed", "resolved", "metrics")
 N = 120
@@ -37,18 +33,7 @@ def test_sigkill_then_resume_sends_nothing_twice(tmp_path: Path, llm_server: Any
         f"base_url={server.url}/v1,api_key_env=RBH_TEST_KEY,concurrency=4",
     ]
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rbh.cli.main", *base, "--cache", str(cache), "--output", str(tmp_path / "killed")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        cwd=REPO,
-    )
-    deadline = time.time() + 60
-    while cached_count(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_once_cached([*base, "--cache", str(cache), "--output", str(tmp_path / "killed")], cache, N // 3, env)
     done = {key for key, n in server.delivered().items()}
     cached_before = cached_count(cache)
     assert 0 < cached_before < N, cached_before

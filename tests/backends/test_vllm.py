@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 
 from rbh import ChatRequest
-from tests.backends.conftest import cached_count, rbh_main, sample_rows
+from tests.backends.conftest import cached_count, kill_once_cached, rbh_main, sample_rows
 from tests.conftest import FIXTURES, REPO, make_dataset, only_run_dir, run_cli
 
 STANDIN = FIXTURES / "vllm-standin"
@@ -287,18 +286,12 @@ def test_sigkill_then_resume_generates_nothing_twice(standin: Path, tmp_path: Pa
     base += ["--model-args", "data_parallel_size=2,chunk_size=2"]
     monkeypatch.setenv("VLLM_STANDIN_DELAY", "0.1")
     killed_log = tmp_path / "killed.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rbh.cli.main", *base, "--cache", str(cache), "--output", str(tmp_path / "killed")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "VLLM_STANDIN_LOG": str(killed_log)},
-        cwd=REPO,
+    kill_once_cached(
+        [*base, "--cache", str(cache), "--output", str(tmp_path / "killed")],
+        cache,
+        N // 3,
+        {**os.environ, "VLLM_STANDIN_LOG": str(killed_log)},
     )
-    deadline = time.time() + 60
-    while cached_count(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
     cached_before = cached_count(cache)
     assert 0 < cached_before < N, cached_before
     workers = {r["pid"] for r in _log(killed_log)}

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from tests.conftest import make_dataset, only_run_dir, run_cli, write_jsonl
+from tests.conftest import cached_count, kill_once_cached, make_dataset, only_run_dir, run_cli, write_jsonl
 
 N = 60
-
-
-def _cached_count(cache: Path) -> int:
-    if not cache.exists():
-        return 0
-    try:
-        with sqlite3.connect(str(cache), timeout=1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
 
 
 def test_sigkill_then_resume(tmp_path: Path) -> None:
@@ -36,18 +21,8 @@ def test_sigkill_then_resume(tmp_path: Path) -> None:
     base = ["run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress"]
     model = ["--model", f"replay:{responses}", "--model-args", "delay_s=0.05"]
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rbh.cli.main", *base, *model, "--cache", str(cache), "--output", str(tmp_path / "killed")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=os.environ.copy(),
-    )
-    deadline = time.time() + 60
-    while _cached_count(cache) < N // 3 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    done_before = _cached_count(cache)
+    kill_once_cached([*base, *model, "--cache", str(cache), "--output", str(tmp_path / "killed")], cache, N // 3, os.environ.copy())
+    done_before = cached_count(cache)
     assert 0 < done_before < N, done_before
     assert not (tmp_path / "killed").exists() or not any(p for p in (tmp_path / "killed").iterdir() if not p.name.startswith(".")), (
         "a killed run writes no results"

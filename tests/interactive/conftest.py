@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.conftest import llm_server  # noqa: F401 — the fake API server fixture
+from tests.backends.conftest import batch_server, llm_server  # noqa: F401 — the fake API and batch server fixtures
 from tests.servers.llm_server import Reply
 
 TASKS = "movie_explicit_interactive,book_misinformed_interactive"

@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-import time
 from typing import Any
 
 import pytest
 
-from tests.backends.conftest import SECRET, cached_count
+from tests.backends.conftest import SECRET, cached_count, kill_once_cached
 from tests.conftest import REPO, only_run_dir, run_cli
 from tests.interactive.conftest import LIMIT, TASKS, asker
-from tests.servers.batch_server import BatchServer
 from tests.servers.llm_server import Reply
 
 
@@ -33,19 +28,8 @@ def test_sigkill_mid_conversation_then_resume_sends_no_answered_turn_again(tmp_p
     cache = tmp_path / "cache.sqlite"
     env = {**os.environ, "RBH_TEST_KEY": SECRET, "RBH_CACHE_DIR": str(default_cache)}
     base = _args(server, limit="40")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rbh.cli.main", *base, "--cache", str(cache), "--output", str(tmp_path / "killed")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        cwd=REPO,
-    )
     total = 2 * 2 * 40  # two tasks, forty conversations, two turns each
-    deadline = time.time() + 120
-    while cached_count(cache) < 60 and time.time() < deadline and proc.poll() is None:  # past the first task's first turn
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_once_cached([*base, "--cache", str(cache), "--output", str(tmp_path / "killed")], cache, 60, env, deadline_s=120)
     cached_before = cached_count(cache)
     delivered_before = set(server.delivered())
     assert 40 < cached_before < total, cached_before
@@ -59,20 +43,6 @@ def test_sigkill_mid_conversation_then_resume_sends_no_answered_turn_again(tmp_p
     tasks = json.loads((only_run_dir(tmp_path / "resumed") / "results.json").read_text())["tasks"]
     assert all(t["metrics"]["success@2"]["value"] == 1.0 for t in tasks.values())
     assert sum(t["counts"]["cached"] for t in tasks.values()) == cached_before
-
-
-@pytest.fixture
-def batch_server():
-    started: list[BatchServer] = []
-
-    def make(**kwargs: Any) -> BatchServer:
-        server = BatchServer(api_key=SECRET, **kwargs).start()
-        started.append(server)
-        return server
-
-    yield make
-    for server in started:
-        server.stop()
 
 
 @pytest.mark.parametrize("backend", ["openai", "anthropic"])
