@@ -13,7 +13,9 @@ from pathlib import Path
 @contextmanager
 def atomic_folder(out: Path, replace: bool = True) -> Iterator[Path]:
     """Yield a hidden temporary folder beside `out`; on success it becomes `out` in one rename
-    (an existing `out` is removed first when `replace`), on any failure it is deleted."""
+    (an existing `out` is removed first when `replace`), on any failure it is deleted, and so are
+    the parent folders it created (when nothing else was put in them meanwhile)."""
+    created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -25,6 +27,11 @@ def atomic_folder(out: Path, replace: bool = True) -> Iterator[Path]:
         os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        for folder in created:  # deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
         raise
 
 

@@ -113,3 +113,25 @@ def test_unreachable_hub_is_one_line(tmp_path: Path) -> None:
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "cannot reach the Hub" in lines[0] and "hf:some-org/some-bench" in lines[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_sample_row_form_has_every_field_and_round_trips() -> None:
+    """`Sample.to_dict` is written out field by field (it runs once per sample per run): it must
+    name every dataclass field, give what `dataclasses.asdict` gives (tuples as lists), and read back."""
+    import dataclasses
+
+    from rbh.data import Bridge, Condition, Misinformation, Sample
+
+    sample = Sample(
+        id="s1", domain="movie", subtype="misinformed", query="q", ground_truth=("m1", "m2"), query_direct="qd",
+        conditions=(Condition("starring", "A"),), bridges=(Bridge("m9", "starring", "A"),),
+        misinformation=(Misinformation("m9", "starring", "A", "B"),), user_id="u1", history=("m3", "m4"),
+        group={"age": "25-34"}, source="test", official_id="0-1", ground_truth_titles=("T1",), pair_id="p1",
+    )  # fmt: skip
+    row = sample.to_dict()
+    assert set(row) == {f.name for f in dataclasses.fields(Sample)}
+    expected = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(sample).items()}
+    assert row == expected
+    assert Sample.from_dict(row) == sample
+    row["history"].append("m5")
+    assert sample.history == ("m3", "m4"), "the row is a copy"

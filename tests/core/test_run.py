@@ -179,3 +179,42 @@ def test_rescore_writes_beside_results(tmp_path: Path, tiny_dataset: Path) -> No
     rescored = json.loads((run_dir / "results.rbh.json").read_text())
     assert rescored["tasks"]["movie_explicit"]["metrics"]["recall"]["value"] == 1.0
     assert run_cli("score", str(tmp_path)).code == 2
+
+
+def test_each_task_is_written_as_it_is_scored_into_a_hidden_folder(tmp_path: Path) -> None:
+    """A run streams each task's sample rows into its hidden, not-yet-renamed folder once the task
+    is scored (a run holds one task's rows in memory), and shows the folder only when whole."""
+    from pluggy import HookimplMarker
+
+    from rbh.models.spec import parse_model_spec
+    from rbh.registry import get_registry
+    from rbh.runner.plan import RunOptions
+    from rbh.runner.run import run_evaluation
+
+    out = tmp_path / "out"
+    seen: list[tuple[str, list[str], list[str]]] = []
+
+    class Watcher:
+        @HookimplMarker("rbh")
+        def on_sample_end(self, sample: object) -> None:
+            task = sample.task  # type: ignore[attr-defined]
+            if seen and seen[-1][0] == task:
+                return
+            hidden = [p for p in out.iterdir() if p.name.startswith(".")]
+            visible = [p.name for p in out.iterdir() if not p.name.startswith(".")]
+            written = sorted(p.name for p in (hidden[0] / "samples").glob("*.jsonl")) if hidden else []
+            seen.append((task, written, visible))
+
+    registry = get_registry()
+    registry.pm.register(Watcher(), name="watcher")
+    options = RunOptions(
+        tasks="movie_explicit,book_explicit", model=parse_model_spec("oracle"), dataset=str(MINI_BENCHMARK), output=out, show_progress=False
+    )
+    outcome = run_evaluation(options, registry)
+    assert outcome.exit_code == 0
+    assert seen == [
+        ("movie_explicit", ["movie_explicit.jsonl"], []),
+        ("book_explicit", ["book_explicit.jsonl", "movie_explicit.jsonl"], []),
+    ]
+    assert [p.name for p in out.iterdir()] == [outcome.run_dir.name]
+    assert sorted(p.name for p in (outcome.run_dir / "samples").iterdir()) == ["book_explicit.jsonl", "movie_explicit.jsonl"]

@@ -7,6 +7,7 @@ Only argparse is imported up front; each command imports what it needs when it r
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -64,6 +65,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors rbh raises on purpose become one line and their exit code."""
     from rbh.errors import RbhError
 
+    # pyarrow's default allocator (mimalloc) keeps the freed buffers of every parquet read: about
+    # 50 MB more peak memory on a recbench run than the system allocator, at the same speed
+    # (docs/performance.md). Set before pyarrow is first imported; a user's own setting wins.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    # numpy's BLAS threads spin while they wait: on the bootstrap's small matrix products they
+    # burn a second core for nothing (1.6 s of CPU on a 17k-sample run, wall time no better).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # A run builds hundreds of thousands of small objects that live to its end (samples, prompts,
+    # scores); the cyclic collector's default thresholds rescan them over and over, about 0.3 s of
+    # a 2 s recbench run. Collect young objects 70 times less often (docs/performance.md).
+    gc.set_threshold(50_000, 20, 20)
     try:
         parser = build_parser()
     except RbhError as exc:

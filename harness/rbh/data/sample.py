@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -66,22 +67,26 @@ class Sample:
 
     @classmethod
     def from_dict(cls, row: Mapping[str, Any]) -> "Sample":
-        """Build a sample from a dataset row (parquet, JSONL or `datasets`); unknown keys are ignored."""
+        """Build a sample from a dataset row (parquet, JSONL or `datasets`); unknown keys are ignored.
+        Ids, relations, entities and other repeated words are interned: histories and conditions
+        repeat the same few thousand strings across samples, and one string per value instead of
+        one per mention halves a run's sample memory."""
+        intern = sys.intern
         try:
             return cls(
                 id=str(row["id"]),
-                domain=str(row["domain"]),
-                subtype=str(row["subtype"]),
+                domain=intern(str(row["domain"])),
+                subtype=intern(str(row["subtype"])),
                 query=str(row["query"]),
-                ground_truth=tuple(str(x) for x in row.get("ground_truth") or ()),
+                ground_truth=tuple(intern(str(x)) for x in row.get("ground_truth") or ()),
                 query_direct=row.get("query_direct"),
-                conditions=tuple(Condition(**c) for c in row.get("conditions") or ()),
-                bridges=tuple(Bridge(**b) for b in row.get("bridges") or ()),
-                misinformation=tuple(Misinformation(**m) for m in row.get("misinformation") or ()),
+                conditions=tuple(Condition(**_interned(c)) for c in row.get("conditions") or ()),
+                bridges=tuple(Bridge(**_interned(b)) for b in row.get("bridges") or ()),
+                misinformation=tuple(Misinformation(**_interned(m)) for m in row.get("misinformation") or ()),
                 user_id=None if row.get("user_id") is None else str(row["user_id"]),
-                history=tuple(str(x) for x in row.get("history") or ()),
+                history=tuple(intern(str(x)) for x in row.get("history") or ()),
                 group=_clean_group(row.get("group")),
-                source=str(row.get("source") or ""),
+                source=intern(str(row.get("source") or "")),
                 official_id=None if row.get("official_id") is None else str(row["official_id"]),
                 ground_truth_titles=tuple(str(x) for x in row.get("ground_truth_titles") or ()),
                 pair_id=None if row.get("pair_id") is None else str(row["pair_id"]),
@@ -91,12 +96,24 @@ class Sample:
 
     def to_dict(self) -> dict[str, Any]:
         """The row form, with lists instead of tuples (JSON and parquet friendly)."""
-        row = asdict(self)
-        for key, value in row.items():
-            if isinstance(value, tuple):
-                row[key] = list(value)
-        row["group"] = dict(self.group) if self.group is not None else None
-        return row
+        return {
+            "id": self.id,
+            "domain": self.domain,
+            "subtype": self.subtype,
+            "query": self.query,
+            "ground_truth": list(self.ground_truth),
+            "query_direct": self.query_direct,
+            "conditions": [{"relation": c.relation, "entity": c.entity} for c in self.conditions],
+            "bridges": [{"item_id": b.item_id, "relation": b.relation, "entity": b.entity} for b in self.bridges],
+            "misinformation": [asdict(m) for m in self.misinformation],
+            "user_id": self.user_id,
+            "history": list(self.history),
+            "group": dict(self.group) if self.group is not None else None,
+            "source": self.source,
+            "official_id": self.official_id,
+            "ground_truth_titles": list(self.ground_truth_titles),
+            "pair_id": self.pair_id,
+        }
 
     @property
     def n_conditions(self) -> int:
@@ -108,4 +125,9 @@ def _clean_group(group: Any) -> Mapping[str, Any] | None:
     """Parquet stores missing struct fields as None; drop them so groups compare cleanly."""
     if group is None:
         return None
-    return {k: v for k, v in dict(group).items() if v is not None}
+    return {sys.intern(k): sys.intern(v) if isinstance(v, str) else v for k, v in dict(group).items() if v is not None}
+
+
+def _interned(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A condition, bridge or misinformation record with its string values interned."""
+    return {k: sys.intern(v) if isinstance(v, str) else v for k, v in fields.items()}

@@ -64,19 +64,31 @@ _OPTIONAL_KEYS = ("sample", "fingerprint", "prompt_sha")  # left out of a row wh
 def write_run(run_dir: Path, results: RunResults, samples: Mapping[str, Iterable[SampleRow]]) -> Path:
     """Write a whole run folder at once: into a hidden temporary folder, then renamed. Beside
     `results.json`: `summary.md` (the table in Markdown) and `results.csv` (its records)."""
+    with atomic_folder(run_dir, replace=False) as tmp:
+        for task, rows in samples.items():
+            write_samples(tmp, task, rows)
+        write_results_files(tmp, results)
+    return run_dir
+
+
+def write_samples(folder: Path, task: str, rows: Iterable[SampleRow]) -> Path:
+    """`samples/<task>.jsonl` of a run folder being written (a run streams each task's rows
+    here as soon as the task is scored, so they need not stay in memory)."""
+    (folder / SAMPLES_DIR).mkdir(exist_ok=True)
+    path = folder / SAMPLES_DIR / f"{task}.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(row.model_dump_json(exclude={k for k in _OPTIONAL_KEYS if getattr(row, k) is None}) + "\n")
+    return path
+
+
+def write_results_files(folder: Path, results: RunResults) -> None:
+    """`summary.md`, `results.csv` and, last, `results.json` of a run folder being written."""
     from rbh.results.table import results_csv, summary_markdown
 
-    with atomic_folder(run_dir, replace=False) as tmp:
-        (tmp / SUMMARY_FILE).write_text(summary_markdown(results), encoding="utf-8")
-        (tmp / CSV_FILE).write_text(results_csv(results), encoding="utf-8")
-        if samples:
-            (tmp / SAMPLES_DIR).mkdir()
-        for task, rows in samples.items():
-            with (tmp / SAMPLES_DIR / f"{task}.jsonl").open("w", encoding="utf-8") as fh:
-                for row in rows:
-                    fh.write(row.model_dump_json(exclude={k for k in _OPTIONAL_KEYS if getattr(row, k) is None}) + "\n")
-        (tmp / RESULTS_FILE).write_text(results.to_json(), encoding="utf-8")
-    return run_dir
+    (folder / SUMMARY_FILE).write_text(summary_markdown(results), encoding="utf-8")
+    (folder / CSV_FILE).write_text(results_csv(results), encoding="utf-8")
+    (folder / RESULTS_FILE).write_text(results.to_json(), encoding="utf-8")
 
 
 def write_results(path: Path, results: RunResults) -> Path:

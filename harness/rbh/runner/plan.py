@@ -84,6 +84,11 @@ class TaskPlan:
         """The samples in request order (each repeated `repeats` times)."""
         return [s for s in self.samples for _ in range(self.repeats)]
 
+    def release(self) -> None:
+        """Let go of what a finished task no longer needs (its prompts, requests, completions and
+        conversations), so that a run's memory holds one task's at a time."""
+        self.messages, self.requests, self.completions, self.conversations = [], [], [], []
+
 
 @dataclass
 class RunPlan:

@@ -9,15 +9,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rbh.atomic import atomic_folder
 from rbh.completion import CompletionCounts
 from rbh.cost.accounting import run_cost, task_cost
 from rbh.events import RunEnd, RunStart, SampleEnd
-from rbh.results.folder import run_dir_name, unique_dir, write_run
+from rbh.results.folder import run_dir_name, unique_dir, write_results_files, write_samples
 from rbh.results.model import ModelInfo, RunResults
 from rbh.runner.groups import run_groups
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
 from rbh.runner.task_results import sample_rows, task_result
-from rbh.scoring.paired import paired_drops
+from rbh.scoring.paired import PairedValues
 from rbh.scoring.task_scoring import score_task
 from rbh.secrets import redact_args
 from rbh.tasks.index import load_task_index
@@ -44,14 +45,27 @@ class RunOutcome:
 
 def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
     """Run the selected tasks end to end and write the run folder."""
-    from rbh.ui import RunProgress
-
     started = time.perf_counter()
     plan = plan_run(options, registry)
     service = plan.service
     run_dir = unique_dir(options.output, run_dir_name(options.run_name or service.model.run_name, named=options.run_name is not None))
     registry.on_run_start(RunStart(service.model.display_name, tuple(p.task.task for p in plan.tasks), run_dir))
-    tasks, rows, all_scores = {}, {}, []
+    with atomic_folder(run_dir, replace=False) as folder:  # hidden until the run is whole
+        results = _run_tasks(plan, options, registry, folder, started)
+    registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
+    if options.print_table:
+        print_results(results, registry, run_dir, options.show_metrics, options.breakdown)
+    return RunOutcome(run_dir, results, results.failed)
+
+
+def _run_tasks(plan: RunPlan, options: RunOptions, registry: "Registry", folder: Path, started: float) -> RunResults:
+    """Complete, score and write each task in turn: its sample rows go to `folder` as soon as it
+    is scored and are then let go, so memory holds one task's rows, not the run's; then the
+    results files."""
+    from rbh.ui import RunProgress
+
+    service = plan.service
+    tasks, paired = {}, PairedValues()
     try:
         with RunProgress(enabled=options.show_progress) as progress:
             for task_plan in plan.tasks:
@@ -71,11 +85,14 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
                     conversations=task_plan.conversations if task_plan.task.interactive else None,
                 )
                 name = task_plan.task.task
-                all_scores.append(scores)
-                rows[name] = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
-                for row in rows[name]:
+                rows = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
+                if options.log_samples != "none":
+                    write_samples(folder, name, rows)
+                for row in rows:
                     registry.on_sample_end(SampleEnd(name, row.id, row.response, row.metrics, row.error))
                 tasks[name] = task_result(task_plan, scores, counts, time.perf_counter() - t0, cost=task_cost(service, counts))
+                paired.add(scores)
+                task_plan.release()
     finally:
         service.close()
         for task_plan in plan.tasks:
@@ -96,14 +113,11 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
         wall_time_s=round(time.perf_counter() - started, 3),
         log_samples=options.log_samples,
         cost=run_cost(service, (t.cost for t in tasks.values())),
-        robustness=paired_drops(all_scores, options.seed),
+        robustness=paired.drops(options.seed),
     )
     results.groups, results.overall = run_groups(tasks, plan.index or load_task_index(registry.task_folders()))
-    write_run(run_dir, results, {} if options.log_samples == "none" else rows)
-    registry.on_run_end(RunEnd(run_dir, results.model_dump(mode="json", by_alias=True)))
-    if options.print_table:
-        print_results(results, registry, run_dir, options.show_metrics, options.breakdown)
-    return RunOutcome(run_dir, results, results.failed)
+    write_results_files(folder, results)
+    return results
 
 
 def metric_directions(registry: "Registry", results: RunResults) -> dict[str, bool | None]:

@@ -73,26 +73,32 @@ def resample_counts(n: int, seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> "
     return _resample_counts(n, seed, n_boot)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _resample_weights(n: int, seed: int, n_boot: int) -> "np.ndarray":
-    """`resample_counts` as float32 (for matrix products), memoized."""
+    """`resample_counts` as float32 (for matrix products), memoized (the shapes of the task being
+    scored: 1,000 × n cells each, so only the last two are kept)."""
     import numpy as np
 
-    weights = _resample_counts(n, seed, n_boot).astype(np.float32)
+    weights = _draw_counts(n, seed, n_boot).astype(np.float32)
     weights.setflags(write=False)
     return weights
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _resample_counts(n: int, seed: int, n_boot: int) -> "np.ndarray":
+    counts = _draw_counts(n, seed, n_boot)
+    counts.setflags(write=False)
+    return counts
+
+
+def _draw_counts(n: int, seed: int, n_boot: int) -> "np.ndarray":
+    """The seeded draws as an (n_boot, n) int32 table of counts."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, n, size=(n_boot, n), dtype=np.int64)
     draws += (np.arange(n_boot, dtype=np.int64) * n)[:, None]
-    counts = np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n)
-    counts.setflags(write=False)
-    return counts
+    return np.bincount(draws.ravel(), minlength=n_boot * n).astype(np.int32).reshape(n_boot, n)
 
 
 def ratio_with_stderr(numerators: Sequence[float], denominators: Sequence[float], seed: int = 0) -> MetricValue:

@@ -16,36 +16,57 @@ if TYPE_CHECKING:
 STEPS = (("explicit", "implicit"), ("implicit", "misinformed"), ("explicit", "misinformed"))
 
 
-def pair_values(scores: Iterable["TaskScores"]) -> dict[str, dict[str, dict[str, float]]]:
-    """{pair_id: {subtype: {metric: value}}} over answered samples (a sample's repeats averaged)."""
-    sums: dict[tuple[str, str], dict[str, list[float]]] = {}
-    domains: dict[str, str] = {}
-    for task in scores:
+class PairedValues:
+    """The per-pair metric values of a run's tasks, gathered one task at a time (a run lets go
+    of each task's scores once they are written): {pair_id: {subtype: {metric: mean}}}."""
+
+    def __init__(self) -> None:
+        self._sums: dict[tuple[str, str], dict[str, list[float]]] = {}
+        self._domains: dict[str, str] = {}
+
+    def add(self, task: "TaskScores") -> None:
+        """The answered samples of one task that belong to a pair (repeats are averaged later)."""
         for row in task.samples:
             pair = row.sample.pair_id
             if pair is None or row.completion.error is not None:
                 continue
-            domains[pair] = row.sample.domain
-            cell = sums.setdefault((pair, row.sample.subtype), {})
+            self._domains[pair] = row.sample.domain
+            cell = self._sums.setdefault((pair, row.sample.subtype), {})
             for metric, value in row.metrics.items():
                 if value is not None:
                     cell.setdefault(metric, []).append(float(value))
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for (pair, subtype), cell in sums.items():
-        out.setdefault(pair, {})[subtype] = {m: sum(v) / len(v) for m, v in cell.items()}
-        out[pair]["_domain"] = {domains[pair]: 0.0}
-    return out
+
+    def values(self) -> dict[str, dict[str, dict[str, float]]]:
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        for (pair, subtype), cell in self._sums.items():
+            out.setdefault(pair, {})[subtype] = {m: sum(v) / len(v) for m, v in cell.items()}
+            out[pair]["_domain"] = {self._domains[pair]: 0.0}
+        return out
+
+    def drops(self, seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> list["PairedDrop"]:
+        return _drops(self.values(), seed, n_boot)
+
+
+def pair_values(scores: Iterable["TaskScores"]) -> dict[str, dict[str, dict[str, float]]]:
+    """{pair_id: {subtype: {metric: value}}} over answered samples (a sample's repeats averaged)."""
+    gathered = PairedValues()
+    for task in scores:
+        gathered.add(task)
+    return gathered.values()
 
 
 def paired_drops(scores: Iterable["TaskScores"], seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> list["PairedDrop"]:
     """Per scope (each domain, and `all` when there are several), metric and step (explicit →
     implicit, implicit → misinformed, explicit → misinformed): the mean drop `from - to` over the
     pairs where both versions have the metric, and its paired bootstrap 95% interval."""
+    return _drops(pair_values(scores), seed, n_boot)
+
+
+def _drops(pairs: Mapping[str, Mapping[str, Mapping[str, float]]], seed: int, n_boot: int) -> list["PairedDrop"]:
     import numpy as np
 
     from rbh.results.model import PairedDrop
 
-    pairs = pair_values(scores)
     if not pairs:
         return []
     by_scope: dict[str, list[Mapping[str, Mapping[str, float]]]] = {}

@@ -44,8 +44,21 @@ def _environment(search_path: tuple[str, ...]) -> "jinja2.Environment":
     )
 
 
+_SAMPLE_FIELDS = frozenset(
+    ("id", "domain", "subtype", "query", "ground_truth", "query_direct", "conditions", "bridges", "misinformation", "user_id",
+     "history", "group", "source", "official_id", "ground_truth_titles", "pair_id")
+)  # fmt: skip
+_PLAIN_FIELDS = frozenset(("id", "domain", "subtype", "query", "query_direct", "user_id", "source", "official_id", "pair_id"))
+
+
 class PromptRenderer:
-    """Renders the chat messages of one task."""
+    """Renders the chat messages of one task.
+
+    Each template is read once for the variables it uses: a sample's variables are built for
+    those alone, and a template that uses only what is the same for the whole task (the domain
+    words, `k`, `task`, `tools`, the task's prompt vars) is rendered once and reused — about half
+    of the prompt rendering of a run, as the system prompt is usually such a template. A template
+    that includes or imports another gets every variable, as before."""
 
     def __init__(self, task: "TaskConfig", template_paths: Sequence[Path]):
         self.task = task
@@ -54,6 +67,12 @@ class PromptRenderer:
         self.env = _environment(tuple(paths))
         self.system = self._load(task.prompt.system) if task.prompt.system else None
         self.user = self._load(task.prompt.user)
+        constant = {"item", "items", "consumed", "k", "task", "tools", *task.prompt.vars}
+        self._uses = {role: self._referenced(t) for role, t in (("system", self.system), ("user", self.user)) if t is not None}
+        self._once = {role: uses is not None and uses <= constant for role, uses in self._uses.items()}
+        uses = list(self._uses.values())
+        self.needs: frozenset[str] | None = None if any(u is None for u in uses) else frozenset().union(*(u for u in uses if u is not None))
+        self._rendered: dict[tuple[str | None, str, int | None], str] = {}
 
     def _load(self, name: str) -> "jinja2.Template":
         import jinja2
@@ -65,15 +84,32 @@ class PromptRenderer:
         except jinja2.TemplateSyntaxError as exc:
             raise ConfigError(f"task {self.task.task}: template {name}:{exc.lineno}: {exc.message}") from None
 
+    def _referenced(self, template: "jinja2.Template") -> frozenset[str] | None:
+        """The variables a template reads; None when it includes, imports or extends another."""
+        from jinja2 import meta
+
+        assert self.env.loader is not None
+        source = self.env.loader.get_source(self.env, template.name or "")[0]
+        tree = self.env.parse(source)
+        if any(True for _ in meta.find_referenced_templates(tree)):
+            return None
+        return frozenset(meta.find_undeclared_variables(tree))
+
     def variables(self, sample: "Sample", catalog: "Catalog", k: int | None, history: bool) -> dict[str, Any]:
-        """What a template sees: the sample's fields, domain words, k and history titles."""
+        """What a template sees: the sample's fields, domain words, k and history titles (only
+        those the templates read, when that is known)."""
+        needs = self.needs
+        if needs is None or needs & (_SAMPLE_FIELDS - _PLAIN_FIELDS):
+            fields = sample.to_dict()
+        else:
+            fields = {name: getattr(sample, name) for name in needs & _PLAIN_FIELDS}
         titles: list[str] = []
-        if history and self.task.history_size:
+        if history and self.task.history_size and (needs is None or "history_titles" in needs):
             titles = [
                 catalog[i].display if i in catalog else i for i in sample.history[-self.task.history_size :]
             ]  # 'Title (YYYY)', as the official prompt
         return {
-            **sample.to_dict(),
+            **fields,
             **domain_words(sample.domain),
             **self.task.prompt.vars,
             "k": k,
@@ -84,21 +120,31 @@ class PromptRenderer:
 
     def render(self, sample: "Sample", catalog: "Catalog", k: int | None, history: bool) -> tuple["Message", ...]:
         """The chat messages for one sample."""
-        import jinja2
-
-        variables = self.variables(sample, catalog, k, history)
+        variables: dict[str, Any] | None = None
         messages: list[dict[str, str]] = []
         for role, template in (("system", self.system), ("user", self.user)):
             if template is None:
                 continue
-            try:
-                text = template.render(variables).strip()
-            except jinja2.UndefinedError as exc:
-                raise ConfigError(f"task {self.task.task}: template {template.name}: undefined variable {_undefined_name(exc)}") from None
-            except jinja2.exceptions.SecurityError as exc:
-                raise ConfigError(f"task {self.task.task}: template {template.name}: unsafe operation: {exc}") from None
+            key = (role, sample.domain, k)
+            text = self._rendered.get(key) if self._once[role] else None
+            if text is None:
+                if variables is None:
+                    variables = self.variables(sample, catalog, k, history)
+                text = self._render(template, variables)
+                if self._once[role]:
+                    self._rendered[key] = text
             messages.append({"role": role, "content": text})
         return tuple(messages)
+
+    def _render(self, template: "jinja2.Template", variables: dict[str, Any]) -> str:
+        import jinja2
+
+        try:
+            return template.render(variables).strip()
+        except jinja2.UndefinedError as exc:
+            raise ConfigError(f"task {self.task.task}: template {template.name}: undefined variable {_undefined_name(exc)}") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise ConfigError(f"task {self.task.task}: template {template.name}: unsafe operation: {exc}") from None
 
 
 def _undefined_name(exc: Exception) -> str:
