@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rbh.completion.cache import ResponseCache, open_cache, request_key
+from rbh.completion.claims import Claims
 from rbh.cost.budget import Budget
 from rbh.cost.estimate import estimate_request_cost
 from rbh.cost.prices import Price, completion_cost, resolve_price
@@ -45,6 +46,28 @@ class CompletionCounts:
     cached_keys: set[str] = field(default_factory=set)
     cost_usd: float = 0.0  # of the completions this call paid for (batch discount applied)
     batch_calls: int = 0  # model calls answered through a provider batch
+
+
+class _CallerError(Exception):
+    """An exception raised by `complete`'s `on_result` callback, carried past the handler that
+    would take it for a backend bug."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _tally(
+    counts: CompletionCounts | Sequence[CompletionCounts] | None, counts_index: Callable[[int], int] | None
+) -> Callable[[int], CompletionCounts]:
+    """Request index -> the CompletionCounts it is counted in."""
+    if counts is None or isinstance(counts, CompletionCounts):
+        one = counts if counts is not None else CompletionCounts()
+        return lambda i: one
+    if counts_index is None:
+        raise TypeError("complete(): per-group counts need counts_index")
+    groups = list(counts)
+    return lambda i: groups[counts_index(i)]
 
 
 def model_class(spec: ModelSpec, registry: "Registry") -> "Registered[type[Model]]":
@@ -97,6 +120,8 @@ class CompletionService:
         self.provenance = dict(provenance or {})
         self.price: Price | None = resolve_price(model)
         self.budget: Budget | None = None  # `--max-cost`: set by the caller; needs a known price
+        self._claims: Claims | None = None  # opened with the first request sent (docs/results.md, "Sharing a cache")
+        self.wait_poll_s = 0.5  # how often requests another process is answering are looked for
 
     @classmethod
     def open(
@@ -154,26 +179,32 @@ class CompletionService:
         self,
         requests: Sequence[ChatRequest],
         on_result: Callable[[int, Completion, bool], None] | None = None,
-        counts: CompletionCounts | None = None,
+        counts: CompletionCounts | Sequence[CompletionCounts] | None = None,
         on_status: Callable[[str], None] | None = None,
+        counts_index: Callable[[int], int] | None = None,
     ) -> list[Completion]:
         """A completion for every request, in request order: cached ones first, then each distinct
         missing request sent once (live, or through the provider's batch API when the model is in
         batch mode) and stored on arrival. `on_result(index, completion, cached)` is called as each
         request is settled (duplicates included); errors are scrubbed of secrets; `on_status`
         hears what batch mode is doing. With a `budget`, raises BudgetExceeded when the next
-        request would cross it (everything completed is stored first)."""
-        counts = counts if counts is not None else CompletionCounts()
+        request would cross it (everything completed is stored first).
+
+        `counts` is one CompletionCounts for all requests, or one per group of requests (a run
+        sends several tasks' requests at once) with `counts_index(i)` naming request i's group: a
+        request is counted where it is, a duplicate of an earlier request nowhere."""
+        tally = _tally(counts, counts_index)
         cached = self.cached(requests)
-        counts.requests += len(requests)
-        counts.cached_keys |= set(cached)
         results: list[Completion | None] = [cached.get(r.key) for r in requests]
         first_of_key: dict[str, int] = {}
         followers: dict[int, list[int]] = {}
         todo: list[int] = []
         for i, completion in enumerate(results):
+            count = tally(i)
+            count.requests += 1
             if completion is not None:
-                counts.cached += 1
+                count.cached += 1
+                count.cached_keys.add(requests[i].key)
                 if on_result is not None:
                     on_result(i, completion, True)
                 continue
@@ -182,22 +213,40 @@ class CompletionService:
                 todo.append(i)
             else:
                 followers.setdefault(first, []).append(i)
-        counts.model_calls += len(todo)
+        elsewhere: list[int] = []  # being answered by another process sharing the cache
+        if todo and self.claims is not None:
+            mine, _ = self.claims.claim([requests[i].key for i in todo])
+            ours = set(mine)
+            todo, elsewhere = [i for i in todo if requests[i].key in ours], [i for i in todo if requests[i].key not in ours]
+        for i in todo:
+            tally(i).model_calls += 1
         if todo:
             self.model.preflight()
 
-        def settle(i: int, completion: Completion) -> None:
-            completion = self._settle(requests[i], completion, counts)
+        def settle(i: int, completion: Completion, cached: bool = False) -> None:
+            if cached:  # stored by another process
+                count = tally(i)
+                count.cached += 1
+                count.cached_keys.add(requests[i].key)
+            else:
+                completion = self._settle(requests[i], completion, tally(i))
             for index in (i, *followers.get(i, ())):
                 results[index] = completion
                 if on_result is not None:
-                    on_result(index, completion, False)
+                    try:
+                        on_result(index, completion, cached)
+                    except BaseException as exc:  # the caller's own failure, not the backend's
+                        raise _CallerError(exc) from exc
 
         try:
             if self.model.batch_options is not None and todo:
                 self._send_batch(requests, todo, settle, on_status)
             else:
                 self._send_live(requests, todo, settle)
+            if elsewhere:
+                self._await_elsewhere(requests, elsewhere, settle, tally, on_status)
+        except _CallerError as failed:
+            raise failed.error from failed.error.__cause__
         except RbhError:
             raise
         except Exception:  # a backend bug: find the request(s) it fails on, one at a time
@@ -270,10 +319,47 @@ class CompletionService:
                 self.budget.spent += cost
         if completion.error:
             counts.errors += 1
-            return replace(completion, error=scrub(completion.error, self.secrets))
-        if self.cache is not None:
+            completion = replace(completion, error=scrub(completion.error, self.secrets))
+        elif self.cache is not None:
             self.cache.put(request.key, self.model.name, self.model.model_name, completion)
+        if self._claims is not None:
+            self._claims.release([request.key])  # stored first: a process waiting for it finds it in the cache
         return completion
+
+    def _await_elsewhere(
+        self,
+        requests: Sequence[ChatRequest],
+        waiting: list[int],
+        settle: Callable[..., None],
+        tally: Callable[[int], CompletionCounts],
+        on_status: Callable[[str], None] | None,
+    ) -> None:
+        """Requests another live process claimed: take each answer from the cache as it arrives,
+        and send the ones whose holder died or gave them up (claimed now, so sent once)."""
+        import time
+
+        assert self.cache is not None and self._claims is not None
+        while waiting:
+            found = self.cache.get_many(requests[i].key for i in waiting)
+            for i in waiting:
+                if requests[i].key in found:
+                    settle(i, found[requests[i].key], cached=True)
+            waiting = [i for i in waiting if requests[i].key not in found]
+            if not waiting:
+                return
+            taken, _ = self._claims.claim([requests[i].key for i in waiting])
+            if taken:
+                ours = set(taken)
+                orphans = [i for i in waiting if requests[i].key in ours]
+                for i in orphans:
+                    tally(i).model_calls += 1
+                self.model.preflight()
+                self._send_live(requests, orphans, settle)
+                waiting = [i for i in waiting if requests[i].key not in ours]
+                continue
+            if on_status is not None:
+                on_status(f"waiting for {len(waiting)} request(s) another rbh process is answering")
+            time.sleep(self.wait_poll_s)
 
     def scrub(self, text: str) -> str:
         """Remove the model's secrets from a message."""
@@ -281,8 +367,18 @@ class CompletionService:
 
     def close(self) -> None:
         self.model.close()
+        if self._claims is not None:
+            self._claims.close()
+            self._claims = None
         if self.cache is not None:
             self.cache.close()
+
+    @property
+    def claims(self) -> Claims | None:
+        """This process's claims in the cache database (None without a cache)."""
+        if self._claims is None and self.cache is not None:
+            self._claims = Claims(self.cache.path)
+        return self._claims
 
     def __enter__(self) -> "CompletionService":
         return self
