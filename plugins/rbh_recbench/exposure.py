@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 EXPOSURE_BOOTSTRAP = 200
-_CHUNK_CELLS = 4_000_000
+_CHUNK_CELLS = 1_000_000  # titles x resamples per chunk: about 20 MB of temporaries, whatever the task size
 
 
 def coverage_of(counts: "np.ndarray", catalog_size: int) -> "np.ndarray":

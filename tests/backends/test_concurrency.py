@@ -73,6 +73,34 @@ def test_adaptive_limit_passes_on_a_wake_up_its_waiter_cannot_use() -> None:
     asyncio.run(scenario())
 
 
+def test_adaptive_limit_serves_waiters_in_order() -> None:
+    """Two releases in a row hand their slots to the two longest waiters; none is woken for a slot
+    another already took and sent to the back of the queue (a run's first task then finished
+    last: its requests were overtaken by later tasks')."""
+
+    async def scenario() -> list[int]:
+        limit = AdaptiveLimit(2)
+        await limit.acquire()
+        await limit.acquire()
+        order: list[int] = []
+
+        async def one(n: int) -> None:
+            await limit.acquire()
+            order.append(n)
+            await asyncio.sleep(0)
+            await limit.release()
+
+        tasks = [asyncio.create_task(one(n)) for n in range(10)]
+        await asyncio.sleep(0)  # all ten queue
+        await limit.release()
+        await limit.release()
+        await asyncio.gather(*tasks)
+        assert limit.in_flight == 0
+        return order
+
+    assert asyncio.run(asyncio.wait_for(scenario(), 5)) == list(range(10))
+
+
 def test_bridge_yields_in_completion_order_within_the_limit() -> None:
     in_flight, peak = 0, 0
 

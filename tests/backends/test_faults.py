@@ -16,7 +16,7 @@ from tests.servers.llm_server import Faults
 N = 500
 
 
-@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("transport", ["direct", "aiohttp", "httpx"])
 def test_faulty_server_500_samples(tmp_path: Path, llm_server: Any, monkeypatch: Any, transport: str) -> None:
     faults = Faults(rate_limit=0.30, server_error=0.10, drop=0.05, retry_after="0.02")
     server = llm_server(faults=faults, api_key=SECRET, echo_key_in_errors=True, seed=7)

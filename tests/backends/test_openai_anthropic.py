@@ -25,7 +25,7 @@ def _openai(server: Any, **args: Any) -> Any:
     return OpenAIChatModel("fake-gpt", base_url=f"{server.url}/v1", api_key=SECRET, retry_base_delay=0.01, **args)
 
 
-@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("transport", ["direct", "aiohttp", "httpx"])
 @pytest.mark.parametrize("style", ["field", "think_tags"])
 def test_openai_reasoning_goes_apart(llm_server: Any, style: str, transport: str) -> None:
     bodies: list[dict[str, Any]] = []
@@ -147,3 +147,28 @@ def test_concurrency_flag_reaches_the_backend(llm_server: Any, tmp_path: Any, mo
     assert code == 0, err
     results = json.loads((only_run_dir(tmp_path / "out") / "results.json").read_text())
     assert results["model"]["args"]["concurrency"] == 2
+
+
+def test_direct_transport_reads_error_bodies_and_classifies_like_the_sdk(llm_server: Any) -> None:
+    """The SDK-free transport: no `openai` import for a custom server, the error message from any
+    usual error body, and statuses classified as the SDK path classifies them."""
+    import sys
+
+    from rbh_openai.direct import HttpStatusError, classify_direct, error_detail
+
+    assert error_detail(b'{"error": {"message": "model not found"}}') == "model not found"
+    assert error_detail(b'{"message": "overloaded"}') == "overloaded"
+    assert error_detail(b'{"error": "bad request"}') == "bad request"
+    assert error_detail(b"<html>502 Bad Gateway</html>") == "<html>502 Bad Gateway</html>"
+    limited = classify_direct("openai", HttpStatusError(429, {"retry-after": "2"}, "slow down"))
+    assert limited.rate_limited and limited.retry_after == 2.0
+    assert classify_direct("openai", HttpStatusError(401, {}, "no")).fatal
+    assert classify_direct("openai", ConnectionRefusedError(111, "refused")).unreachable
+    assert not classify_direct("openai", ValueError("Expecting value")).fatal, "a malformed body is retried"
+
+    server = llm_server(api_key=SECRET)
+    model = _openai(server)
+    assert model.transport == "direct" and model.sdk_imports() == ()
+    [(_, c)] = list(model.generate([_req({"max_tokens": 8})]))
+    assert c.text and c.error is None
+    assert _openai(server, http_client="aiohttp").sdk_imports() == ("openai",) and "openai" in sys.modules

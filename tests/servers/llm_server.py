@@ -81,6 +81,8 @@ class LLMServer:
     api_key: str | None = None  # when set, requests must carry it
     echo_key_in_errors: bool = False  # error bodies quote the key received (tests that rbh scrubs it)
     seed: int = 0
+    rate_per_s: float | None = None  # a token bucket: requests beyond it get 429 with Retry-After (the wait for a token)
+    burst: float | None = None  # the bucket's size (default: one second of `rate_per_s`)
     host: str = "127.0.0.1"
     port: int = 0
     log: list[LogEntry] = field(default_factory=list)
@@ -92,6 +94,20 @@ class LLMServer:
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
         self.connections = 0
+        self._tokens = self.burst if self.burst is not None else (self.rate_per_s or 0.0)
+        self._refilled = time.monotonic()
+
+    def _take_token(self) -> float:
+        """0 when the bucket had a token for this request (taken), else the seconds until it will."""
+        assert self.rate_per_s is not None
+        capacity = self.burst if self.burst is not None else self.rate_per_s
+        now = time.monotonic()
+        self._tokens = min(capacity, self._tokens + (now - self._refilled) * self.rate_per_s)
+        self._refilled = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return 0.0
+        return (1 - self._tokens) / self.rate_per_s
 
     # -- lifecycle ---------------------------------------------------------------------------
     @property
@@ -196,6 +212,13 @@ class LLMServer:
             detail = f"invalid API key {wrong}" if self.echo_key_in_errors else "invalid x-api-key / Authorization"
             await _send(writer, 401, _error(route, "authentication_error", detail))
             return True
+        if self.rate_per_s is not None:
+            with self._lock:
+                wait = self._take_token()
+            if wait > 0:
+                entry.outcome = "rate_limit"
+                await _send(writer, 429, _error(route, "rate_limit_error", "rate limit reached"), {"Retry-After": f"{wait:.3f}"})
+                return True
         fault = self._pick(roll)
         sent_key = headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ")
         quote = f" (request key {sent_key})" if self.echo_key_in_errors else ""
@@ -343,8 +366,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="fake OpenAI/Anthropic server for benchmarks")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--rate", type=float, default=None, help="a token bucket of this many requests per second (429 beyond it)")
     args = parser.parse_args()
-    serve_forever(LLMServer(latency=args.latency, port=args.port).start())
+    serve_forever(LLMServer(latency=args.latency, port=args.port, rate_per_s=args.rate).start())
 
 
 if __name__ == "__main__":

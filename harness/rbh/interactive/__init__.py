@@ -4,21 +4,48 @@
 
 `Simulator` is the plugin interface (`register_simulators`); a `Conversation` holds a plan of
 `PlannedCondition`s (volunteered, on ask, hidden) and one `Turn` record per assistant turn;
-`CatalogSearch` answers the `catalog_search` tool from a dataset.
+`CatalogSearch` answers the `catalog_search` tool from a dataset. Names are imported on first
+use, so a backend that needs only the tool helpers does not load the data model.
 """
 
-from rbh.interactive.conversation import HIDDEN, KINDS, ON_ASK, VOLUNTEERED, Conversation, PlannedCondition, Turn, messages_of
-from rbh.interactive.simulator import Simulator, SimulatorContext
-from rbh.interactive.tools import (
-    CATALOG_SEARCH,
-    TOOL_SPECS,
-    CatalogSearch,
-    function_tools,
-    parse_tool_calls,
-    template_messages,
-    tool_messages,
-    tool_specs,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rbh.interactive.conversation import HIDDEN, KINDS, ON_ASK, VOLUNTEERED, Conversation, PlannedCondition, Turn, messages_of
+    from rbh.interactive.simulator import Simulator, SimulatorContext
+    from rbh.interactive.tools import (
+        CATALOG_SEARCH,
+        TOOL_SPECS,
+        CatalogSearch,
+        function_tools,
+        parse_tool_calls,
+        template_messages,
+        tool_messages,
+        tool_specs,
+    )
+
+_EXPORTS = {
+    **dict.fromkeys(
+        ("HIDDEN", "KINDS", "ON_ASK", "VOLUNTEERED", "Conversation", "PlannedCondition", "Turn", "messages_of"),
+        "rbh.interactive.conversation",
+    ),
+    **dict.fromkeys(("Simulator", "SimulatorContext"), "rbh.interactive.simulator"),
+    **dict.fromkeys(
+        (
+            "CATALOG_SEARCH",
+            "TOOL_SPECS",
+            "CatalogSearch",
+            "function_tools",
+            "parse_tool_calls",
+            "template_messages",
+            "tool_messages",
+            "tool_specs",
+        ),
+        "rbh.interactive.tools",
+    ),
+}
 
 __all__ = [
     "CATALOG_SEARCH",
@@ -40,3 +67,14 @@ __all__ = [
     "tool_messages",
     "tool_specs",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'rbh.interactive' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

@@ -3,7 +3,7 @@ for plugins in docs/plugins.md): the retrying async machinery, failure classific
 reasoning splitting, model-spec parsing."""
 
 from rbh.models.api_keys import resolve_api_key
-from rbh.models.api_model import ApiModel, classify_sdk_error, import_sdk, short
+from rbh.models.api_model import ApiModel, classify_sdk_error, connection_cause, import_sdk, short
 from rbh.models.base import ChatRequest, Completion, Message, Model, Usage
 from rbh.models.batch import BATCH_ARGS, PRICE_ARGS, BatchApi, BatchOptions, BatchResult, BatchStatus
 from rbh.models.concurrency import (
@@ -40,6 +40,7 @@ __all__ = [
     "classify_other",
     "classify_sdk_error",
     "classify_status",
+    "connection_cause",
     "import_sdk",
     "merge_reasoning",
     "parse_kv",

@@ -99,7 +99,7 @@ class ApiModel(Model):
         self._key = resolve_api_key(
             self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env, custom_server=custom_server
         )
-        for module in self.sdk_modules:
+        for module in self.sdk_imports():
             import_sdk(self.name, module)
         self.backend: AsyncBackend[Any] = AsyncBackend(
             open=self._open,
@@ -150,7 +150,13 @@ class ApiModel(Model):
     def classify(self, exc: BaseException) -> Failure:
         """What a failed attempt means. The default reads the exception types that the official
         (Stainless-generated) SDKs share: APIStatusError, APITimeoutError, APIConnectionError."""
-        return classify_sdk_error(self.name, exc, importlib.import_module(self.sdk_modules[0]) if self.sdk_modules else None)
+        modules = self.sdk_imports()
+        return classify_sdk_error(self.name, exc, importlib.import_module(modules[0]) if modules else None)
+
+    def sdk_imports(self) -> tuple[str, ...]:
+        """The SDK modules this instance sends through (`sdk_modules`; a backend with an SDK-free
+        transport returns none for it), imported when it is built."""
+        return self.sdk_modules
 
 
 def short(text: str, limit: int = 300) -> str:

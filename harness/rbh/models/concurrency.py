@@ -137,16 +137,21 @@ class AdaptiveLimit:
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
     async def acquire(self) -> int:
-        while self.in_flight >= self.limit:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                if waiter.done() and not waiter.cancelled():
-                    self._wake()  # pass on the wake-up this waiter will not use
-                raise
-        self.in_flight += 1
+        """A slot, first come first served: a free slot is taken at once only when nobody is
+        waiting; otherwise the caller queues, and a release hands its slot to the longest waiter
+        (counted in flight from then on), so no request is overtaken by later ones."""
+        if self.in_flight < self.limit and not self._waiters:
+            self.in_flight += 1
+            return self.epoch
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # handed a slot it will not use: pass it on
+                self.in_flight -= 1
+                self._wake()
+            raise
         return self.epoch
 
     async def release(self) -> None:
@@ -154,14 +159,13 @@ class AdaptiveLimit:
         self._wake()
 
     def _wake(self) -> None:
-        """Wake as many waiters as there are free slots (never all: that is quadratic with
-        30,000 queued requests)."""
-        free = self.limit - self.in_flight
-        while free > 0 and self._waiters:
+        """Hand the free slots to the longest waiters, one each (never wake all: that is
+        quadratic with 30,000 queued requests)."""
+        while self.in_flight < self.limit and self._waiters:
             waiter = self._waiters.popleft()
-            if not waiter.done():
+            if not waiter.done():  # a cancelled waiter is done
+                self.in_flight += 1
                 waiter.set_result(None)
-                free -= 1
 
     def on_success(self) -> None:
         """Grow by one after every `limit/8` successes (about +12% per window); the new slot is

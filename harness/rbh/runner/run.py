@@ -4,8 +4,12 @@ service (cache first, then the model), score, and write the typed run folder."""
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +18,7 @@ from rbh.completion import CompletionCounts
 from rbh.cost.accounting import run_cost, task_cost
 from rbh.events import RunEnd, RunStart, SampleEnd
 from rbh.results.folder import run_dir_name, unique_dir, write_results_files, write_samples
-from rbh.results.model import ModelInfo, RunResults
+from rbh.results.model import ModelInfo, RunResults, SampleRow
 from rbh.runner.groups import run_groups
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
 from rbh.runner.task_results import sample_rows, task_result
@@ -59,40 +63,49 @@ def run_evaluation(options: RunOptions, registry: "Registry") -> RunOutcome:
 
 
 def _run_tasks(plan: RunPlan, options: RunOptions, registry: "Registry", folder: Path, started: float) -> RunResults:
-    """Complete, score and write each task in turn: its sample rows go to `folder` as soon as it
-    is scored and are then let go, so memory holds one task's rows, not the run's; then the
-    results files."""
+    """Complete, score and write each task: its sample rows go to `folder` as soon as it is
+    scored and are then let go, so memory holds one task's rows, not the run's; then the results
+    files. Consecutive single-turn tasks share one stream of requests (`_complete_together`)."""
     from rbh.ui import RunProgress
 
     service = plan.service
     tasks, paired = {}, PairedValues()
+
+    def finish(task_plan: TaskPlan, counts: CompletionCounts, seconds: float) -> None:
+        scores = score_task(
+            task_plan.task,
+            task_plan.scored_samples,
+            task_plan.completions,
+            task_plan.dataset.catalog(task_plan.task.domain),
+            task_plan.dataset.kg(task_plan.task.domain),
+            task_plan.scorers,
+            k=task_plan.k,
+            seed=options.seed,
+            repeats=task_plan.repeats,
+            population=task_plan.dataset.samples(task_plan.task.dataset.config, task_plan.task.dataset.split),
+            conversations=task_plan.conversations if task_plan.task.interactive else None,
+        )
+        name = task_plan.task.task
+        rows = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
+        announced = _announced(rows, name, registry)  # each row is made, announced, written and let go
+        if options.log_samples != "none":
+            write_samples(folder, name, announced)
+        else:
+            deque(announced, maxlen=0)
+        tasks[name] = task_result(task_plan, scores, counts, seconds, cost=task_cost(service, counts))
+        paired.add(scores)
+        task_plan.release()
+
     try:
         with RunProgress(enabled=options.show_progress) as progress:
-            for task_plan in plan.tasks:
+            for stage in _stages(plan):
+                if len(stage) > 1:
+                    _complete_together(stage, plan, progress, finish)
+                    continue
+                [task_plan] = stage
                 t0 = time.perf_counter()
                 counts = _converse(task_plan, plan, progress) if task_plan.task.interactive else _complete(task_plan, plan, progress)
-                scores = score_task(
-                    task_plan.task,
-                    task_plan.scored_samples,
-                    task_plan.completions,
-                    task_plan.dataset.catalog(task_plan.task.domain),
-                    task_plan.dataset.kg(task_plan.task.domain),
-                    task_plan.scorers,
-                    k=task_plan.k,
-                    seed=options.seed,
-                    repeats=task_plan.repeats,
-                    population=task_plan.dataset.samples(task_plan.task.dataset.config, task_plan.task.dataset.split),
-                    conversations=task_plan.conversations if task_plan.task.interactive else None,
-                )
-                name = task_plan.task.task
-                rows = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
-                if options.log_samples != "none":
-                    write_samples(folder, name, rows)
-                for row in rows:
-                    registry.on_sample_end(SampleEnd(name, row.id, row.response, row.metrics, row.error))
-                tasks[name] = task_result(task_plan, scores, counts, time.perf_counter() - t0, cost=task_cost(service, counts))
-                paired.add(scores)
-                task_plan.release()
+                finish(task_plan, counts, time.perf_counter() - t0)
     finally:
         service.close()
         for task_plan in plan.tasks:
@@ -177,6 +190,68 @@ def _complete(task_plan: TaskPlan, plan: RunPlan, progress: Any) -> CompletionCo
 
     task_plan.completions = plan.service.complete(task_plan.requests, advance, counts, on_status=status)
     return counts
+
+
+def _announced(rows: Iterable[SampleRow], task: str, registry: "Registry") -> Iterator[SampleRow]:
+    """The rows, each after `on_sample_end` has heard of it."""
+    for row in rows:
+        registry.on_sample_end(SampleEnd(task, row.id, row.response, row.metrics, row.error))
+        yield row
+
+
+def _stages(plan: RunPlan) -> list[list[TaskPlan]]:
+    """The tasks in order, consecutive single-turn ones together (one stream of requests), each
+    interactive task alone (its turns are rounds of their own); in batch mode every task alone
+    (one provider batch per task)."""
+    stages: list[list[TaskPlan]] = []
+    together = plan.service.model.batch_options is None
+    for task_plan in plan.tasks:
+        if together and stages and not task_plan.task.interactive and not stages[-1][-1].task.interactive:
+            stages[-1].append(task_plan)
+        else:
+            stages.append([task_plan])
+    return stages
+
+
+def _complete_together(
+    stage: list[TaskPlan], plan: RunPlan, progress: Any, finish: Callable[[TaskPlan, CompletionCounts, float], None]
+) -> None:
+    """The requests of several single-turn tasks as one stream through the completion service:
+    no task waits for the slowest request of the one before, and each task is scored and written
+    (`finish`, in plan order) as soon as its last request is settled, while later tasks' requests
+    are still in flight. A task's wall time is the time since the task before it was finished."""
+    starts = list(accumulate((len(t.requests) for t in stage[:-1]), initial=0))
+    requests = [r for t in stage for r in t.requests]
+    counts = [CompletionCounts() for _ in stage]
+    results: list[list[Any]] = [[None] * len(t.requests) for t in stage]
+    remaining = [len(t.requests) for t in stage]
+    errors = [0] * len(stage)
+    bars = [progress.add_task(t.task.task, total=len(t.requests)) for t in stage]
+    done = 0
+    last = time.perf_counter()
+
+    def task_of(i: int) -> int:
+        return bisect_right(starts, i) - 1
+
+    def finish_ready() -> None:
+        nonlocal done, last
+        while done < len(stage) and remaining[done] == 0:
+            stage[done].completions = results[done]
+            finish(stage[done], counts[done], time.perf_counter() - last)
+            done, last = done + 1, time.perf_counter()
+
+    def settled(i: int, completion: Any, cached: bool) -> None:
+        t = task_of(i)
+        results[t][i - starts[t]] = completion
+        errors[t] += bool(completion.error)
+        progress.advance(bars[t], errors=errors[t], cached=cached)
+        remaining[t] -= 1
+        if remaining[t] == 0:
+            finish_ready()
+
+    finish_ready()  # tasks with no samples
+    plan.service.complete(requests, settled, counts, counts_index=task_of)
+    finish_ready()
 
 
 def _converse(task_plan: TaskPlan, plan: RunPlan, progress: Any) -> CompletionCounts:

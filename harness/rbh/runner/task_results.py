@@ -3,7 +3,7 @@ are built, for `rbh run` and `rbh score` alike."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rbh.results.model import CostResult, DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts, prompt_hash
@@ -68,15 +68,15 @@ def sample_rows(
     cached_keys: set[str],
     log_samples: str = "full",
     fingerprint: str | None = None,
-) -> list[SampleRow]:
-    """One row per sample: the prompt, the response, how it parsed, resolved and scored. The
-    dataset row and the messages are copied with `log_samples="full"`; "slim" rows name the sample
-    by id and `fingerprint`, and keep a hash of the messages (rendered again from the task)."""
-    rows = []
+) -> Iterator[SampleRow]:
+    """One row per sample, made as it is asked for (a run writes each and lets it go): the prompt,
+    the response, how it parsed, resolved and scored. The dataset row and the messages are copied
+    with `log_samples="full"`; "slim" rows name the sample by id and `fingerprint`, and keep a
+    hash of the messages (rendered again from the task)."""
     full = log_samples == "full"
     for n, (request, scored) in enumerate(zip(requests, scores.samples)):
         c = scored.completion
-        rows.append(
+        yield (
             SampleRow(
                 id=scored.sample.id,
                 official_id=scored.sample.official_id,
@@ -102,4 +102,3 @@ def sample_rows(
                 conversation=scored.conversation.to_dict() if scored.conversation is not None else None,
             )
         )
-    return rows

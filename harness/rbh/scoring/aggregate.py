@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 DEFAULT_BOOTSTRAP = 1000
 _MAX_DISTINCT = 64  # up to this many distinct values: a multinomial draw over them
 _SHARED_CELLS = 4_000_000  # up to n x n_boot this large: memoized resample weights shared by metrics
-_CHUNK_CELLS = 8_000_000  # indices per chunk (~32 MB of int32)
+_DRAW_CELLS = 500_000  # resample counts drawn per chunk (4 MB of int64 draws)
+_CHUNK_CELLS = 2_000_000  # indices per chunk (8 MB of int32; the values they gather, 16 MB): memory does not grow with n
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,14 @@ def _draw_counts(n: int, seed: int, n_boot: int) -> "np.ndarray":
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n, size=(n_boot, n), dtype=np.int64)
-    draws += (np.arange(n_boot, dtype=np.int64) * n)[:, None]
-    return np.bincount(draws.ravel(), minlength=n_boot * n).astype(np.int32).reshape(n_boot, n)
+    out = np.empty((n_boot, n), dtype=np.int32)
+    rows = max(1, _DRAW_CELLS // n)  # drawn in chunks of rows: the same stream, bounded memory
+    for start in range(0, n_boot, rows):
+        stop = min(n_boot, start + rows)
+        draws = rng.integers(0, n, size=(stop - start, n), dtype=np.int64)
+        draws += (np.arange(stop - start, dtype=np.int64) * n)[:, None]
+        out[start:stop] = np.bincount(draws.ravel(), minlength=(stop - start) * n).reshape(stop - start, n)
+    return out
 
 
 def ratio_with_stderr(numerators: Sequence[float], denominators: Sequence[float], seed: int = 0) -> MetricValue:
