@@ -25,6 +25,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS claimants (owner TEXT PRIMARY KEY, beat REAL NOT NULL)",
 )
 LEASE_S = 30.0  # a holder silent this long has died (its heartbeat is every LEASE_S / 6)
+RELEASE_EVERY_S = 1.0  # settled keys are released together, at most this late
+_RELEASE_ROWS = 1_000
 
 
 class Claims:
@@ -35,7 +37,10 @@ class Claims:
         self.host = socket.gethostname()
         self.owner = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lock = threading.Lock()
+        self._released: list[str] = []
+        self._last_release = time.monotonic()
         self._conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA synchronous=NORMAL")  # a claim need not survive a power cut: no fsync per release
         for statement in _SCHEMA:
             self._conn.execute(statement)
         self._beat()
@@ -65,11 +70,24 @@ class Claims:
         return mine, left
 
     def release(self, keys: Iterable[str]) -> None:
-        """Let go of settled keys (answered ones are in the cache by now; failed ones may be tried elsewhere)."""
-        rows = [(k, self.owner) for k in keys]
+        """Let go of settled keys (answered ones are in the cache by now; failed ones may be tried
+        elsewhere). Releases are written together, at most `RELEASE_EVERY_S` late: a process
+        waiting for a key looks in the cache first, so only a failed key waits that long."""
+        with self._lock:
+            self._released.extend(keys)
+            if len(self._released) >= _RELEASE_ROWS or time.monotonic() - self._last_release >= RELEASE_EVERY_S:
+                self._write_releases()
+
+    def flush(self) -> None:
+        """Write the pending releases now."""
+        with self._lock:
+            self._write_releases()
+
+    def _write_releases(self) -> None:  # under the lock
+        rows, self._released = [(k, self.owner) for k in self._released], []
+        self._last_release = time.monotonic()
         if rows:
-            with self._lock:
-                self._conn.executemany("DELETE FROM claims WHERE key = ? AND owner = ?", rows)
+            self._conn.executemany("DELETE FROM claims WHERE key = ? AND owner = ?", rows)
 
     def close(self) -> None:
         """Stop beating and release every claim of this process."""
@@ -108,6 +126,8 @@ class Claims:
         while not self._stop.wait(self.lease_s / 6):
             try:
                 self._beat()
+                if self._released:
+                    self.flush()
             except sqlite3.Error:  # a locked or vanished database: try again at the next beat
                 continue
 

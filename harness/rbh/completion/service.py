@@ -258,6 +258,9 @@ class CompletionService:
                 except Exception as exc:  # noqa: BLE001 — contained: this request becomes a failed sample
                     if results[i] is None:
                         settle(i, Completion(error=self.crash_message(exc)))
+        finally:
+            if self._claims is not None:
+                self._claims.flush()  # failed keys free for another process now
         missing = [i for i, c in enumerate(results) if c is None]
         if missing:
             raise RuntimeError(f"model {self.model.display_name} returned no completion for {len(missing)} of {len(requests)} requests")
