@@ -10,7 +10,9 @@ use, so a backend that needs only the tool helpers does not load the data model.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from rbh.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from rbh.interactive.conversation import HIDDEN, KINDS, ON_ASK, VOLUNTEERED, Conversation, PlannedCondition, Turn, messages_of
@@ -69,12 +71,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'rbh.interactive' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
