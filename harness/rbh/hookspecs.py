@@ -1,4 +1,4 @@
-"""Hook specifications of rbh (DESIGN §4).
+"""Hook specifications of rbh (docs/design.md §4).
 
 Registration hooks receive a typed `register` callback; plugins register classes (factories),
 not instances, so nothing heavy is imported until a component is used. Lifecycle hooks receive

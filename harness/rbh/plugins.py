@@ -1,5 +1,5 @@
 """Loading plugins from the `rbh` entry-point group, one at a time, so a broken plugin is
-reported and skipped instead of breaking every command (DESIGN §4).
+reported and skipped instead of breaking every command (docs/design.md §4).
 
 Environment: `RBH_STRICT_PLUGINS=1` makes a failing plugin fatal; `RBH_DISABLE_PLUGINS=a,b`
 blocks plugins by entry-point name; `RBH_TRACE_PLUGINS=1` prints every hook call to stderr.

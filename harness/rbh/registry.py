@@ -1,4 +1,4 @@
-"""The registry: the only module that calls plugin hooks (DESIGN §4).
+"""The registry: the only module that calls plugin hooks (docs/design.md §4).
 
 Everything else asks it typed questions: which models, scorers, generators, datasets, task and
 template folders exist, and which plugin (distribution, version) provided each.

@@ -1,4 +1,4 @@
-"""`rbh generate`: the kg plugin's command that builds a RecBench+-style benchmark (DESIGN §9)
+"""`rbh generate`: the kg plugin's command that builds a RecBench+-style benchmark (docs/design.md §9)
 with a registered generator (`--generator`, default `kg`), and optionally publishes it."""
 
 from __future__ import annotations

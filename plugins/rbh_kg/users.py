@@ -1,5 +1,5 @@
 """Seeded simulated users over a curated KG: MovieLens-style demographics and timestamped
-histories drawn from taste profiles (DESIGN §10).
+histories drawn from taste profiles (docs/design.md §10).
 
 Users are generated on demand, not shipped: the same (domain data, seed) gives the same users
 and histories on every machine, in a second or two per domain. Each user gets

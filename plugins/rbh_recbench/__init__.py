@@ -1,4 +1,4 @@
-"""The RecBench+ metric suite (DESIGN §8.3), the released evaluator as the `official` scoring set
+"""The RecBench+ metric suite (docs/design.md §8.3), the released evaluator as the `official` scoring set
 (§8.4), `rbh import recbench-plus`, which converts the official release, `rbh export sft`
 (fine-tuning data from the tasks' prompts) and the metrics as training rewards (`rewards`)."""
 

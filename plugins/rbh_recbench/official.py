@@ -1,4 +1,4 @@
-"""The released RecBench+ evaluator, reproduced exactly (DESIGN §8.4) for `--scoring official`.
+"""The released RecBench+ evaluator, reproduced exactly (docs/design.md §8.4) for `--scoring official`.
 
 Quirks kept on purpose: titles are the raw response split on "[SEP]"; a trailing " (YYYY)" is
 removed from predictions but not from the ground truth; each prediction is replaced by the FIRST
@@ -204,6 +204,6 @@ OFFICIAL_SCORERS: tuple[type[OfficialScorer], ...] = (
 )
 OFFICIAL_SET = ScoringSet(
     "official",
-    "the released RecBench+ evaluator, quirks included (DESIGN §8.4)",
+    "the released RecBench+ evaluator, quirks included (docs/design.md §8.4)",
     {cls.name.removeprefix("official_"): cls.name for cls in OFFICIAL_SCORERS},
 )

@@ -1,6 +1,6 @@
 """Relevance metrics against the ground truth: recall, precision, nDCG, hit, failure to recommend.
 
-rbh definitions (DESIGN §8.3); the released evaluator's versions (§8.4) are the `official`
+rbh definitions (docs/design.md §8.3); the released evaluator's versions (§8.4) are the `official`
 scoring set in `official.py`.
 """
 

@@ -1,4 +1,4 @@
-"""A 500-sample run against a server that fails 45% of attempts (DESIGN §12 "Faults"): every
+"""A 500-sample run against a server that fails 45% of attempts (docs/design.md §12 "Faults"): every
 sample completes or is reported, no request is answered twice, a re-run retries only failures."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """SIGKILL half-way through an API run, then re-run: no completed sample is requested again,
-and the final results equal an uninterrupted run's (DESIGN §11–12)."""
+and the final results equal an uninterrupted run's (docs/design.md §11–12)."""
 
 from __future__ import annotations
 

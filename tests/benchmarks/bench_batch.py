@@ -1,4 +1,4 @@
-"""Benchmark: a 20,000-request `rbh run --batch` against the local batch server (DESIGN §12:
+"""Benchmark: a 20,000-request `rbh run --batch` against the local batch server (docs/design.md §12:
 client peak memory ≤ 300 MB, client overhead ≤ 10 s beyond the server's own processing).
 
     python tests/benchmarks/bench_batch.py [--n 20000] [--backend openai|anthropic] [--poll 0.05]

@@ -1,4 +1,4 @@
-"""Benchmark the generator (DESIGN §12): the default dataset (≤ 30 s) and condition mining at
+"""Benchmark the generator (docs/design.md §12): the default dataset (≤ 30 s) and condition mining at
 MovieLens-1M scale (6,040 users, 1,000,000 interactions, ~3,900 items, ~50,000 triples; ≤ 60 s).
 
 Run: `.venv/bin/python tests/benchmarks/bench_generator.py [--workers 2] [--skip-default]`.

@@ -1,4 +1,4 @@
-"""Benchmark: resolve and score 300,000 recommended titles against a 4,000-item catalog (DESIGN §12).
+"""Benchmark: resolve and score 300,000 recommended titles against a 4,000-item catalog (docs/design.md §12).
 
 Run: `.venv/bin/python tests/benchmarks/bench_scoring.py [--titles 300000] [--items 4000]`.
 30,000 responses of 10 titles each: catalog titles as LLMs write them (articles moved, other case,

@@ -1,4 +1,4 @@
-"""Dependencies point one way (DESIGN §4): core never imports a plugin, built-in plugins use only
+"""Dependencies point one way (docs/design.md §4): core never imports a plugin, built-in plugins use only
 the documented public API, and each built-in plugin can be disabled without breaking the rest."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`rbh --help` and `rbh list ...` must not import heavy libraries (DESIGN §3)."""
+"""`rbh --help` and `rbh list ...` must not import heavy libraries (docs/design.md §3)."""
 
 from __future__ import annotations
 

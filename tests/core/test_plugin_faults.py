@@ -1,4 +1,4 @@
-"""Plugin faults are contained and named (DESIGN §4): a plugin's broken task file is skipped with
+"""Plugin faults are contained and named (docs/design.md §4): a plugin's broken task file is skipped with
 one warning; a model or scorer that raises on one sample makes that sample an error naming the
 plugin — the run completes, is written, and exits 1."""
 

@@ -1,4 +1,4 @@
-"""The plan is the single point of validation (DESIGN §7): every misconfiguration is one line,
+"""The plan is the single point of validation (docs/design.md §7): every misconfiguration is one line,
 exit 2, no run folder — and a counting local server receives zero requests."""
 
 from __future__ import annotations

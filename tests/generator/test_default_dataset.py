@@ -107,7 +107,7 @@ FORBIDDEN_SLIPS = (
 
 
 def test_default_queries_read_naturally(default_cache):
-    """Targets of the template phraser on rbh-default (DESIGN §9.7): median ≥ 25 words per
+    """Targets of the template phraser on rbh-default (docs/design.md §9.7): median ≥ 25 words per
     condition query, ≥ 95% distinct queries per subtype, no forbidden slip."""
     import re
     import statistics

@@ -1,4 +1,4 @@
-"""The metric suite (DESIGN §8.3) and the official evaluator's quirks (§8.4), per sample."""
+"""The metric suite (docs/design.md §8.3) and the official evaluator's quirks (§8.4), per sample."""
 
 from __future__ import annotations
 

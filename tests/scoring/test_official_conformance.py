@@ -1,4 +1,4 @@
-"""Conformance with the released evaluator (DESIGN §8.4): import the official demographics file,
+"""Conformance with the released evaluator (docs/design.md §8.4): import the official demographics file,
 replay the paper's gpt-4o and claude-3.5-sonnet responses through `rbh run --scoring official`
 and re-score them with `rbh score`; every per-query ftr/recall/precision/ndcg must match."""
 

@@ -1,4 +1,4 @@
-"""The response parser (DESIGN §8.1)."""
+"""The response parser (docs/design.md §8.1)."""
 
 from __future__ import annotations
 

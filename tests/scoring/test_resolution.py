@@ -1,4 +1,4 @@
-"""Title resolution in the Catalog (DESIGN §8.2): keys, aliases, fuzzy matching, year hints."""
+"""Title resolution in the Catalog (docs/design.md §8.2): keys, aliases, fuzzy matching, year hints."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Resolution accuracy on real data (DESIGN §8.2): the LLM-written ground-truth titles of the
+"""Resolution accuracy on real data (docs/design.md §8.2): the LLM-written ground-truth titles of the
 official demographics file against the ML-1M catalog, and a negative set of real post-2000 films."""
 
 from __future__ import annotations

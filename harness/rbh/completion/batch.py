@@ -1,5 +1,5 @@
 """Batch mode of the completion service: the missing requests go to the provider's batch API
-instead of live calls (DESIGN §7).
+instead of live calls (docs/design.md §7).
 
 1. Requests that an unfinished recorded batch already carries are not sent again: that batch is
    polled (this is how a re-run after a crash or Ctrl-C resumes).

@@ -1,5 +1,5 @@
 """A persistent response cache in SQLite (WAL): every completion is stored the moment it
-arrives, so re-running an interrupted command resumes it (DESIGN §11)."""
+arrives, so re-running an interrupted command resumes it (docs/design.md §11)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one path to a model (DESIGN §7): build the backend, compute its identity, look requests up
+"""The one path to a model (docs/design.md §7): build the backend, compute its identity, look requests up
 in the response cache, send each distinct missing request once (with the backend's retries),
 and store every completion the moment it arrives.
 

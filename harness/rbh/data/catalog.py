@@ -1,4 +1,4 @@
-"""The catalog of one domain's items; it owns title resolution (DESIGN §8.2)."""
+"""The catalog of one domain's items; it owns title resolution (docs/design.md §8.2)."""
 
 from __future__ import annotations
 

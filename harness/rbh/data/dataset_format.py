@@ -1,4 +1,4 @@
-"""The dataset format, written (DESIGN §5): parquet per config and split (`{domain}_{subtype}`
+"""The dataset format, written (docs/design.md §5): parquet per config and split (`{domain}_{subtype}`
 samples, `{domain}_items`, `{domain}_kg`) with fixed schemas and writer settings, and the dataset card
 whose YAML `configs:` is what `datasets.load_dataset(DIR, CONFIG)` and `rbh run --dataset DIR`
 read (`rbh.data.sources` reads it back). Same rows → the same bytes: no timestamps, fixed options.

@@ -1,5 +1,5 @@
 """Interactions `(user_id, item_id, rating, timestamp)` and users `(user_id, age, gender,
-occupation)` (DESIGN §5), with per-user time-ordered histories and CSV / JSONL / parquet loaders.
+occupation)` (docs/design.md §5), with per-user time-ordered histories and CSV / JSONL / parquet loaders.
 
 Demographics follow MovieLens-1M: `age` is the bucket code (1, 18, 25, 35, 45, 50, 56), `gender`
 is "M" or "F", `occupation` is one of the 21 ML-1M occupation names. `User.group()` gives the

@@ -1,4 +1,4 @@
-"""Title normalization: the key that exact title resolution compares (DESIGN §8.2)."""
+"""Title normalization: the key that exact title resolution compares (docs/design.md §8.2)."""
 
 from __future__ import annotations
 

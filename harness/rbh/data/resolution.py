@@ -1,4 +1,4 @@
-"""Title resolution (DESIGN §8.2): normalized exact key → aliases → fuzzy match, year hint as tie-break.
+"""Title resolution (docs/design.md §8.2): normalized exact key → aliases → fuzzy match, year hint as tie-break.
 
 A `TitleResolver` is built once per (catalog, options); it memoizes every (key, year) it has seen
 and resolves the titles that need fuzzy matching in one vectorized `rapidfuzz.process.cdist` call,

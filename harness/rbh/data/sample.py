@@ -1,4 +1,4 @@
-"""One benchmark row (DESIGN §5): the same schema as the columns of a dataset on the Hub."""
+"""One benchmark row (docs/design.md §5): the same schema as the columns of a dataset on the Hub."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `Model` interface (DESIGN §7): a backend receives chat requests and yields completions
+"""The `Model` interface (docs/design.md §7): a backend receives chat requests and yields completions
 as they finish; the runner owns caching, progress and scoring."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The provider batch interface (DESIGN §7, batch mode): what a backend implements so that the
+"""The provider batch interface (docs/design.md §7, batch mode): what a backend implements so that the
 completion service can send its requests through a provider's batch API instead of live calls.
 
 The service owns everything generic (which requests go into which batch, recording batch ids in

@@ -1,4 +1,4 @@
-"""Async machinery shared by the API backends (DESIGN §7): bounded, 429-adaptive concurrency,
+"""Async machinery shared by the API backends (docs/design.md §7): bounded, 429-adaptive concurrency,
 retries with exponential backoff + jitter that honour `Retry-After`, a per-request timeout,
 and a bridge that lets the synchronous runner consume completions as they finish.
 

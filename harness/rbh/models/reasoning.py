@@ -1,5 +1,5 @@
 """Separating a reasoning model's thoughts from its answer: `reasoning_content` / `reasoning`
-fields, or `<think>…</think>` inside the content (DESIGN §8.1: reasoning is never parsed)."""
+fields, or `<think>…</think>` inside the content (docs/design.md §8.1: reasoning is never parsed)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The typed run results (DESIGN §11): `results.json` and the per-sample rows of
+"""The typed run results (docs/design.md §11): `results.json` and the per-sample rows of
 `samples/<task>.jsonl` are written and read through these models, by `rbh run`, `rbh score` and
 every later reader. `schema_version` 2 is a superset of version 1, which still reads."""
 

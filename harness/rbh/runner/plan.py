@@ -1,4 +1,4 @@
-"""Planning a run — the single point of validation (DESIGN §7): scoring set, backend and its
+"""Planning a run — the single point of validation (docs/design.md §7): scoring set, backend and its
 arguments, generation arguments, tasks, scorers, datasets, prompts, the output folder and the
 response cache are all checked before the model is built and before the first request, so a
 misconfiguration is one line, exit 2, and costs nothing."""

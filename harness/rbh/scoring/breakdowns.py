@@ -1,4 +1,4 @@
-"""Metric breakdowns: the same aggregation over subsets of samples (DESIGN §8.3).
+"""Metric breakdowns: the same aggregation over subsets of samples (docs/design.md §8.3).
 
 Dimensions: `n_conditions`, `relation` (a sample counts once per relation of its conditions),
 `misinformed_relation` (the relation a misinformed query states wrongly),

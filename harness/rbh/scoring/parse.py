@@ -1,4 +1,4 @@
-"""Turning a response into a ranked list of titles (DESIGN §8.1).
+"""Turning a response into a ranked list of titles (docs/design.md §8.1).
 
 Order of attempts: a JSON array (`output.format: json`, or a response that is one), a `[SEP]` list,
 then numbered/bulleted lines. Around the list, models add prose ("Here are some movies:",

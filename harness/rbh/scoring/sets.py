@@ -21,4 +21,4 @@ class ScoringSet:
         return self.scorers.get(metric, metric)
 
 
-DEFAULT_SCORING = ScoringSet("rbh", "the task's metrics as declared (rbh definitions, DESIGN §8.3)")
+DEFAULT_SCORING = ScoringSet("rbh", "the task's metrics as declared (rbh definitions, docs/design.md §8.3)")

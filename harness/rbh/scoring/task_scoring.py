@@ -122,7 +122,7 @@ def score_task(
 ) -> TaskScores:
     """Score one task's completions: parse every response, resolve all titles at once (per set of
     resolution options), apply the scorers, aggregate, and break the metrics down. Samples whose
-    completion failed are kept in the rows but excluded from every metric (DESIGN §8.3).
+    completion failed are kept in the rows but excluded from every metric (docs/design.md §8.3).
 
     With `repeats` > 1, `samples` and `completions` hold each sample `repeats` times in a row:
     each repeat is scored, a sample's value is the mean over its repeats, the task's metrics are

@@ -1,4 +1,4 @@
-"""The task schema (DESIGN §6), validated with pydantic; unknown keys are errors."""
+"""The task schema (docs/design.md §6), validated with pydantic; unknown keys are errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rendering task prompts with Jinja in a sandbox, with `StrictUndefined` (DESIGN §6)."""
+"""Rendering task prompts with Jinja in a sandbox, with `StrictUndefined` (docs/design.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `kg` generator (DESIGN §9): builds a RecBench+-style benchmark — explicit, implicit,
+"""The `kg` generator (docs/design.md §9): builds a RecBench+-style benchmark — explicit, implicit,
 misinformed, interest and demographics requests — from a KG, interactions and users.
 
     from rbh_kg.generator import GeneratorConfig, GeneratorInputs, generate_benchmark

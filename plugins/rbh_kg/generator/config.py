@@ -1,4 +1,4 @@
-"""Parameters and inputs of the `kg` generator (DESIGN §9)."""
+"""Parameters and inputs of the `kg` generator (docs/design.md §9)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ GENERATOR_VERSION = "2.3"
 SOURCE = f"{GENERATOR_NAME} {GENERATOR_VERSION}"
 
 
-# The paper's condition-count mix per subtype (movie: 1 / 2 / 3-4 conditions), DESIGN §9.2.
+# The paper's condition-count mix per subtype (movie: 1 / 2 / 3-4 conditions), docs/design.md §9.2.
 PAPER_COUNTS: dict[str, tuple[int, int, int]] = {
     "explicit": (2225, 2346, 426),
     "implicit": (1753, 1552, 344),
@@ -24,7 +24,7 @@ PAPER_COUNTS: dict[str, tuple[int, int, int]] = {
 PAPER_MIXES: dict[str, tuple[float, float, float]] = {
     s: (a / (a + b + c), b / (a + b + c), c / (a + b + c)) for s, (a, b, c) in PAPER_COUNTS.items()
 }
-# The paper's hidden-relation mix (people and credits; DESIGN §9.3): movies mostly actors, then
+# The paper's hidden-relation mix (people and credits; docs/design.md §9.3): movies mostly actors, then
 # directors and other credits; books mostly authors.
 _MOVIE_HIDDEN = {"starring": 0.68, "directed_by": 0.16, "written_by": 0.06, "music_by": 0.04, "cinematography": 0.03, "produced_by": 0.03}
 PAPER_HIDDEN: dict[str, dict[str, dict[str, float]]] = {

@@ -1,4 +1,4 @@
-"""Explicit queries (DESIGN §9.2): the mined conditions, stated directly."""
+"""Explicit queries (docs/design.md §9.2): the mined conditions, stated directly."""
 
 from __future__ import annotations
 

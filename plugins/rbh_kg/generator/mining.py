@@ -1,4 +1,4 @@
-"""Condition mining per user (DESIGN §9.1): facts shared by ≥ min_support history items, grown
+"""Condition mining per user (docs/design.md §9.1): facts shared by ≥ min_support history items, grown
 Apriori-style (level by level) to at most `max_conditions` facts, closed sets only.
 
 A set is grown from its smallest informative fact (the anchor) with partner facts of the
