@@ -88,79 +88,77 @@ def load_run(path: str | Path) -> Results:
 
 
 def evaluate(
-    tasks: str | list[str],
+    tasks: str | Sequence[str],
     model: str,
     *,
     model_args: str | Mapping[str, Any] | None = None,
-    gen_kwargs: Mapping[str, Any] | None = None,
+    concurrency: int | None = None,
+    gen_kwargs: str | Mapping[str, Any] | None = None,
     dataset: str | Path | None = None,
-    limit: float | None = None,
-    sample_ids: Sequence[str] | None = None,
+    sample_ids: str | Sequence[str] | None = None,
     shuffle: bool = False,
+    limit: str | float | None = None,
     shard: str | None = None,
     repeats: int = 1,
-    metrics: Sequence[str] | None = None,
-    run_name: str | None = None,
+    metrics: str | Sequence[str] | None = None,
     k: int | None = None,
     history: bool | None = None,
+    tools: str | Sequence[str] | None = None,
     seed: int = 0,
     output: str | Path = "results",
+    run_name: str | None = None,
     use_cache: bool = True,
     cache: str | Path | None = None,
+    refresh: bool = False,
     scoring: str = "rbh",
+    batch: bool = False,
+    max_cost: float | None = None,
+    breakdown: bool = False,
+    show_metrics: str | Sequence[str] | None = None,
     log_samples: str = "slim",
     show_progress: bool = False,
     print_table: bool = False,
-    tools: Sequence[str] | None = None,
 ) -> Results:
-    """Evaluate `model` on `tasks` exactly as `rbh run` would (same planning, validation,
-    completion service, scoring and run folder); the options are `rbh run`'s flags."""
-    from rbh.cli.run import parse_tools
-    from rbh.errors import UsageError
-    from rbh.models.spec import parse_model_spec
+    """Evaluate `model` on `tasks` exactly as `rbh run` would (same checks, planning, completion
+    service, scoring and run folder). The arguments are `rbh run`'s flags, by the same names
+    (`use_cache=False` is `--no-cache`, `log_samples="none"` is `--no-log-samples`); each takes
+    the flag's text or a Python value (`metrics="recall,ndcg"` or `["recall", "ndcg"]`)."""
     from rbh.registry import get_registry
-    from rbh.runner.plan import RunOptions
+    from rbh.runner.options import run_options
     from rbh.runner.run import run_evaluation
-    from rbh.runner.selection import Selection, parse_limit, parse_shard
-    from rbh.runner.task_results import LOG_SAMPLES
 
-    if log_samples not in LOG_SAMPLES:
-        raise UsageError(f"log_samples must be one of {', '.join(LOG_SAMPLES)}")
-    for name, value in (("k", k), ("repeats", repeats)):
-        if value is not None and value < 1:
-            raise UsageError(f"{name} must be a positive integer")
-    selection = Selection(
-        limit=parse_limit(None if limit is None else str(limit)),
-        sample_ids=None if sample_ids is None else tuple(sample_ids),
-        shuffle=shuffle,
-        seed=seed,
-        shard=parse_shard(shard),
-    )
-    spec = parse_model_spec(model, model_args if isinstance(model_args, str) or model_args is None else None)
-    if isinstance(model_args, Mapping):
-        spec.args.update(model_args)
     task_spec = tasks if isinstance(tasks, str) else ",".join(tasks)
-    options = RunOptions(
-        tasks=task_spec,
-        model=spec,
-        gen_kwargs=dict(gen_kwargs or {}),
-        dataset=None if dataset is None else str(dataset),
-        selection=selection,
+    options = run_options(
+        task_spec,
+        model,
+        model_args=model_args,
+        concurrency=concurrency,
+        gen_kwargs=gen_kwargs,
+        dataset=dataset,
+        sample_ids=sample_ids,
+        shuffle=shuffle,
+        limit=limit,
+        shard=shard,
         repeats=repeats,
-        metrics=None if metrics is None else list(metrics),
-        run_name=run_name,
+        metrics=metrics,
         k=k,
         history=history,
+        tools=tools,
         seed=seed,
-        output=Path(output),
+        output=output,
+        run_name=run_name,
         use_cache=use_cache,
-        cache_path=None if cache is None else Path(cache),
+        cache=cache,
+        refresh=refresh,
         scoring=scoring,
-        command=shlex.join(["rbh.evaluate", f"tasks={task_spec}", f"model={model}"]),
-        show_progress=show_progress,
+        batch=batch,
+        max_cost=max_cost,
+        breakdown=breakdown,
+        show_metrics=show_metrics,
         log_samples=log_samples,
+        show_progress=show_progress,
         print_table=print_table,
-        tools=None if tools is None else parse_tools(",".join(tools) or "none"),
+        command=shlex.join(["rbh.evaluate", f"tasks={task_spec}", f"model={model}"]),
     )
     outcome = run_evaluation(options, get_registry())
     return Results(outcome.results, outcome.run_dir)

@@ -7,6 +7,7 @@ installed wheel (`rbh/_shipped/<name>`) or at the root of a source checkout (edi
 from __future__ import annotations
 
 import os
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -26,13 +27,28 @@ def shipped_dir(name: str) -> Path:
 
 
 def cache_dir() -> Path:
-    """The user cache folder (`RBH_CACHE_DIR` overrides); created on demand."""
+    """The user cache folder (`RBH_CACHE_DIR` overrides); created on demand. A folder that cannot
+    be created or written is a usage error naming where it came from."""
+    from rbh.errors import UsageError
+
     override = os.environ.get("RBH_CACHE_DIR")
     if override:
-        path = Path(override)
+        path, origin = Path(override).expanduser(), f"RBH_CACHE_DIR={override}"
     else:
         from platformdirs import user_cache_dir
 
         path = Path(user_cache_dir("rbh", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+        origin = f"the cache folder {path}"
+    if path in _USABLE:
+        return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):  # writable by this process (root included: /proc is not)
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot use {origin}: {exc.strerror or exc} (set RBH_CACHE_DIR to a writable folder)") from None
+    _USABLE.add(path)
     return path
+
+
+_USABLE: set[Path] = set()  # cache folders already checked in this process

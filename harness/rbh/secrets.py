@@ -1,23 +1,54 @@
-"""Keeping secrets out of results, logs and error messages."""
+"""Keeping secrets out of results, logs and error messages.
+
+An argument is secret when a backend declares it (`Model.secret_args`) or when its name is one
+that only ever holds a credential (`api_key`, `token`, `password`, `hf_token`, `client_secret`,
+…, or ends in `_api_key`, `_secret`, …). Names that merely contain "key" or "token"
+(`max_tokens_param`, `sort_key`) are ordinary arguments: they stay in results and cache keys.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-_SECRET_NAME_RE = re.compile(r"(key|token|secret|password|authorization)", re.IGNORECASE)
+SECRET_NAMES = frozenset(
+    {
+        "api_key",
+        "apikey",
+        "key",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "authorization",
+        "access_token",
+        "auth_token",
+        "api_token",
+        "bearer_token",
+        "hf_token",
+        "secret_key",
+        "access_key",
+        "client_secret",
+        "private_key",
+    }
+)
+SECRET_SUFFIXES = ("_api_key", "_apikey", "_secret", "_password", "_access_token", "_auth_token", "_api_token", "_secret_key")
 REDACTED = "***"
 
 
-def redact_args(args: Mapping[str, Any], extra_secret_names: Iterable[str] = ()) -> dict[str, Any]:
-    """Copy of `args` with secret-looking values replaced; `*_env` names (which env var) are kept."""
-    extra = set(extra_secret_names)
-    out: dict[str, Any] = {}
-    for name, value in args.items():
-        secret = name in extra or (_SECRET_NAME_RE.search(name) and not name.endswith("_env"))
-        out[name] = REDACTED if secret and value is not None else value
-    return out
+def is_secret_name(name: str, declared: Iterable[str] = ()) -> bool:
+    """Whether an argument called `name` holds a credential: declared so, or named as one only
+    a credential is (`*_env` names say which environment variable holds it: not secret)."""
+    lowered = name.lower()
+    if name in set(declared):
+        return True
+    return not lowered.endswith("_env") and (lowered in SECRET_NAMES or lowered.endswith(SECRET_SUFFIXES))
+
+
+def redact_args(args: Mapping[str, Any], declared: Iterable[str] = ()) -> dict[str, Any]:
+    """Copy of `args` with the values of secret arguments (see `is_secret_name`) replaced."""
+    declared = tuple(declared)
+    return {name: REDACTED if value is not None and is_secret_name(name, declared) else value for name, value in args.items()}
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

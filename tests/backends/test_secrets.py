@@ -98,3 +98,38 @@ def test_missing_key_is_one_line_exit_2(tmp_path: Path, monkeypatch: Any, backen
         f"error: {backend}: no API key: set the environment variable {env} (or choose another with --model-args api_key_env=NAME)"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_arguments_named_like_keys_are_recorded_and_keyed_credentials_are_not(tmp_path: Path, llm_server: Any) -> None:
+    """Redaction goes by the names only a credential has (and a backend's declared `secret_args`):
+    `max_tokens_param` is an ordinary argument — recorded, and part of the cache key — while a
+    key passed as `api_key` is neither."""
+    import json
+
+    from rbh.secrets import redact_args
+
+    assert redact_args({"sort_key": "reverse", "max_tokens": 5, "hf_token": "hf_x", "my_api_key": "k", "api_key_env": "E"}) == {
+        "sort_key": "reverse",
+        "max_tokens": 5,
+        "hf_token": "***",
+        "my_api_key": "***",
+        "api_key_env": "E",
+    }
+    assert redact_args({"sort_key": "reverse"}, declared=["sort_key"]) == {"sort_key": "***"}
+
+    server = llm_server(api_key=SECRET)
+    dataset = make_dataset(tmp_path / "ds", n_samples=4)
+    runs = []
+    for param in ("max_tokens", "max_completion_tokens"):
+        code, out, err = rbh_main(
+            "run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--cache", str(tmp_path / "cache.sqlite"),
+            "--no-progress", "--output", str(tmp_path / "out"), "--run-name", param, "--model", "openai:fake",
+            "--model-args", f"base_url={server.url}/v1,api_key={SECRET},max_tokens_param={param}",
+        )  # fmt: skip
+        assert code == 0, err
+        runs.append(json.loads((tmp_path / "out" / param / "results.json").read_text()))
+    assert [r["model"]["args"]["max_tokens_param"] for r in runs] == ["max_tokens", "max_completion_tokens"]
+    assert {r["model"]["args"]["api_key"] for r in runs} == {"***"}
+    counts = [r["tasks"]["movie_explicit"]["counts"] for r in runs]
+    assert [c["cached"] for c in counts] == [0, 0], "the two runs differ by an argument, so share no cache entry"
+    assert _grep(tmp_path, SECRET) == []

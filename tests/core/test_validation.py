@@ -91,3 +91,17 @@ def test_baseline_model_args_are_checked(model_args: str, needle: str, dataset: 
     assert code == 2 and needle in err, err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("folder", ["/proc/rbh-cache", "/proc", "FILE"])
+def test_an_unusable_cache_folder_is_one_line_exit_2(folder: str, dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RBH_CACHE_DIR that cannot be created, written, or is a file: a usage error naming it (it
+    used to be an internal error, exit 1), before anything is built or written."""
+    if folder == "FILE":
+        folder = str(tmp_path / "a-file")
+        Path(folder).write_text("x")
+    monkeypatch.setenv("RBH_CACHE_DIR", folder)
+    code, out, err = rbh_main("run", "--tasks", "movie_explicit", "--model", "oracle", "--limit", "2", "--output", str(tmp_path / "out"))
+    assert code == 2, err
+    assert err.startswith(f"error: cannot use RBH_CACHE_DIR={folder}: ") and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "out").exists()

@@ -41,6 +41,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the response cache")
     p.add_argument("--cache", type=Path, default=None, help="response cache file (default: the user cache dir)")
     p.add_argument(
+        "--refresh", action="store_true", help="send every request again and replace its cached answer (after changing a model's code)"
+    )
+    p.add_argument(
         "--scoring", default="rbh", metavar="NAME", help="a registered scoring set: rbh (default) or official, the released evaluator's"
     )
     p.add_argument("--dry-run", action="store_true", help="check and plan everything, show counts and prompts, send nothing")
@@ -73,55 +76,41 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 def handle(args: argparse.Namespace) -> int:
     from rbh.errors import UsageError
-    from rbh.models.spec import parse_kv, parse_model_spec
     from rbh.registry import get_registry
-    from rbh.runner.plan import RunOptions
-    from rbh.runner.selection import Selection, parse_limit, parse_sample_ids, parse_shard
+    from rbh.runner.options import run_options
 
-    for flag in ("k", "concurrency", "repeats"):
-        value = getattr(args, flag)
-        if value is not None and value < 1:
-            raise UsageError(f"--{flag} must be a positive integer")
     if args.show_prompts < 0:
         raise UsageError("--show-prompts must be 0 or more")
-    spec = parse_model_spec(args.model, args.model_args)
-    if args.concurrency is not None:
-        spec.args["concurrency"] = args.concurrency
-    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics is not None else None
-    if metrics is not None and not metrics:
-        raise UsageError("--metrics names no metric")
-    selection = Selection(
-        limit=parse_limit(args.limit),
-        sample_ids=parse_sample_ids(args.sample_ids),
-        shuffle=args.shuffle,
-        seed=args.seed,
-        shard=parse_shard(args.shard),
-    )
-    if args.batch:
-        spec.args["batch"] = True
-    options = RunOptions(
-        tasks=args.tasks,
-        model=spec,
-        gen_kwargs=parse_kv(args.gen_kwargs, "--gen-kwargs"),
+    options = run_options(
+        args.tasks,
+        args.model,
+        model_args=args.model_args,
+        concurrency=args.concurrency,
+        gen_kwargs=args.gen_kwargs,
         dataset=args.dataset,
-        selection=selection,
+        sample_ids=args.sample_ids,
+        shuffle=args.shuffle,
+        limit=args.limit,
+        shard=args.shard,
         repeats=args.repeats,
-        metrics=metrics,
-        run_name=args.run_name,
+        metrics=args.metrics,
         k=args.k,
         history=args.history,
+        tools=args.tools,
         seed=args.seed,
         output=args.output,
+        run_name=args.run_name,
         use_cache=not args.no_cache,
-        cache_path=args.cache,
+        cache=args.cache,
+        refresh=args.refresh,
         scoring=args.scoring,
-        command=shlex.join(["rbh", *sys.argv[1:]]),
-        show_progress=not args.no_progress,
-        show_metrics=tuple(g.strip() for g in (args.show_metrics or "").split(",") if g.strip()),
-        breakdown=args.breakdown,
-        log_samples="none" if args.no_log_samples else args.log_samples,
+        batch=args.batch,
         max_cost=args.max_cost,
-        tools=parse_tools(args.tools),
+        breakdown=args.breakdown,
+        show_metrics=args.show_metrics,
+        log_samples="none" if args.no_log_samples else args.log_samples,
+        show_progress=not args.no_progress,
+        command=shlex.join(["rbh", *sys.argv[1:]]),
     )
     if args.dry_run:
         from rbh.runner.dry_run import dry_run
@@ -140,17 +129,3 @@ def handle(args: argparse.Namespace) -> int:
         )
         print_failures(failure_causes(outcome.results))
     return outcome.exit_code
-
-
-def parse_tools(text: str | None) -> list[str] | None:
-    """`--tools catalog_search` (or `none`) → the tool names; an unknown tool is a usage error."""
-    from rbh.errors import UsageError
-    from rbh.tasks.config import TOOLS
-
-    if text is None:
-        return None
-    names = [t.strip() for t in text.split(",") if t.strip() and t.strip() != "none"]
-    unknown = [t for t in names if t not in TOOLS]
-    if unknown:
-        raise UsageError(f"--tools: unknown tool {unknown[0]!r} (known: {', '.join(TOOLS)})")
-    return names

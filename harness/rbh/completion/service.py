@@ -27,7 +27,7 @@ from rbh.errors import RbhError, UsageError
 from rbh.models.arguments import check_model_args
 from rbh.models.base import ChatRequest, Completion, Message, Model
 from rbh.models.spec import ModelSpec, parse_model_spec
-from rbh.secrets import redact_args, scrub
+from rbh.secrets import is_secret_name, redact_args, scrub
 
 if TYPE_CHECKING:
     from rbh.registry import Registered, Registry
@@ -122,6 +122,7 @@ class CompletionService:
         self.budget: Budget | None = None  # `--max-cost`: set by the caller; needs a known price
         self._claims: Claims | None = None  # opened with the first request sent (docs/results.md, "Sharing a cache")
         self.wait_poll_s = 0.5  # how often requests another process is answering are looked for
+        self.refresh = False  # `--refresh`: send every request again and replace its cached answer
 
     @classmethod
     def open(
@@ -150,7 +151,7 @@ class CompletionService:
     def build(cls, spec: ModelSpec, entry: "Registered[type[Model]]", cache: ResponseCache | None) -> "CompletionService":
         """A service over a checked backend class (see `model_class`) and an open cache (or None)."""
         model = build_model(spec, entry)
-        secrets = [str(v) for k, v in spec.args.items() if v is not None and k in model.secret_args]
+        secrets = [str(v) for k, v in spec.args.items() if v is not None and is_secret_name(k, model.secret_args)]
         return cls(model, cache, secrets=secrets, provenance=entry.provenance)
 
     # -- requests -------------------------------------------------------------------------------
@@ -172,8 +173,8 @@ class CompletionService:
 
     # -- completing -----------------------------------------------------------------------------
     def cached(self, requests: Sequence[ChatRequest]) -> dict[str, Completion]:
-        """The cached completions among `requests`, by key."""
-        return self.cache.get_many(r.key for r in requests) if self.cache is not None else {}
+        """The cached completions among `requests`, by key (none with `refresh`)."""
+        return self.cache.get_many(r.key for r in requests) if self.cache is not None and not self.refresh else {}
 
     def complete(
         self,
@@ -378,8 +379,9 @@ class CompletionService:
 
     @property
     def claims(self) -> Claims | None:
-        """This process's claims in the cache database (None without a cache)."""
-        if self._claims is None and self.cache is not None:
+        """This process's claims in the cache database (None without a cache, or with `refresh`:
+        a refreshing process would otherwise wait for, and take, the answers it replaces)."""
+        if self._claims is None and self.cache is not None and not self.refresh:
             self._claims = Claims(self.cache.path)
         return self._claims
 

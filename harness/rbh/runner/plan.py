@@ -1,7 +1,8 @@
-"""Planning a run — the single point of validation (docs/design.md §7): scoring set, backend and its
-arguments, generation arguments, tasks, scorers, datasets, prompts, the output folder and the
-response cache are all checked before the model is built and before the first request, so a
-misconfiguration is one line, exit 2, and costs nothing."""
+"""Planning a run (docs/design.md §7): the options, already checked as options by the one front
+door (`rbh.runner.options`), are checked against everything they name — scoring set, backend and
+its arguments, generation arguments, tasks, scorers, datasets, prompts, the output folder and the
+response cache — before the model is built and before the first request, so a misconfiguration
+is one line, exit 2, and costs nothing."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ class RunOptions:
     output: Path = Path("results")
     use_cache: bool = True
     cache_path: Path | None = None
+    refresh: bool = False  # send every request again and replace the cached answers
     scoring: str = "rbh"
     command: str = ""
     show_progress: bool = True
@@ -152,6 +154,7 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
         if cache is not None:
             cache.close()
         raise
+    service.refresh = options.refresh
     if options.max_cost is not None:
         set_budget(service, options.max_cost)
     for plan in plans:
