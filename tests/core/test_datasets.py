@@ -70,6 +70,7 @@ def test_run_on_hf_spec(tmp_path: Path) -> None:
         "run", "--tasks", "book_explicit", "--model", "oracle", "--dataset", f"hf:{repo}", "--output", str(out), "--no-progress"
     )
     assert result.code == 0, result.err
+    assert result.err == "", "--no-progress: not even `datasets`' own 'Generating test split' bars"
     data = json.loads((only_run_dir(out) / "results.json").read_text())["tasks"]["book_explicit"]
     assert data["metrics"]["recall"]["value"] == 1.0
     assert data["dataset"]["spec"] == f"hf:{repo}"

@@ -84,6 +84,27 @@ def test_example_plugin_shows_and_runs(plugin_site: Path, tmp_path: Path, tiny_d
     assert results["plugins"]["example"] == "rbh-example 0.3.0"
 
 
+def test_the_documented_echo_model_answers_the_shipped_tasks(plugin_site: Path, tmp_path: Path) -> None:
+    """docs/plugins.md's `rbh run --tasks implicit --model echo`: every sample gets titles that
+    resolve in the catalog (the bridges the query names, or the user's history)."""
+    import json
+
+    out = tmp_path / "out"
+    result = run_cli(
+        "run", "--tasks", "implicit,interest", "--model", "echo", "--dataset", str(REPO / "tests" / "fixtures" / "mini-benchmark"),
+        "--output", str(out), "--no-progress", "--log-samples", "full", env=_env(plugin_site),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    rows = [json.loads(line) for path in (only_run_dir(out) / "samples").glob("*.jsonl") for line in path.read_text().splitlines()]
+    assert rows and all(row["resolved"] and all(row["resolved"]) for row in rows), "every sample answered with catalog titles"
+    implicit = [row for row in rows if row["sample"]["subtype"] == "implicit"]
+    bridges = {b["item_id"] for row in implicit for b in row["sample"]["bridges"]}
+    assert bridges & {i for row in implicit for i in row["resolved"]}, "an implicit query's bridges are echoed"
+    listing = run_cli("list", "metrics", env=_env(plugin_site))
+    line = next(ln for ln in listing.out.splitlines() if "list_length" in ln)
+    assert "↑" not in line and "↓" not in line, "a count has no direction"
+
+
 def test_broken_plugin_is_isolated(plugin_site: Path, tiny_dataset: Path, tmp_path: Path) -> None:
     result = run_cli("list", "models", env=_env(plugin_site))
     assert result.code == 0

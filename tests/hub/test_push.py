@@ -43,10 +43,15 @@ def _no_secret(result, *secrets: str) -> None:
 
 def test_push_then_load_every_config_back(live_hub: LiveHub, hub_ready_dataset: Path, tmp_path: Path) -> None:
     repo = f"{ORG}/mini"
-    result = run_cli("push", str(hub_ready_dataset), repo, env=live_hub.env())
+    env = live_hub.env()
+    del env["HF_HUB_DISABLE_PROGRESS_BARS"]  # as a user has it: rbh itself turns the per-file bars off
+    result = run_cli("push", str(hub_ready_dataset), repo, env={k: v for k, v in env.items()})
     assert result.code == 0, result.err
     assert f"{live_hub.url}/datasets/{repo}" in result.out
     _no_secret(result, live_hub.token)
+    n_files = sum(1 for p in hub_ready_dataset.rglob("*") if p.is_file())
+    assert result.err.strip().splitlines() == [f"uploading {n_files} files " + result.err.split(" files ", 1)[1].strip()], result.err
+    assert f"to {repo} on {live_hub.url} ..." in result.err, "one status line, no per-file progress bars"
 
     local_files = {p.relative_to(hub_ready_dataset).as_posix(): p.read_bytes() for p in hub_ready_dataset.rglob("*") if p.is_file()}
     remote = live_hub.hub.files(repo)
@@ -253,3 +258,19 @@ def test_not_a_dataset_folder(tmp_path: Path) -> None:
     (broken / "README.md").write_text("---\nconfigs:\n- config_name: a\n  data_files: a/*.parquet\n---\n")
     with pytest.raises(UsageError, match="matches no file"):
         push_dataset(broken, f"{ORG}/x", token="unused")
+
+
+def test_push_dry_run_lists_and_sends_nothing(live_hub: LiveHub, hub_ready_dataset: Path) -> None:
+    repo = f"{ORG}/dry"
+    result = run_cli("push", str(hub_ready_dataset), repo, "--dry-run", env=live_hub.env())
+    assert result.code == 0, result.err
+    files = sorted(p.relative_to(hub_ready_dataset).as_posix() for p in hub_ready_dataset.rglob("*") if p.is_file())
+    assert f"would upload {len(files)} files" in result.out and "nothing sent" in result.out
+    assert all(name in result.out for name in files)
+    assert "token: from HF_TOKEN" in result.out
+    _no_secret(result, live_hub.token)
+    assert ("datasets", repo) not in live_hub.hub.repos, "nothing reached the Hub"
+    quiet = run_cli("push", str(hub_ready_dataset), repo, "--no-progress", env=live_hub.env())
+    assert quiet.code == 0 and quiet.err == "", quiet.err
+    no_token = run_cli("push", str(hub_ready_dataset), repo, "--dry-run", env=live_hub.env(HF_TOKEN="", HF_TOKEN_PATH="/nonexistent"))
+    assert no_token.code == 0 and "token: none found" in no_token.out

@@ -22,6 +22,10 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument("--results", default=None, metavar="ORG/NAME", help="publish the given run folders' results to this dataset repo")
     p.add_argument("--private", action="store_true", help="create the repo private (only applies to a new repo)")
     p.add_argument("--message", default=None, help="commit message (default: 'Upload dataset with rbh VERSION')")
+    p.add_argument(
+        "--dry-run", action="store_true", help="check and list what would be uploaded, and whose token would be used; send nothing"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no status line while uploading")
     p.set_defaults(handler=handle)
 
 
@@ -33,9 +37,12 @@ def handle(args: argparse.Namespace) -> int:
     if len(args.paths) != 2:
         raise UsageError("push takes a dataset folder and ORG/NAME (or run folders with --results ORG/NAME)")
     from rbh.data import push_dataset
+    from rbh.data.hub import plan_push
 
     folder, repo_id = Path(args.paths[0]), args.paths[1]
-    url = push_dataset(folder, repo_id, private=args.private, commit_message=args.message)
+    if args.dry_run:
+        return _print_plan(plan_push(folder, repo_id))
+    url = push_dataset(folder, repo_id, private=args.private, commit_message=args.message, on_start=_status(args))
     print(f"pushed {folder} to {url}")
     print(f"evaluate on it with: rbh run --tasks ... --model ... --dataset hf:{repo_id}")
     return 0
@@ -55,7 +62,32 @@ def _push_results(args: argparse.Namespace) -> int:
     def prompts(run: Any, task: str) -> Any:
         return prompts_for(task, run.results.tasks[task], run.samples[task], resolver, registry)
 
-    url = push_results(runs, args.results, private=args.private, message=args.message, prompts=prompts)
-    print(f"pushed {len(runs)} run(s) to {url}")
+    outcome = push_results(
+        runs, args.results, private=args.private, message=args.message, prompts=prompts, on_start=_status(args), dry_run=args.dry_run
+    )
+    if not isinstance(outcome, str):
+        return _print_plan(outcome)
+    print(f"pushed {len(runs)} run(s) to {outcome}")
     print(f'load them with: datasets.load_dataset("{args.results}", "results", split="latest")')
+    return 0
+
+
+def _status(args: argparse.Namespace) -> Any:
+    """One line on stderr as the upload starts (none with --no-progress)."""
+    import sys
+
+    if args.no_progress:
+        return None
+    return lambda plan: print(f"uploading {plan.summary()} ...", file=sys.stderr, flush=True)
+
+
+def _print_plan(plan: Any) -> int:
+    """`--dry-run`: the files, their sizes and total, the repo, the endpoint and the token's source."""
+    from rbh.ui import print_rows
+
+    print_rows(f"dry run — would upload {plan.summary()} (nothing sent)", ("file", "bytes"), [[p, f"{n:,}"] for p, n in plan.files])
+    if plan.generated_card:
+        print("README.md has no `configs:`: rbh would upload a card it writes for the folder")
+    token = f"from {plan.token_source}" if plan.token_source else "none found (set HF_TOKEN or run `hf auth login`; the push would fail)"
+    print(f"token: {token}")
     return 0

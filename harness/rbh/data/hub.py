@@ -9,6 +9,9 @@ handed to `huggingface_hub` only, and never printed, logged or written. Every fa
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +23,50 @@ class HubError(UsageError):
     """Publishing to the Hub failed: missing token, refused, not found, conflict, or unreachable."""
 
 
-def push_dataset(folder: Path, repo_id: str, *, private: bool = False, token: str | None = None, commit_message: str | None = None) -> str:
+@dataclass(frozen=True)
+class PushPlan:
+    """What a push would send: the files (path in the repo, bytes), where, and whose token."""
+
+    repo_id: str
+    endpoint: str
+    files: tuple[tuple[str, int], ...]
+    generated_card: bool  # the folder's README.md lacks `configs:`: a card is written for it
+    token_source: str | None  # "HF_TOKEN", "the login cache", or None (the push would fail)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(size for _, size in self.files)
+
+    def summary(self) -> str:
+        """'26 files (3.1 MB) to ORG/NAME on ENDPOINT'."""
+        return f"{len(self.files)} files ({self.total_bytes / 1e6:.1f} MB) to {self.repo_id} on {self.endpoint}"
+
+
+def plan_push(folder: Path, repo_id: str) -> PushPlan:
+    """Check a dataset folder and say what `push_dataset` would upload; sends nothing."""
+    from huggingface_hub import constants
+
+    files, card = _collect(Path(folder))
+    sizes = [(rel, path.stat().st_size) for rel, path in files]
+    if card is not None:
+        sizes.append((CARD, len(card.encode("utf-8"))))
+    return PushPlan(repo_id, constants.ENDPOINT, tuple(sorted(sizes)), card is not None, token_source())
+
+
+def push_dataset(
+    folder: Path,
+    repo_id: str,
+    *,
+    private: bool = False,
+    token: str | None = None,
+    commit_message: str | None = None,
+    on_start: Callable[[PushPlan], None] | None = None,
+) -> str:
     """Upload a dataset folder (README.md card + data files) to the dataset repo `repo_id`.
 
     Creates the repo when missing (`private` applies then); an existing repo gets a new commit.
-    Returns the repo URL, e.g. `https://huggingface.co/datasets/ORG/NAME`.
+    `on_start(plan)` hears what is about to be sent (`huggingface_hub`'s own progress bars, one
+    per file, are off). Returns the repo URL, e.g. `https://huggingface.co/datasets/ORG/NAME`.
     """
     folder = Path(folder)
     files, card = _collect(folder)
@@ -45,17 +87,46 @@ def push_dataset(folder: Path, repo_id: str, *, private: bool = False, token: st
             )
         from rbh.version import __version__
 
-        api.create_commit(
-            repo_id,
-            operations,
-            repo_type="dataset",
-            commit_message=commit_message or f"Upload dataset with rbh {__version__}",
-        )
+        if on_start is not None:
+            on_start(plan_push(folder, repo_id))
+        with _quiet_hub():
+            api.create_commit(
+                repo_id,
+                operations,
+                repo_type="dataset",
+                commit_message=commit_message or f"Upload dataset with rbh {__version__}",
+            )
     except HubError:
         raise
     except Exception as exc:
         raise _hub_error(exc, repo_id, endpoint, token) from None
     return str(url)
+
+
+@contextmanager
+def _quiet_hub() -> Iterator[None]:
+    """`huggingface_hub` without its per-file progress bars (the caller's setting restored)."""
+    from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
+
+    was_disabled = are_progress_bars_disabled()
+    disable_progress_bars()
+    try:
+        yield
+    finally:
+        if not was_disabled:
+            enable_progress_bars()
+
+
+def token_source() -> str | None:
+    """Where a push would take its token from (never the token itself)."""
+    if os.environ.get("HF_TOKEN"):
+        return "HF_TOKEN"
+    from huggingface_hub import get_token
+
+    try:
+        return "the login cache" if get_token() else None
+    except Exception:  # noqa: BLE001 — an unusable token source is no token
+        return None
 
 
 def _collect(folder: Path) -> tuple[list[tuple[str, Path]], str | None]:

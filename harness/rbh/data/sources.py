@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -218,7 +220,8 @@ class HubSource:
         local = Path(self.repo).is_dir()
         fresh = {"download_mode": "force_redownload", "verification_mode": "no_checks"} if local else {}
         try:
-            ds = datasets.load_dataset(self.repo, config, split=split, revision=self.revision, **fresh)
+            with quiet_datasets():
+                ds = datasets.load_dataset(self.repo, config, split=split, revision=self.revision, **fresh)
         except Exception as exc:
             raise DataError(f"cannot load hf:{self.repo} config {config!r} split {split!r}: {_one_line(exc)}") from None
         self._fingerprints[(config, split)] = str(getattr(ds, "_fingerprint", ""))
@@ -229,6 +232,24 @@ class HubSource:
         for key in sorted(self._fingerprints):
             digest.update(f"{key}={self._fingerprints[key]}".encode())
         return digest.hexdigest()[:16]
+
+
+@contextmanager
+def quiet_datasets() -> Iterator[None]:
+    """`datasets` without its own progress bars ("Generating train split") and warnings: rbh
+    shows its own progress (or none, with --no-progress). The caller's setting is restored."""
+    import datasets
+
+    enabled = datasets.is_progress_bar_enabled()
+    verbosity = datasets.logging.get_verbosity()
+    datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        datasets.logging.set_verbosity(verbosity)
+        if enabled:
+            datasets.enable_progress_bars()
 
 
 def _one_line(exc: BaseException) -> str:

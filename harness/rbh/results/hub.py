@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rbh.results.model import RunResults, SampleRow
 
 if TYPE_CHECKING:
+    from rbh.data.hub import PushPlan
     from rbh.runner.load import LoadedRun
 
 RESULTS_CONFIG = "results"
@@ -111,15 +112,25 @@ def _write_card(folder: Path, configs: dict[str, list[tuple[str, str]]], runs: S
 
 
 def push_results(
-    runs: Sequence["LoadedRun"], repo_id: str, *, private: bool = False, message: str | None = None, prompts: Any = None
-) -> str:
-    """Upload the runs' results and details to the dataset repo `repo_id`; returns its URL.
-    `prompts(run, task)` gives the messages of slim rows (rendered again), or None to leave them out."""
-    from rbh.data.hub import push_dataset
+    runs: Sequence["LoadedRun"],
+    repo_id: str,
+    *,
+    private: bool = False,
+    message: str | None = None,
+    prompts: Any = None,
+    on_start: Callable[["PushPlan"], None] | None = None,
+    dry_run: bool = False,
+) -> "str | PushPlan":
+    """Upload the runs' results and details to the dataset repo `repo_id`; returns its URL (with
+    `dry_run`, what would be sent: nothing is). `prompts(run, task)` gives the messages of slim
+    rows (rendered again), or None to leave them out; `on_start` as for `push_dataset`."""
+    from rbh.data.hub import plan_push, push_dataset
     from rbh.results.compare import ComparedRun, compare_runs, markdown
 
     comparison = compare_runs([ComparedRun.of(r.label, r.path, r.results, r.samples) for r in runs])
     with tempfile.TemporaryDirectory(prefix="rbh-results-") as tmp:
         folder = Path(tmp)
         build_results_folder(runs, folder, markdown(comparison), prompts)
-        return push_dataset(folder, repo_id, private=private, commit_message=message or "Upload rbh results")
+        if dry_run:
+            return plan_push(folder, repo_id)
+        return push_dataset(folder, repo_id, private=private, commit_message=message or "Upload rbh results", on_start=on_start)
