@@ -235,8 +235,12 @@ def _lookup(table: dict[str, Registered[T]], name: str, kind: str) -> Registered
     try:
         return table[name]
     except KeyError:
-        known = ", ".join(sorted({r.name for r in table.values()})) or "none"
-        raise UsageError(f"unknown {kind} {name!r} (known: {known})") from None
+        import difflib
+
+        names = sorted({r.name for r in table.values()})
+        close = difflib.get_close_matches(name, list(table), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise UsageError(f"unknown {kind} {name!r} ({hint}known: {', '.join(names) or 'none'})") from None
 
 
 _REGISTRY: Registry | None = None

@@ -60,6 +60,18 @@ def test_unknown_model(tmp_path: Path, tiny_dataset: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("run", "--tasks", "movie_explicit", "--model", "gpt5000:big", "--dataset", str(tiny_dataset), "--output", str(out))
     _assert_clean_failure(result, out, "unknown model backend 'gpt5000'", "oracle")
+    assert "did you mean" not in result.err, "nothing close: no guess"
+    typo = run_cli("run", "--tasks", "movie_explicit", "--model", "opena:gpt-4o", "--dataset", str(tiny_dataset), "--output", str(out))
+    _assert_clean_failure(typo, out, "unknown model backend 'opena' (did you mean openai? known: ")
+
+
+def test_suggestions_name_each_candidate_once(tmp_path: Path) -> None:
+    """`explicit` is a group and a tag: it used to be suggested twice."""
+    out = tmp_path / "out"
+    result = run_cli("run", "--tasks", "explict", "--model", "oracle", "--output", str(out))
+    _assert_clean_failure(result, out, "unknown task, group or tag 'explict' (did you mean explicit, ")
+    suggested = result.err.split("did you mean ")[1].rstrip("?)\n").split(", ")
+    assert len(suggested) == len(set(suggested)) == 3, suggested
 
 
 def test_missing_dataset(tmp_path: Path) -> None:

@@ -188,9 +188,12 @@ def test_tables_fit_80_columns(args: list[str]) -> None:
     assert result.code == 0, result.err
     assert "…" not in result.out
     assert max(len(line) for line in result.out.splitlines()) <= 80
-    names = [row["task"] for row in json.loads(run_cli("list", "tasks", "--json").out)]
+    rows = json.loads(run_cli("list", "tasks", "--json").out)
+    names = [row["task"] for row in rows]
     if args == ["list", "tasks"]:
         assert all(f"│ {name} " in result.out for name in names)  # no name is cut or wrapped
+        explicit = next(row for row in rows if row["task"] == "movie_explicit")
+        assert isinstance(explicit["tags"], list) and "explicit" in explicit["tags"], "--json gives lists as JSON lists"
 
 
 def test_run_tables_fit_80_columns_with_breakdowns(tmp_path: Path) -> None:
@@ -236,6 +239,12 @@ def test_run_name(dataset: Path, tmp_path: Path) -> None:
         == 0
     )
     assert (tmp_path / "baseline_v1" / "results.json").is_file()
+    code, _, err = rbh_main(
+        "run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(dataset), "--run-name", "baseline v1",
+        "--output", str(tmp_path), "--no-progress",
+    )  # fmt: skip
+    assert code == 2 and f"--run-name baseline v1: {tmp_path / 'baseline_v1'} exists" in err and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["baseline_v1"], "not silently renamed to baseline_v1-2"
 
 
 def test_answered_rate_counts_model_answers_over_the_whole_task() -> None:

@@ -86,12 +86,38 @@ def _run(server: BatchServer, dataset: Path, out: Path, *extra: str, args: str =
     )  # fmt: skip
 
 
-def test_unknown_price_shows_tokens_never_a_number(server: BatchServer, dataset: Path, tmp_path: Path) -> None:
+def test_unknown_price_shows_tokens_never_a_number(
+    server: BatchServer, dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the provider's own endpoint (here the SDK's OPENAI_BASE_URL, as a proxy of it) a model
+    its price table lacks says "price unknown" with the tokens; a fully cached re-run spent
+    nothing and says nothing."""
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{server.url}/v1")
+    cache = tmp_path / "cache.sqlite"
+    code, out, err = rbh_main(
+        "run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress", "--output", str(tmp_path / "out"),
+        "--model", "openai:fake-model", "--model-args", "api_key_env=RBH_TEST_KEY", "--cache", str(cache), "--run-name", "first",
+    )  # fmt: skip
+    assert code == 0, err
+    results = json.loads((tmp_path / "out" / "first" / "results.json").read_text())
+    assert results["cost"]["usd"] is None and results["tasks"]["movie_explicit"]["cost"]["usd"] is None
+    assert "price unknown for openai:fake-model" in " ".join(out.split()) and "$" not in out.split("cost:")[1].split("results")[0]
+    code, out, err = rbh_main(
+        "run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-progress", "--output", str(tmp_path / "out"),
+        "--model", "openai:fake-model", "--model-args", "api_key_env=RBH_TEST_KEY", "--cache", str(cache), "--run-name", "cached",
+    )  # fmt: skip
+    assert code == 0 and "cost:" not in out, "every answer cached: 0 tokens spent, no price to miss"
+
+
+def test_another_server_has_no_price_to_miss(server: BatchServer, dataset: Path, tmp_path: Path) -> None:
+    """With base_url (vLLM serve, Ollama, a local server) no price table applies: no cost record,
+    no "price unknown" line — unless prices are given."""
     code, out, err = _run(server, dataset, tmp_path / "out")
     assert code == 0, err
     results = json.loads((only_run_dir(tmp_path / "out") / "results.json").read_text())
-    assert results["cost"]["usd"] is None and results["tasks"]["movie_explicit"]["cost"]["usd"] is None
-    assert "price unknown for openai:fake-model" in " ".join(out.split()) and "$" not in out.split("cost:")[1].split("results")[0]
+    assert results["cost"] is None and "cost:" not in out
+    code, out, err = _run(server, dataset, tmp_path / "priced", args=",price_in=1,price_out=2")
+    assert code == 0 and "cost: $" in out, out
 
 
 def test_max_cost_needs_a_price_and_sends_nothing(server: BatchServer, dataset: Path, tmp_path: Path) -> None:

@@ -183,7 +183,7 @@ def test_token_from_env_and_login_cache(inprocess_hub: LiveHub, hub_ready_datase
 
 def _one_error_line(result) -> str:
     assert result.code == 2, (result.out, result.err)
-    lines = [line for line in result.err.splitlines() if line.strip()]
+    lines = [line for line in result.err.splitlines() if line.strip() and not line.startswith("uploading ")]  # the status line
     assert len(lines) == 1, result.err
     assert lines[0].startswith("error: ") and "Traceback" not in result.err
     return lines[0]

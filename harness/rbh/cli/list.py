@@ -35,25 +35,27 @@ def handle(args: argparse.Namespace) -> int:
     else:
         from rbh.ui import print_rows
 
-        print_rows(args.kind.replace("_", " "), columns, rows)
+        cells = [[", ".join(cell) if isinstance(cell, list) else cell for cell in row] for row in rows]
+        print_rows(args.kind.replace("_", " "), columns, cells)
     return 0
 
 
 def listing(kind: str, registry: "Registry") -> tuple[Sequence[str], list[list[Any]]]:
-    """The columns and rows of one kind."""
+    """The columns and rows of one kind; a cell holding several names is a list (a JSON list with
+    `--json`, joined by commas in the table)."""
     if kind in ("tasks", "groups", "tags"):
         from rbh.tasks.index import load_task_index
 
         index = load_task_index(registry.task_folders())
         if kind == "tasks":
             return ("task", "tags", "description"), [
-                [t.name, ", ".join(t.tags), t.description] for t in sorted(index.tasks.values(), key=lambda t: t.name)
+                [t.name, list(t.tags), t.description] for t in sorted(index.tasks.values(), key=lambda t: t.name)
             ]
         if kind == "groups":
             return ("group", "members", "description"), [
-                [g.name, ", ".join(g.members), g.description] for g in sorted(index.groups.values(), key=lambda g: g.name)
+                [g.name, list(g.members), g.description] for g in sorted(index.groups.values(), key=lambda g: g.name)
             ]
-        return ("tag", "tasks"), [[tag, ", ".join(sorted(names))] for tag, names in sorted(index.tags().items())]
+        return ("tag", "tasks"), [[tag, sorted(names)] for tag, names in sorted(index.tags().items())]
     if kind == "metrics":
         return ("metric", "direction", "meaning", "plugin"), [
             [name, DIRECTION[entry.obj.higher_is_better], entry.obj.description, plugin_label(entry)]
@@ -69,9 +71,9 @@ def listing(kind: str, registry: "Registry") -> tuple[Sequence[str], list[list[A
         obj = entry.obj
         row = [name, getattr(obj, "description", "") or getattr(obj, "help", "")]
         if kind == "models":
-            row.append(", ".join([*entry.aliases, *(f"{entry.name}:{a}" for a in getattr(obj, "aliases", {}))]))
+            row.append([*entry.aliases, *(f"{entry.name}:{a}" for a in getattr(obj, "aliases", {}))])
         elif kind == "scoring_sets":
-            row.append(", ".join(f"{metric} → {scorer}" for metric, scorer in obj.scorers.items()))
+            row.append([f"{metric} → {scorer}" for metric, scorer in obj.scorers.items()])
         rows.append([*row, plugin_label(entry)])
     return ("name", "description", *([extra_column] if extra_column else []), "plugin"), rows
 

@@ -12,9 +12,12 @@ if TYPE_CHECKING:
 
 
 def is_priced(service: "CompletionService") -> bool:
-    """Whether cost is reported at all: paid API backends (with a price table) and any model
-    given prices; local models and baselines are not."""
-    return service.price is not None or getattr(type(service.model), "price_table", None) is not None
+    """Whether cost is reported at all: any model given prices, and paid API backends (with a
+    price table) on their provider's own endpoint. Local models, baselines and API backends
+    pointed at another server (`base_url`: vLLM serve, Ollama) have no price to miss."""
+    if service.price is not None:
+        return True
+    return getattr(type(service.model), "price_table", None) is not None and not service.model.model_args.get("base_url")
 
 
 def task_cost(service: "CompletionService", counts: "CompletionCounts") -> CostResult | None:

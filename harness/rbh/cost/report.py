@@ -23,6 +23,8 @@ def cost_lines(results: "RunResults") -> list[str]:
     completion = sum(t.tokens.completion for t in results.tasks.values())
     tokens = f"{prompt:,} prompt + {completion:,} completion tokens"
     if cost.usd is None:
+        if prompt + completion == 0 or results.model.args.get("base_url"):
+            return []  # nothing was spent (every answer cached), or no price could exist (another server)
         from rbh.cost.prices import user_prices_path
 
         return [

@@ -147,6 +147,7 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     resolver = DatasetResolver(registry)
     plans = [plan_task(t, resolver, registry, options, scorers[t.task]) for t in tasks]
     check_output_parent(options.output)
+    check_run_name(options)
     cache = open_cache(options.cache_path) if options.use_cache else None
     try:
         service = CompletionService.build(options.model, model_entry, cache)
@@ -164,6 +165,17 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
             for r in range(plan.repeats)
         ]  # interactive tasks: the first turn's requests (what a dry run counts)
     return RunPlan(options, scoring, plans, service, model_entry, index)
+
+
+def check_run_name(options: RunOptions) -> None:
+    """`--run-name NAME` names one folder: a run that exists there is not renamed around (an
+    unnamed run gets a fresh timestamped folder instead)."""
+    from rbh.results.folder import run_dir_name
+
+    if options.run_name is not None:
+        path = options.output / run_dir_name(options.run_name, named=True)
+        if path.exists():
+            raise UsageError(f"--run-name {options.run_name}: {path} exists (choose another name, or remove it)")
 
 
 def check_batch_mode(spec: ModelSpec, registry: "Registry") -> None:

@@ -196,7 +196,7 @@ class TaskIndex:
         tagged = self.tags().get(token)
         if tagged:
             return sorted(tagged)
-        candidates = [*self.tasks, *self.groups, *self.tags()]
+        candidates = list(dict.fromkeys([*self.tasks, *self.groups, *self.tags()]))  # a group that is also a tag: once
         close = difflib.get_close_matches(token, candidates, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (see `rbh list tasks`)"
         raise UsageError(f"unknown task, group or tag {token!r}{hint}")
