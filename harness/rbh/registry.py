@@ -75,8 +75,12 @@ class Registry:
         info = self._infos.get(plugin)
         return (info.distribution, info.version) if info else ("unknown", "unknown")
 
-    def _collect(self, hook_name: str, kind: str, name_of: Callable[[Any], str]) -> dict[str, Registered[Any]]:
-        """Call a registration hook plugin by plugin, recording provenance and collisions."""
+    def _collect(
+        self, hook_name: str, kind: str, name_of: Callable[[Any], str], *, collision_fatal: bool = True
+    ) -> dict[str, Registered[Any]]:
+        """Call a registration hook plugin by plugin, recording provenance and collisions: a name
+        two plugins register is an error naming both (with `collision_fatal=False`, one warning
+        naming both, and the first plugin, in name order, keeps it)."""
         if hook_name in self._cache:
             return self._cache[hook_name]
         found: dict[str, Registered[Any]] = {}
@@ -88,10 +92,14 @@ class Registry:
                 entry = Registered(name, obj, _plugin, _dist, _ver, tuple(aliases))
                 for key in (name, *entry.aliases):
                     if key in found and found[key].plugin != _plugin:
-                        raise PluginError(
+                        message = (
                             f"{kind} name {key!r} is registered by both plugin {found[key].plugin!r} "
                             f"({found[key].distribution}) and plugin {_plugin!r} ({_dist})"
                         )
+                        if collision_fatal:
+                            raise PluginError(message)
+                        warn(f"{message}; {found[key].plugin!r}'s is kept")
+                        continue
                     found[key] = entry
 
             caller = self._caller(hook_name, plugin)
@@ -153,8 +161,9 @@ class Registry:
         return _lookup(self.scoring_sets(), name, "scoring set (--scoring)").obj
 
     def commands(self) -> dict[str, "Registered[Command]"]:
-        """Subcommands that plugins add, by name."""
-        return self._collect("register_commands", "command", lambda c: c.name)
+        """Subcommands that plugins add, by name (a name two plugins register is a warning, not
+        an error: every other command, `--help` included, must keep working)."""
+        return self._collect("register_commands", "command", lambda c: c.name, collision_fatal=False)
 
     def generators(self) -> dict[str, "Registered[type[Generator]]"]:
         return self._collect("register_generators", "generator", lambda cls: cls.name)
@@ -222,13 +231,31 @@ class Registry:
 
     # -- lifecycle --------------------------------------------------------------------------
     def on_run_start(self, payload: "RunStart") -> None:
-        self.pm.hook.on_run_start(run=payload)
+        self._notify("on_run_start", run=payload)
 
     def on_sample_end(self, payload: "SampleEnd") -> None:
-        self.pm.hook.on_sample_end(sample=payload)
+        self._notify("on_sample_end", sample=payload)
 
     def on_run_end(self, payload: "RunEnd") -> None:
-        self.pm.hook.on_run_end(run=payload)
+        self._notify("on_run_end", run=payload)
+
+    def _notify(self, hook_name: str, **payload: Any) -> None:
+        """Call a lifecycle hook plugin by plugin. One that raises is contained like a
+        registration hook: one warning naming it, and that plugin's hook is not called again in
+        this process (a tracker that failed on one sample would fail on every one); the run goes
+        on and is written. `RBH_STRICT_PLUGINS=1` makes it fatal."""
+        listeners = self._cache.get(f"listeners:{hook_name}")
+        if listeners is None:
+            listeners = self._cache[f"listeners:{hook_name}"] = {p: self._caller(hook_name, p) for p in self._plugin_names(hook_name)}
+        for plugin, caller in list(listeners.items()):
+            try:
+                caller(**payload)
+            except Exception as exc:  # noqa: BLE001 — a plugin may fail in any way; isolate it
+                if self.strict:
+                    raise PluginError(f"plugin {plugin!r}: {hook_name} raised {type(exc).__name__}: {exc}") from exc
+                del listeners[plugin]
+                message = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+                warn(f"plugin {plugin!r}: {hook_name} raised {message}; it is not called again in this run")
 
 
 def _lookup(table: dict[str, Registered[T]], name: str, kind: str) -> Registered[T]:

@@ -69,3 +69,40 @@ def test_a_scorer_that_raises_on_one_sample(faulty_site: Path, dataset: Path, tm
     assert [e["id"] for e in task["errors"]] == ["movie-explicit-000005"]
     assert "scorer faulty_scorer (plugin faulty) raised ZeroDivisionError" in task["errors"][0]["error"]
     assert task["metrics"]["faulty_scorer"]["n"] == 7 and task["metrics"]["recall"]["n"] == 8
+
+
+def test_a_lifecycle_hook_that_raises_is_contained(faulty_site: Path, dataset: Path, tmp_path: Path) -> None:
+    """A tracker plugin whose on_sample_end raises: one warning naming it, it is not called again,
+    the run completes and is written (it used to abort before the results existed). A plugin
+    command named like a core one is one warning, and the core command runs."""
+    env = {**_env(faulty_site), "RBH_FAULTY_HOOKS": "1"}
+    result = run_cli(
+        "run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(dataset),
+        "--output", str(tmp_path / "out"), "--no-progress", env=env,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    warnings = [ln for ln in result.err.splitlines() if ln.startswith("warning:") and "broken_include.yaml" not in ln]
+    assert len(warnings) == 2, result.err
+    assert "plugin 'faulty' registers the command 'run', which rbh itself has; the plugin's is skipped" in warnings[0]
+    assert "plugin 'faulty': on_sample_end raised ConnectionError: tracker unreachable; it is not called again" in warnings[1]
+    assert "Traceback" not in result.err and "the faulty plugin's run" not in result.out
+    results = json.loads((only_run_dir(tmp_path / "out") / "results.json").read_text())
+    assert results["tasks"]["movie_explicit"]["metrics"]["recall"]["n"] == 8
+    assert run_cli("--help", env=env).code == 0, "a colliding plugin command does not break --help"
+    strict = run_cli(
+        "run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(dataset),
+        "--output", str(tmp_path / "strict"), "--no-progress", env={**env, "RBH_STRICT_PLUGINS": "1"},
+    )  # fmt: skip
+    assert strict.code == 2 and "plugin 'faulty': on_sample_end raised ConnectionError" in strict.err, strict.err
+
+
+def test_the_documented_core_command_names_are_core_s() -> None:
+    import re
+
+    from rbh.cli.main import COMMANDS
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
+    listed = re.search(r"A command name that\s+rbh already has \(([^)]*)\)", doc)
+    assert listed is not None
+    assert re.findall(r"`([a-z]+)`", listed.group(1)) == list(COMMANDS)

@@ -168,6 +168,26 @@ def test_collision_names_both_plugins() -> None:
     assert "'first'" in str(err.value) and "'second'" in str(err.value) and "'dummy'" in str(err.value)
 
 
+class _CommandCollider:
+    def __init__(self, says: str):
+        self.says = says
+
+    @hookimpl
+    def register_commands(self, register: Callable[..., None]) -> None:
+        from rbh import Command
+
+        register(Command("sync", "sync somewhere", lambda parser: None, lambda args: print(self.says) or 0))
+
+
+def test_a_command_two_plugins_register_is_one_warning_naming_both(capsys: pytest.CaptureFixture[str]) -> None:
+    """Commands are the CLI itself: a collision must not take `--help` and every command down."""
+    registry = _registry(("zeta", _CommandCollider("zeta's")), ("alpha", _CommandCollider("alpha's")))
+    commands = registry.commands()
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1 and "'alpha'" in err and "'zeta'" in err and "'sync'" in err, err
+    assert commands["sync"].plugin == "alpha"
+
+
 class _AllHooks:
     """One implementation of every hookspec, recording lifecycle calls."""
 

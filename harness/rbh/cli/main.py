@@ -39,20 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_plugin_commands(sub: "argparse._SubParsersAction[Any]") -> None:
-    """Subcommands registered by plugins; a name core already uses is a one-line error."""
-    from rbh.errors import PluginError
+    """Subcommands registered by plugins; a name core already uses is one warning naming the
+    plugin, and that command is skipped (the others, `--help` included, keep working)."""
+    from rbh.plugins import warn
     from rbh.registry import get_registry
 
     for name, entry in sorted(get_registry().commands().items()):
         if name in sub.choices:
-            raise PluginError(f"plugin {entry.plugin!r} registers the command {name!r}, which rbh already has")
+            warn(f"plugin {entry.plugin!r} registers the command {name!r}, which rbh itself has; the plugin's is skipped")
+            continue
         command = entry.obj
         p = sub.add_parser(name, help=command.help, description=command.description or command.help)
         try:
             command.add_arguments(p)
         except Exception as exc:  # noqa: BLE001 — one broken command must not break the others
-            from rbh.plugins import warn
-
             warn(
                 f"plugin {entry.plugin!r}: command {name!r} could not declare its arguments ({type(exc).__name__}: {exc}); it is unavailable"
             )
