@@ -23,44 +23,12 @@ class AnthropicModel(ApiModel):
     sdk_modules: ClassVar[tuple[str, ...]] = ("anthropic",)
     price_table: ClassVar[Path | None] = Path(__file__).with_name("prices.yaml")
 
-    def __init__(
-        self,
-        model_name: str | None = None,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        api_key_env: str | None = None,
-        concurrency: int = 16,
-        timeout: float = 300.0,
-        max_retries: int = 8,
-        retry_base_delay: float = 0.5,
-        batch: bool = False,
-        batch_size: int = 50_000,
-        batch_poll: float = 30.0,
-        batch_wait: float = 93_600.0,
-        batch_retry: str = "batch",
-        price_in: float | None = None,
-        price_out: float | None = None,
-        price_cached_in: float | None = None,
-    ):
-        super().__init__(
-            model_name,
-            base_url=base_url,
-            api_key=api_key,
-            api_key_env=api_key_env,
-            custom_server=False,
-            concurrency=concurrency,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_base_delay=retry_base_delay,
-            batch=batch,
-            batch_size=batch_size,
-            batch_poll=batch_poll,
-            batch_wait=batch_wait,
-            batch_retry=batch_retry,
-            price_in=price_in,
-            price_out=price_out,
-            price_cached_in=price_cached_in,
-        )
+    key_optional_with_base_url: ClassVar[bool] = False  # the Anthropic SDK sends a key to any server
+
+    def __init__(self, model_name: str | None = None, concurrency: int = 16, timeout: float = 300.0, **base_args: Any):
+        """Only the defaults that differ from ApiModel's (fewer requests in flight, longer
+        timeout: Messages answers are slower); every argument is ApiModel's."""
+        super().__init__(model_name, concurrency=concurrency, timeout=timeout, **base_args)
 
     def request_params(self, request: ChatRequest) -> dict[str, Any]:
         return message_params(self.model_name, request.messages, request.gen, request.tools)
@@ -70,13 +38,13 @@ class AnthropicModel(ApiModel):
 
         from rbh_anthropic.batch import AnthropicBatchApi
 
-        client = Anthropic(api_key=self._key, base_url=self.base_url, max_retries=3, timeout=max(self.backend.timeout, 600.0))
+        client = Anthropic(api_key=self.api_key, base_url=self.base_url, max_retries=3, timeout=max(self.timeout, 600.0))
         return AnthropicBatchApi(client, self.request_params, self.redact)
 
     async def _open(self) -> "AsyncAnthropic":
         from anthropic import AsyncAnthropic
 
-        return AsyncAnthropic(api_key=self._key, base_url=self.base_url, max_retries=0, timeout=self.backend.timeout)
+        return AsyncAnthropic(api_key=self.api_key, base_url=self.base_url, max_retries=0, timeout=self.timeout)
 
     async def _close(self, client: "AsyncAnthropic") -> None:
         await client.close()

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rbh import Catalog, DataError, Item
-from rbh.data import Interactions, load_interactions, read_columns
-from rbh_kg.movielens import split_movie_title
+from rbh.data import Interactions, load_interactions, read_columns, split_movie_title
 
 
 def load_ratings(path: str | Path) -> Interactions:

@@ -15,8 +15,8 @@ import csv
 from pathlib import Path
 
 from rbh import KG, Catalog, DataError, Item, Triple
+from rbh.data import split_movie_title
 from rbh_kg.curated import CatalogKG
-from rbh_kg.movielens import split_movie_title
 
 COLUMNS = ("Title", "Year", "Genre", "Director", "Cast", "Languages", "Url")
 LANGUAGE_NAMES = {

@@ -47,51 +47,13 @@ class OpenAIChatModel(ApiModel):
     base_url_env: ClassVar[str] = "OPENAI_BASE_URL"
     sdk_modules: ClassVar[tuple[str, ...]] = ("openai",)
 
-    def __init__(
-        self,
-        model_name: str | None = None,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        api_key_env: str | None = None,
-        concurrency: int = 32,
-        timeout: float = 120.0,
-        max_retries: int = 8,
-        retry_base_delay: float = 0.5,
-        max_tokens_param: str = "max_tokens",
-        http_client: str = "auto",
-        batch: bool = False,
-        batch_size: int = 50_000,
-        batch_poll: float = 30.0,
-        batch_wait: float = 93_600.0,
-        batch_retry: str = "batch",
-        price_in: float | None = None,
-        price_out: float | None = None,
-        price_cached_in: float | None = None,
-    ):
+    def __init__(self, model_name: str | None = None, max_tokens_param: str = "max_tokens", http_client: str = "auto", **base_args: Any):
+        """`max_tokens_param` and `http_client` are the backend's own arguments; every other one
+        (base_url, api_key, concurrency, timeout, retries, batch, prices) is ApiModel's."""
         if http_client not in TRANSPORTS:
             raise UsageError(f"{self.name}: http_client must be one of {', '.join(TRANSPORTS)}, got {http_client!r}")
-        self.transport = choose_transport(self.name, http_client, custom_server=base_url is not None)
-        super().__init__(
-            model_name,
-            base_url=base_url,
-            api_key=api_key,
-            api_key_env=api_key_env,
-            custom_server=base_url is not None,
-            concurrency=concurrency,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_base_delay=retry_base_delay,
-            max_tokens_param=max_tokens_param,
-            http_client=http_client,
-            batch=batch,
-            batch_size=batch_size,
-            batch_poll=batch_poll,
-            batch_wait=batch_wait,
-            batch_retry=batch_retry,
-            price_in=price_in,
-            price_out=price_out,
-            price_cached_in=price_cached_in,
-        )
+        self.transport = choose_transport(self.name, http_client, custom_server=base_args.get("base_url") is not None)
+        super().__init__(model_name, max_tokens_param=max_tokens_param, http_client=http_client, **base_args)
         self.max_tokens_param = max_tokens_param
 
     # -- one request ------------------------------------------------------------------------
@@ -126,12 +88,12 @@ class OpenAIChatModel(ApiModel):
 
         from rbh_openai.batch import OpenAIBatchApi
 
-        client = OpenAI(api_key=self._key, base_url=self.base_url, max_retries=3, timeout=max(self.backend.timeout, 600.0))
+        client = OpenAI(api_key=self.api_key, base_url=self.base_url, max_retries=3, timeout=max(self.timeout, 600.0))
         return OpenAIBatchApi(client, self.flat_body, self.redact)
 
     async def _open(self) -> "AsyncOpenAI | DirectClient":
         if self.transport == "direct":
-            return DirectClient(self.base_url or self.default_base_url, self._key)
+            return DirectClient(self.base_url or self.default_base_url, self.api_key)
         from openai import AsyncOpenAI
 
         transport = None
@@ -139,7 +101,7 @@ class OpenAIChatModel(ApiModel):
             from openai import DefaultAioHttpClient
 
             transport = DefaultAioHttpClient()
-        return AsyncOpenAI(api_key=self._key, base_url=self.base_url, max_retries=0, timeout=self.backend.timeout, http_client=transport)
+        return AsyncOpenAI(api_key=self.api_key, base_url=self.base_url, max_retries=0, timeout=self.timeout, http_client=transport)
 
     async def _close(self, client: "AsyncOpenAI | DirectClient") -> None:
         await client.close()

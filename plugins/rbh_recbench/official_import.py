@@ -206,7 +206,7 @@ class DomainImport:
 
 def movie_catalog(domain_dir: Path) -> tuple[Catalog, list[Triple]]:
     """The ML-1M catalog from movies.dat, with genre and release-year facts."""
-    from rbh_kg.movielens import read_movies
+    from rbh.data import read_movies
 
     path = domain_dir / "movies.dat"
     if not path.is_file():

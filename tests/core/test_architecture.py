@@ -109,3 +109,52 @@ def test_each_builtin_disabled_in_turn(plugin: str, small_dataset: Path, tmp_pat
             "--output", str(tmp_path / "ok"), "--no-progress", env=env,
         )  # fmt: skip
         assert still.code == 0, still.err
+
+
+def test_no_builtin_plugin_imports_another() -> None:
+    """A plugin is shaped like a third party's: it can be installed, disabled or replaced alone,
+    so it imports core only, never a sibling plugin (what two plugins share belongs in core)."""
+    offenders = []
+    for plugin in BUILTINS:
+        for path, line, module, _ in imports_of(PLUGINS / plugin):
+            top = module.split(".")[0]
+            if top.startswith("rbh_") and top != plugin:
+                offenders.append(f"{path.relative_to(REPO)}:{line} imports {module}")
+    assert offenders == []
+
+
+def private_reaches(root: Path) -> list[str]:
+    """`x._name` reads under `root` of a private name that `root` itself never defines (an
+    assignment `obj._name = ...`, a `def _name`, a class attribute): a reach into the internals
+    of core (or of another object) that no public name offers."""
+    defined: set[str] = set()
+    used: list[tuple[Path, int, str]] = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                continue  # a module's own name (os._exit), not an object's internals
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                defined.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                defined.add(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                used.append((path, node.lineno, node.attr))
+    return [
+        f"{path.relative_to(root.parent)}:{line} reads .{attr}"
+        for path, line, attr in used
+        if attr.startswith("_") and not attr.startswith("__") and attr not in defined
+    ]
+
+
+def test_builtin_plugins_reach_no_private_attribute_of_core() -> None:
+    offenders = [reach for plugin in BUILTINS for reach in private_reaches(PLUGINS / plugin)]
+    assert offenders == []
+
+
+def test_the_reach_scan_sees_a_private_read(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("class A:\n    def f(self):\n        self._own = 1\n        return self._key, self._own\n")
+    assert [r.split(" ", 1)[1] for r in private_reaches(tmp_path)] == ["reads ._key"]

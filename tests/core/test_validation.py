@@ -105,3 +105,27 @@ def test_an_unusable_cache_folder_is_one_line_exit_2(folder: str, dataset: Path,
     assert code == 2, err
     assert err.startswith(f"error: cannot use RBH_CACHE_DIR={folder}: ") and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "out").exists()
+
+
+def test_backend_arguments_are_inherited_not_restated() -> None:
+    """openai and anthropic name only their own arguments (and the defaults they change); the
+    common ones come from ApiModel, checked the same way, and nothing internal leaks in."""
+    import inspect
+
+    from rbh.errors import UsageError
+    from rbh.models import ApiModel
+    from rbh.models.arguments import accepted_args, check_model_args
+    from rbh_anthropic.model import AnthropicModel
+    from rbh_openai.model import OpenAIChatModel
+
+    common = set(accepted_args(ApiModel))
+    assert {"base_url", "api_key", "concurrency", "timeout", "batch", "price_in"} <= common and "custom_server" not in common
+    assert set(accepted_args(OpenAIChatModel)) == common | {"max_tokens_param", "http_client"}
+    assert set(accepted_args(AnthropicModel)) == common
+    assert accepted_args(AnthropicModel)["concurrency"].default == 16 and accepted_args(OpenAIChatModel)["concurrency"].default == 32
+    own = [p for p in inspect.signature(OpenAIChatModel.__init__).parameters if p not in ("self", "model_name", "base_args")]
+    assert own == ["max_tokens_param", "http_client"], "the subclass restates nothing"
+    with pytest.raises(UsageError, match="openai retry_base_delay='soon'"):
+        check_model_args(OpenAIChatModel, {"retry_base_delay": "soon"})
+    with pytest.raises(UsageError, match="does not take 'custom_server'"):
+        check_model_args(AnthropicModel, {"custom_server": True})

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rbh.data import load_interactions, load_users
+from rbh.data import load_interactions, load_users, read_movies, split_movie_title
 from rbh.errors import DataError
-from rbh_kg.movielens import read_movies, split_movie_title
 
 
 def test_split_movie_title() -> None:

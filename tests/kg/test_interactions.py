@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rbh.data import Interaction, Interactions, User, Users, load_interactions, load_users
-from rbh.data.interactions import write_table
+from rbh.data.tables import write_table
 from rbh.errors import DataError
 
 ROWS = [

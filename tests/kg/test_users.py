@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from rbh.data.interactions import AGE_BUCKETS, OCCUPATIONS
+from rbh.data.movielens import AGE_BUCKETS, OCCUPATIONS
 from rbh_kg.curated import load_curated
 from rbh_kg.users import USER_COUNTS, SimulatedUsers, default_users, simulate_users
 

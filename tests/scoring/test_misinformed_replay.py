@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rbh.cli.main import main
-from rbh_kg.movielens import read_movies
+from rbh.data import read_movies
 from tests.conftest import only_run_dir, write_jsonl
 
 N = 400  # the first requests of the file (ids "0".."399"), enough to cover every response shape

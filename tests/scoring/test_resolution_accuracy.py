@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
+from rbh.data import read_movies
 from rbh.data.catalog import Catalog, Item
 from rbh.data.normalize import split_year, title_key, title_variants
-from rbh_kg.movielens import read_movies
 
 NEGATIVES = Path(__file__).with_name("negative_titles.txt")
 

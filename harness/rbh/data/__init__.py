@@ -6,25 +6,15 @@ from rbh.data.catalog import Catalog, Item
 from rbh.data.dataset import BenchmarkDataset, load_dataset
 from rbh.data.dataset_format import CARD, default_split, sample_row, write_config_table, write_dataset
 from rbh.data.hub import HubError, push_dataset
-from rbh.data.interactions import (
-    AGE_BUCKETS,
-    OCCUPATIONS,
-    Interaction,
-    Interactions,
-    User,
-    Users,
-    gc_paused,
-    load_interactions,
-    load_users,
-    read_columns,
-    read_dat_lines,
-    read_table,
-)
+from rbh.data.interactions import Interaction, Interactions, User, Users, load_interactions, load_users
 from rbh.data.kg import KG, Triple
+from rbh.data.movielens import AGE_BUCKETS, OCCUPATIONS, MovieRow, read_movies, split_movie_title
 from rbh.data.normalize import move_trailing_article, split_year, title_key
 from rbh.data.resolution import ResolutionOptions
 from rbh.data.sample import CONDITION_SUBTYPES, SUBTYPES, Bridge, Condition, Misinformation, Sample
 from rbh.data.sources import parse_json_object, read_card_configs
+from rbh.data.tables import read_columns, read_dat_lines, read_table
+from rbh.gc_pause import gc_paused
 
 __all__ = [
     "AGE_BUCKETS",
@@ -42,6 +32,7 @@ __all__ = [
     "Interactions",
     "Item",
     "Misinformation",
+    "MovieRow",
     "ResolutionOptions",
     "Sample",
     "Triple",
@@ -58,8 +49,10 @@ __all__ = [
     "read_card_configs",
     "read_columns",
     "read_dat_lines",
+    "read_movies",
     "read_table",
     "sample_row",
+    "split_movie_title",
     "split_year",
     "title_key",
     "write_config_table",

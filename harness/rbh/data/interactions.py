@@ -1,66 +1,29 @@
 """Interactions `(user_id, item_id, rating, timestamp)` and users `(user_id, age, gender,
 occupation)` (docs/design.md §5), with per-user time-ordered histories and CSV / JSONL / parquet loaders.
 
-Demographics follow MovieLens-1M: `age` is the bucket code (1, 18, 25, 35, 45, 50, 56), `gender`
-is "M" or "F", `occupation` is one of the 21 ML-1M occupation names. `User.group()` gives the
-readable form the official benchmark uses ({"age": "25-34", "gender": "Male", ...}).
-The loaders read CSV, JSONL, parquet and MovieLens `.dat` (`ratings.dat`, `users.dat`).
+Demographics follow MovieLens-1M (`rbh.data.movielens`): `age` is the bucket code (1, 18, 25,
+35, 45, 50, 56), `gender` is "M" or "F", `occupation` is one of the 21 ML-1M occupation names.
+`User.group()` gives the readable form the official benchmark uses ({"age": "25-34", ...}).
+The loaders read CSV, JSONL, parquet and MovieLens `.dat` (`ratings.dat`, `users.dat`) through
+`rbh.data.tables`.
 """
 
 from __future__ import annotations
 
-import gc
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from rbh.data.sources import read_rows
+from rbh.data.movielens import AGE_BUCKETS, GENDERS, OCCUPATIONS, parse_age, parse_gender, parse_occupation
+from rbh.data.tables import ITEM_COLUMNS, USER_COLUMNS, read_columns, read_table
 from rbh.errors import DataError
-
-AGE_BUCKETS: dict[int, str] = {
-    1: "Under 18",
-    18: "18-24",
-    25: "25-34",
-    35: "35-44",
-    45: "45-49",
-    50: "50-55",
-    56: "56+",
-}
-GENDERS: dict[str, str] = {"M": "Male", "F": "Female"}
-OCCUPATIONS: tuple[str, ...] = (  # ML-1M occupation codes 0..20, in code order
-    "other",
-    "academic/educator",
-    "artist",
-    "clerical/admin",
-    "college/grad student",
-    "customer service",
-    "doctor/health care",
-    "executive/managerial",
-    "farmer",
-    "homemaker",
-    "K-12 student",
-    "lawyer",
-    "programmer",
-    "retired",
-    "sales/marketing",
-    "scientist",
-    "self-employed",
-    "technician/engineer",
-    "tradesman/craftsman",
-    "unemployed",
-    "writer",
-)
+from rbh.gc_pause import gc_paused
 
 _BY_TIME = itemgetter(3)  # Interaction.timestamp
 
-# Column names accepted by the loaders, first match wins.
-USER_COLUMNS = ("user_id", "userId", "UserID", "user")
-ITEM_COLUMNS = ("item_id", "itemId", "movieId", "MovieID", "book_id", "item")
 RATING_COLUMNS = ("rating", "Rating")
 TIME_COLUMNS = ("timestamp", "Timestamp", "time")
 DAT_RATINGS = ("user_id", "item_id", "rating", "timestamp")  # ratings.dat: UserID::MovieID::Rating::Timestamp
@@ -127,31 +90,6 @@ class User:
         )
 
 
-def parse_age(value: Any) -> int:
-    """An ML-1M age bucket code from a code or a label."""
-    labels = {label.casefold(): code for code, label in AGE_BUCKETS.items()}
-    text = str(value).strip()
-    if text.casefold() in labels:
-        return labels[text.casefold()]
-    try:
-        return int(float(text))
-    except ValueError:
-        raise ValueError(f"unknown age {value!r}") from None
-
-
-def parse_gender(value: Any) -> str:
-    text = str(value).strip()
-    return {"male": "M", "female": "F"}.get(text.casefold(), text.upper())
-
-
-def parse_occupation(value: Any) -> str:
-    text = str(value).strip()
-    if text.isdigit() and int(text) < len(OCCUPATIONS):
-        return OCCUPATIONS[int(text)]
-    by_fold = {o.casefold(): o for o in OCCUPATIONS}
-    return by_fold.get(text.casefold(), text)
-
-
 class Interactions:
     """All interactions of a domain, grouped per user and ordered by time (ties keep input order)."""
 
@@ -206,19 +144,6 @@ class Interactions:
         """Only the interactions with the given items (e.g. those in a catalog)."""
         keep = set(item_ids)
         return Interactions(it for rows in self._by_user.values() for it in rows if it.item_id in keep)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects: its repeated
-    full scans would otherwise dominate loading a million interactions."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Users:
@@ -295,31 +220,6 @@ def load_users(path: str | Path) -> Users:
         raise DataError(f"{path}: {exc}") from None
 
 
-def read_columns(path: Path) -> dict[str, list[Any]]:
-    """A CSV or parquet file as {column: values} (id columns read as text)."""
-    if not path.is_file():
-        raise DataError(f"file not found: {path}")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            table = pq.read_table(path)
-        elif suffix == ".csv":
-            import pyarrow as pa
-            import pyarrow.csv as pcsv
-
-            as_text = {name: pa.string() for name in USER_COLUMNS + ITEM_COLUMNS}
-            table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(column_types=as_text))
-        else:
-            raise DataError(f"{path}: unsupported file type {suffix!r} (use .csv, .jsonl or .parquet)")
-    except DataError:
-        raise
-    except Exception as exc:  # pyarrow raises several types for malformed files
-        raise DataError(f"{path}: cannot read: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    return {name: table.column(name).to_pylist() for name in table.column_names}
-
-
 def interaction_from_row(row: Mapping[str, Any]) -> Interaction:
     user, item = _first(row, USER_COLUMNS), _first(row, ITEM_COLUMNS)
     if user is None or item is None:
@@ -331,63 +231,6 @@ def interaction_from_row(row: Mapping[str, Any]) -> Interaction:
         None if rating in (None, "") else float(rating),
         0 if timestamp in (None, "") else int(float(timestamp)),
     )
-
-
-def read_table(path: Path, dat_columns: Sequence[str] = ()) -> list[dict[str, Any]]:
-    """Rows of a .csv, .jsonl, .parquet or `::`-separated .dat file (whose columns are
-    `dat_columns`); a broken JSONL or .dat line names file:line."""
-    if not path.is_file():
-        raise DataError(f"file not found: {path}")
-    suffix = path.suffix.lower()
-    if suffix == ".dat" and dat_columns:
-        return read_dat(path, dat_columns)
-    if suffix in (".parquet", ".jsonl", ".json"):
-        return read_rows(path)
-    if suffix == ".csv":
-        import csv
-
-        with path.open(encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
-    raise DataError(f"{path}: unsupported file type {suffix!r} (use .csv, .jsonl or .parquet)")
-
-
-def read_dat(path: Path, columns: Sequence[str]) -> list[dict[str, Any]]:
-    """A MovieLens `.dat` file (`::` separators; UTF-8, else latin-1 per line) as row dicts."""
-    rows = []
-    for lineno, parts in read_dat_lines(path):
-        if len(parts) < len(columns) - 1:
-            raise DataError(f"{path}:{lineno}: expected {len(columns)} '::'-separated fields ({'::'.join(columns)})")
-        rows.append(dict(zip(columns, parts)))
-    return rows
-
-
-def read_dat_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Non-empty lines of a `.dat` file split on '::', with their line numbers (UTF-8, else latin-1)."""
-    if not path.is_file():
-        raise DataError(f"file not found: {path}")
-    for lineno, raw in enumerate(path.read_bytes().splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            line = raw.decode("latin-1")
-        yield lineno, line.rstrip("\r").split("::")
-
-
-def write_table(path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
-    """Write rows as JSONL or parquet (by suffix)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        pq.write_table(pa.Table.from_pylist([dict(r) for r in rows]), path)
-    else:
-        with path.open("w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return path
 
 
 def _first(row: Mapping[str, Any], names: Sequence[str]) -> Any:

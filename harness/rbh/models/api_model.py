@@ -24,8 +24,10 @@ class ApiModel(Model):
     """A backend that sends each request to an HTTP API through an async SDK client.
 
     Subclasses implement `_open` (create the client), `_call` (one request), `_close` and
-    `classify` (which failures are retried), and pass their common arguments to this constructor
-    (with their own defaults) along with any arguments of their own, recorded as model args.
+    `classify` (which failures are retried). A subclass's constructor names only its own
+    arguments (and defaults it changes) and passes `**base_args` on: the common arguments below
+    are inherited, checked and documented once (`rbh.models.arguments`). Build the SDK client
+    from the public `api_key`, `base_url` and `timeout`.
     """
 
     needs_model_name = True
@@ -45,19 +47,19 @@ class ApiModel(Model):
     base_url_env: ClassVar[str] = ""  # the SDK's environment variable for the base URL
     reachability_timeout: ClassVar[float] = 10.0
     sdk_modules: ClassVar[tuple[str, ...]] = ()  # imported when the model is built, not on its first request
+    key_optional_with_base_url: ClassVar[bool] = True  # a server of your own may need no key (vLLM serve, Ollama)
 
     def __init__(
         self,
-        model_name: str | None,
+        model_name: str | None = None,
         *,
-        base_url: str | None,
-        api_key: str | None,
-        api_key_env: str | None,
-        custom_server: bool,
-        concurrency: int,
-        timeout: float,
-        max_retries: int,
-        retry_base_delay: float,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        api_key_env: str | None = None,
+        concurrency: int = 32,
+        timeout: float = 120.0,
+        max_retries: int = 8,
+        retry_base_delay: float = 0.5,
         batch: bool = False,
         batch_size: int = 50_000,
         batch_poll: float = 30.0,
@@ -97,7 +99,11 @@ class ApiModel(Model):
             BatchOptions(size=int(batch_size), poll_s=float(batch_poll), wait_s=float(batch_wait), retry=batch_retry) if batch else None
         )
         self._key = resolve_api_key(
-            self.name, api_key=api_key, api_key_env=api_key_env, default_env=self.default_key_env, custom_server=custom_server
+            self.name,
+            api_key=api_key,
+            api_key_env=api_key_env,
+            default_env=self.default_key_env,
+            custom_server=base_url is not None and self.key_optional_with_base_url,
         )
         for module in self.sdk_imports():
             import_sdk(self.name, module)
@@ -114,6 +120,16 @@ class ApiModel(Model):
 
     def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
         return self.backend.generate(requests)
+
+    @property
+    def api_key(self) -> str:
+        """The resolved API key, for building the SDK client (never log it: `redact` scrubs it)."""
+        return self._key
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one request may take (`--model-args timeout=...`)."""
+        return self.backend.timeout
 
     @property
     def endpoint(self) -> str:

@@ -16,13 +16,34 @@ _SKIP = ("self", "model_name")
 
 
 def accepted_args(cls: "type[Model]") -> dict[str, inspect.Parameter]:
-    """The named keyword arguments of a backend's constructor (its `--model-args`)."""
-    signature = inspect.signature(cls.__init__)
-    return {
-        name: p
-        for name, p in signature.parameters.items()
-        if name not in _SKIP and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    }
+    """The named keyword arguments of a backend's constructor (its `--model-args`), inherited
+    ones included: a constructor that passes `**kwargs` on to its base takes the base's named
+    arguments too (up to `Model`, whose `**model_args` only records them)."""
+    return {name: param for name, (param, _) in _accepted(cls).items()}
+
+
+def _accepted(cls: "type[Model]") -> dict[str, tuple[inspect.Parameter, str]]:
+    """Each accepted argument with the module of the constructor that declares it (the nearest
+    class wins, so a subclass may change a default)."""
+    from rbh.models.base import Model
+
+    found: dict[str, tuple[inspect.Parameter, str]] = {}
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        if klass is Model or klass is object:
+            break
+        parameters = inspect.signature(init).parameters.values()
+        for p in parameters:
+            if p.name not in _SKIP and p.name not in found and p.kind in (_NAMED, inspect.Parameter.KEYWORD_ONLY):
+                found[p.name] = (p, init.__module__)
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+            break
+    return found
+
+
+_NAMED = inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
 def check_model_args(cls: "type[Model]", args: Mapping[str, Any]) -> None:
@@ -43,16 +64,17 @@ def check_model_args(cls: "type[Model]", args: Mapping[str, Any]) -> None:
 
 
 def _hints(cls: "type[Model]") -> dict[str, Any]:
-    """Each parameter's annotation, evaluated one by one (one that cannot be is not checked)."""
+    """Each parameter's annotation, evaluated one by one in its declaring module (one that
+    cannot be is not checked)."""
     import sys
 
-    module_globals = vars(sys.modules[cls.__init__.__module__]) if cls.__init__.__module__ in sys.modules else {}
     out: dict[str, Any] = {}
-    for name, param in accepted_args(cls).items():
+    for name, (param, module) in _accepted(cls).items():
         annotation = param.annotation
         if annotation is inspect.Parameter.empty:
             continue
         if isinstance(annotation, str):
+            module_globals = vars(sys.modules[module]) if module in sys.modules else {}
             try:
                 annotation = eval(annotation, dict(module_globals), {})  # noqa: S307 — the class's own annotation
             except Exception:  # noqa: BLE001

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rbh.data.interactions import gc_paused
 from rbh.data.resolution import ResolutionOptions
 from rbh.errors import ConfigError, RbhError
+from rbh.gc_pause import gc_paused
 from rbh.scoring.aggregate import MetricValue
 from rbh.scoring.base import Breakdown, Scorer, ScoringInput, TaskScorer
 from rbh.scoring.breakdowns import compute_breakdowns
