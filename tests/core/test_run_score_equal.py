@@ -61,3 +61,40 @@ def test_official_differs_from_rbh_where_the_evaluators_differ(tmp_path: Path) -
     assert official.scorers["recall"]["plugin"] == "recbench"
     assert set(official.metrics) == set(rbh.metrics)
     assert official.metrics != rbh.metrics
+
+
+def test_score_and_merge_refuse_a_changed_dataset_alike(tmp_path: Path) -> None:
+    """One scoring path: `rbh score` (which used to re-score silently against a changed dataset)
+    refuses it as `rbh merge` does, unless --dataset names the dataset to score against."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(MINI_BENCHMARK, data)
+    out = tmp_path / "out"
+    run = run_cli(
+        "run", "--tasks", "movie_explicit", "--model", "oracle", "--dataset", str(data), "--output", str(out),
+        "--log-samples", "full", "--no-progress",
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    run_dir = only_run_dir(out)
+    items = data / "movie_items" / "train.jsonl"
+    items.write_bytes(items.read_bytes() + b"\n")  # the catalog's file changes: a new fingerprint
+    refused = run_cli("score", str(run_dir))
+    assert refused.code == 2 and "task movie_explicit: dataset" in refused.err and "has changed since the run" in refused.err
+    assert refused.err.count("\n") == 1, refused.err
+    forced = run_cli("score", str(run_dir), "--dataset", str(data))
+    assert forced.code == 0, forced.err
+    again = read_results(run_dir / "results.rbh.json").tasks["movie_explicit"]
+    assert again.dataset.fingerprint != read_results(run_dir / "results.json").tasks["movie_explicit"].dataset.fingerprint
+
+
+def test_one_module_scores_and_assembles() -> None:
+    """run, score and merge score and assemble through `rbh.runner.scoring_pass` only."""
+    import re
+
+    from tests.conftest import REPO
+
+    for name in ("run.py", "rescore.py", "merge.py"):
+        text = (REPO / "harness" / "rbh" / "runner" / name).read_text(encoding="utf-8")
+        assert not re.search(r"\b(score_task|PairedValues|paired_drops|run_groups|groups_for)\(", text), name
+        assert "ScoringJob(" in text and "RunAssembly(" in text, name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rbh.results.groups import group_results, overall_result
 from rbh.results.model import GroupResult, RunResults, TaskResult
@@ -27,16 +27,6 @@ def _without_duplicates(groups: dict[str, GroupResult]) -> dict[str, GroupResult
         seen.setdefault(tuple(sorted(group.tasks)), name)
     keep = set(seen.values())
     return {n: g for n, g in groups.items() if n in keep}
-
-
-def groups_for(tasks: Mapping[str, TaskResult], registry: "Registry") -> dict[str, Any]:
-    """`{"groups": ..., "overall": ...}` for task results scored anew (`rbh score`, `rbh merge`),
-    from the installed task folders: a model_copy update, so no group row is left over from
-    the results they replace."""
-    from rbh.tasks.index import load_task_index
-
-    groups, overall = run_groups(tasks, load_task_index(registry.task_folders()))
-    return {"groups": groups, "overall": overall}
 
 
 def with_groups(results: RunResults, registry: "Registry") -> RunResults:

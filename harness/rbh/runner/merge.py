@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING
 from rbh.errors import UsageError
 from rbh.results.folder import read_run, write_run
 from rbh.results.model import RunResults, SampleRow, TaskCounts, TokenCounts
-from rbh.runner.groups import groups_for
 from rbh.runner.plan import DatasetResolver
 from rbh.runner.rescore import saved_completions, saved_conversations
 from rbh.runner.saved_samples import samples_of
+from rbh.runner.scoring_pass import RunAssembly, ScoringJob, saved_task_dataset
 from rbh.runner.task_results import scored_fields
-from rbh.scoring.paired import paired_drops
-from rbh.scoring.task_scoring import build_scorers, score_task
-from rbh.tasks.index import validate_task
+from rbh.scoring.task_scoring import build_scorers
+from rbh.tasks.index import load_task_index, validate_task
 
 if TYPE_CHECKING:
     from rbh.registry import Registry
@@ -36,23 +35,17 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
     _check_complete(shards)
     scoring = registry.scoring_set(first.scoring)
     resolver = DatasetResolver(registry)
-    tasks, rows_out, all_scores = {}, {}, []
+    assembly, rows_out = RunAssembly(first.seed), {}
     for name, head in first.tasks.items():
         rows: list[SampleRow] = [row for _, samples, _ in shards for row in samples[name]]
         task = validate_task(dict(head.config), paths[0])
-        _, dataset = resolver.open(head.dataset.spec)
-        if dataset.fingerprint != head.dataset.fingerprint:
-            raise UsageError(
-                f"task {name}: dataset {head.dataset.spec} has changed since the shards ran (fingerprint {dataset.fingerprint}, was {head.dataset.fingerprint})"
-            )
-        samples, completions = samples_of(name, head, rows, dataset), saved_completions(rows)
-        scores = score_task(
-            task, samples, completions, dataset.catalog(task.domain), dataset.kg(task.domain),
-            build_scorers(task, registry, scoring), k=head.effective.get("k", task.k), seed=first.seed, repeats=head.repeats,
-            population=dataset.samples(head.dataset.config, head.dataset.split), conversations=saved_conversations(rows),
-        )  # fmt: skip
+        dataset, _ = saved_task_dataset(name, head, rows, resolver)
+        scores = ScoringJob(
+            task, samples_of(name, head, rows, dataset), saved_completions(rows), dataset, build_scorers(task, registry, scoring),
+            k=head.effective.get("k", task.k), repeats=head.repeats, conversations=saved_conversations(rows),
+        ).score(first.seed)  # fmt: skip
         parts = [r.tasks[name] for r, _, _ in shards]
-        tasks[name] = head.model_copy(
+        merged_task = head.model_copy(
             update={
                 **scored_fields(scores),
                 "counts": TaskCounts(
@@ -65,16 +58,14 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
                 "wall_time_s": round(sum(p.wall_time_s for p in parts), 3),
             }
         )
+        assembly.add(name, merged_task, scores)
         rows_out[name] = rows
-        all_scores.append(scores)
     merged = first.model_copy(
         update={
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "command": command,
             "selection": {**first.selection, "shard": None, "merged_from": [str(p) for _, _, p in shards]},
-            "tasks": tasks,
-            **groups_for(tasks, registry),
-            "robustness": paired_drops(all_scores, first.seed),
+            **assembly.fields(load_task_index(registry.task_folders())),
             "wall_time_s": round(sum(r.wall_time_s for r, _, _ in shards), 3),
         }
     )

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING
 from rbh.interactive.conversation import Conversation
 from rbh.models.base import Completion
 from rbh.results.folder import RESULTS_FILE, read_run, run_folder_of, write_results
-from rbh.results.model import DatasetRef, Rescored, RunResults, SampleRow
-from rbh.runner.groups import groups_for
+from rbh.results.model import Rescored, RunResults, SampleRow
 from rbh.runner.plan import DatasetResolver
-from rbh.runner.saved_samples import open_recorded_dataset, samples_of
+from rbh.runner.saved_samples import samples_of
+from rbh.runner.scoring_pass import RunAssembly, ScoringJob, saved_task_dataset
 from rbh.runner.task_results import scored_fields
-from rbh.scoring.paired import paired_drops
-from rbh.scoring.task_scoring import build_scorers, score_task
+from rbh.scoring.task_scoring import build_scorers
 from rbh.tasks.index import validate_task
 
 if TYPE_CHECKING:
@@ -28,41 +27,34 @@ def rescore_run(
 ) -> tuple[Path, RunResults]:
     """Score the saved responses again and write `results.<scoring>.json` beside `results.json`.
     Every check (scoring set, task configs, scorers, datasets) runs before anything is scored."""
+    from rbh.tasks.index import load_task_index
+
     run_dir = run_folder_of(path)
     scoring_set = registry.scoring_set(scoring)
     results, samples = read_run(run_dir)
     seed = results.seed if seed is None else seed
     resolver = DatasetResolver(registry)
-    new_tasks, all_scores = {}, []
+    jobs = []
     for name, old in results.tasks.items():
         task = validate_task(dict(old.config), run_dir / RESULTS_FILE)
         scorers = build_scorers(task, registry, scoring_set)
-        spec = dataset or old.dataset.spec
         rows = samples[name]
-        slim = any(r.sample is None for r in rows)
-        ds = open_recorded_dataset(name, old, resolver) if slim and dataset is None else resolver.open(spec)[1]
-        sample_objs = samples_of(name, old, rows, ds)
-        completions = saved_completions(rows)
-        k = old.effective.get("k", task.k)
-        scores = score_task(
-            task, sample_objs, completions, ds.catalog(task.domain), ds.kg(task.domain), scorers, k=k, seed=seed, repeats=old.repeats,
-            population=ds.samples(old.dataset.config, old.dataset.split), conversations=saved_conversations(rows),
+        ds, ref = saved_task_dataset(name, old, rows, resolver, dataset)
+        job = ScoringJob(
+            task, samples_of(name, old, rows, ds), saved_completions(rows), ds, scorers,
+            k=old.effective.get("k", task.k), repeats=old.repeats, conversations=saved_conversations(rows),
         )  # fmt: skip
-        ref = (
-            old.dataset
-            if dataset is None
-            else DatasetRef(spec=spec, name=ds.name, config=old.dataset.config, split=old.dataset.split, fingerprint=ds.fingerprint)
-        )
-        new_tasks[name] = old.model_copy(update={**scored_fields(scores), "dataset": ref})
-        all_scores.append(scores)
+        jobs.append((name, old, ref, job))
+    assembly = RunAssembly(seed)
+    for name, old, ref, job in jobs:
+        scores = job.score(seed)
+        assembly.add(name, old.model_copy(update={**scored_fields(scores), "dataset": ref}), scores)
     rescored = results.model_copy(
         update={
             "scoring": scoring_set.name,
             "seed": seed,
             "rescored": Rescored(at=datetime.now(timezone.utc).isoformat(timespec="seconds"), **{"from": RESULTS_FILE}),
-            "tasks": new_tasks,
-            **groups_for(new_tasks, registry),
-            "robustness": paired_drops(all_scores, seed),
+            **assembly.fields(load_task_index(registry.task_folders())),
         }
     )
     out = write_results(run_dir / f"results.{scoring_set.name}.json", rescored)

@@ -19,11 +19,9 @@ from rbh.cost.accounting import run_cost, task_cost
 from rbh.events import RunEnd, RunStart, SampleEnd
 from rbh.results.folder import run_dir_name, unique_dir, write_results_files, write_samples
 from rbh.results.model import ModelInfo, RunResults, SampleRow
-from rbh.runner.groups import run_groups
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
+from rbh.runner.scoring_pass import RunAssembly, ScoringJob
 from rbh.runner.task_results import sample_rows, task_result
-from rbh.scoring.paired import PairedValues
-from rbh.scoring.task_scoring import score_task
 from rbh.secrets import redact_args
 from rbh.tasks.index import load_task_index
 from rbh.version import __version__
@@ -69,22 +67,19 @@ def _run_tasks(plan: RunPlan, options: RunOptions, registry: "Registry", folder:
     from rbh.ui import RunProgress
 
     service = plan.service
-    tasks, paired = {}, PairedValues()
+    assembly = RunAssembly(options.seed)
 
     def finish(task_plan: TaskPlan, counts: CompletionCounts, seconds: float) -> None:
-        scores = score_task(
+        scores = ScoringJob(
             task_plan.task,
             task_plan.scored_samples,
             task_plan.completions,
-            task_plan.dataset.catalog(task_plan.task.domain),
-            task_plan.dataset.kg(task_plan.task.domain),
+            task_plan.dataset,
             task_plan.scorers,
             k=task_plan.k,
-            seed=options.seed,
             repeats=task_plan.repeats,
-            population=task_plan.dataset.samples(task_plan.task.dataset.config, task_plan.task.dataset.split),
             conversations=task_plan.conversations if task_plan.task.interactive else None,
-        )
+        ).score(options.seed)
         name = task_plan.task.task
         rows = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
         announced = _announced(rows, name, registry)  # each row is made, announced, written and let go
@@ -92,8 +87,7 @@ def _run_tasks(plan: RunPlan, options: RunOptions, registry: "Registry", folder:
             write_samples(folder, name, announced)
         else:
             deque(announced, maxlen=0)
-        tasks[name] = task_result(task_plan, scores, counts, seconds, cost=task_cost(service, counts))
-        paired.add(scores)
+        assembly.add(name, task_result(task_plan, scores, counts, seconds, cost=task_cost(service, counts)), scores)
         task_plan.release()
 
     try:
@@ -121,14 +115,12 @@ def _run_tasks(plan: RunPlan, options: RunOptions, registry: "Registry", folder:
         limit=options.selection.limit,
         selection=options.selection.record(),
         repeats=options.repeats,
-        tasks=tasks,
         plugins=registry.plugin_versions(),
         wall_time_s=round(time.perf_counter() - started, 3),
         log_samples=options.log_samples,
-        cost=run_cost(service, (t.cost for t in tasks.values())),
-        robustness=paired.drops(options.seed),
+        cost=run_cost(service, (t.cost for t in assembly.tasks.values())),
+        **assembly.fields(plan.index or load_task_index(registry.task_folders())),
     )
-    results.groups, results.overall = run_groups(tasks, plan.index or load_task_index(registry.task_folders()))
     write_results_files(folder, results)
     return results
 
