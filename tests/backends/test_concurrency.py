@@ -8,8 +8,11 @@ import random
 import time
 from email.utils import formatdate
 
+from rbh.models.adaptive_limit import AdaptiveLimit
 from rbh.models.base import ChatRequest, Completion
-from rbh.models.concurrency import AdaptiveLimit, AsyncBackend, Failure, RetryPolicy, classify_status, parse_retry_after
+from rbh.models.concurrency import AsyncBackend
+from rbh.models.failures import Failure, classify_status, parse_retry_after
+from rbh.models.retry import RetryPolicy
 
 
 def test_backoff_grows_with_jitter_and_honours_retry_after() -> None:

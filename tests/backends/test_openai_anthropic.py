@@ -86,7 +86,7 @@ def test_client_error_is_not_retried(llm_server: Any) -> None:
     from rbh_openai.model import OpenAIChatModel
 
     model = OpenAIChatModel("fake", base_url=f"{server.url}/v1/nowhere", api_key=SECRET)
-    from rbh.models.concurrency import FatalBackendError
+    from rbh.models.failures import FatalBackendError
 
     with pytest.raises(FatalBackendError, match="not found"):
         list(model.generate([_req()]))

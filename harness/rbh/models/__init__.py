@@ -6,17 +6,10 @@ from rbh.models.api_keys import resolve_api_key
 from rbh.models.api_model import ApiModel, classify_sdk_error, connection_cause, import_sdk, short
 from rbh.models.base import ChatRequest, Completion, Message, Model, Usage
 from rbh.models.batch import BATCH_ARGS, PRICE_ARGS, BatchApi, BatchOptions, BatchResult, BatchStatus
-from rbh.models.concurrency import (
-    RETRYABLE_STATUS,
-    Failure,
-    FatalBackendError,
-    RetryPolicy,
-    classify_other,
-    classify_status,
-    parse_retry_after,
-    split_sdk_kwargs,
-)
+from rbh.models.failures import RETRYABLE_STATUS, Failure, FatalBackendError, classify_other, classify_status, parse_retry_after
 from rbh.models.reasoning import merge_reasoning, split_think_tags
+from rbh.models.retry import RetryPolicy
+from rbh.models.sdk_kwargs import split_sdk_kwargs
 from rbh.models.spec import ModelSpec, parse_kv, parse_model_spec
 
 __all__ = [

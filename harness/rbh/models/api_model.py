@@ -13,8 +13,10 @@ from rbh.errors import UsageError
 from rbh.models.api_keys import resolve_api_key
 from rbh.models.base import ChatRequest, Completion, Model
 from rbh.models.batch import BATCH_ARGS, BATCH_RETRY_CHOICES, PRICE_ARGS, BatchApi, BatchOptions
-from rbh.models.concurrency import AsyncBackend, Failure, RetryPolicy, classify_other, classify_status
+from rbh.models.concurrency import AsyncBackend
+from rbh.models.failures import Failure, classify_other, classify_status
 from rbh.models.reachability import check_reachable, uses_proxy
+from rbh.models.retry import RetryPolicy
 from rbh.secrets import scrub
 
 _UNREACHABLE_ERRNOS = {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EADDRNOTAVAIL}
