@@ -68,9 +68,11 @@ class Scorer(ABC):
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid")
 
-    def __init__(self, **options: Any):
+    def __init__(self, *, metric: str | None = None, **options: Any):
+        """`options` are the task YAML's; `metric` the name the task gives the metric (default:
+        the scorer's name; a scoring set may substitute a scorer under the task's name)."""
         self.options = self.Options(**options)
-        self.metric: str = self.name
+        self.metric: str = metric or self.name
 
     def applies_to(self, subtype: str) -> bool:
         return self.subtypes is None or subtype in self.subtypes
@@ -90,6 +92,14 @@ class Scorer(ABC):
     def task_breakdowns(self, inputs: Sequence[ScoringInput], seed: int = 0) -> Breakdown:
         """Breakdowns only the whole task can give (merged into the task's; default: none)."""
         return {}
+
+    def adds_details(self) -> bool:
+        """Whether this scorer defines `details` (rows then carry them)."""
+        return type(self).details is not Scorer.details
+
+    def adds_task_breakdowns(self) -> bool:
+        """Whether this scorer defines `task_breakdowns`."""
+        return type(self).task_breakdowns is not Scorer.task_breakdowns
 
 
 def sample_index(inputs: Sequence[ScoringInput]) -> tuple[list[int], int]:

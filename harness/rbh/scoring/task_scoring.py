@@ -96,11 +96,10 @@ def build_scorers(task: "TaskConfig", registry: "Registry", scoring: ScoringSet 
         except RbhError as exc:
             raise ConfigError(f"task {task.task}: metric {spec.name}: {exc}") from None
         try:
-            scorer = entry.obj(**spec.options)
+            scorer = entry.obj(metric=spec.name, **spec.options)
         except Exception as exc:  # pydantic ValidationError or a scorer's own check
             first = str(exc).splitlines()
             raise ConfigError(f"task {task.task}: metric {spec.name}: bad options: {first[0] if first else exc}") from None
-        scorer.metric = spec.name
         built.append(BuiltScorer(scorer, entry.provenance))
     return built
 
@@ -120,78 +119,164 @@ def score_task(
     population: Sequence["Sample"] | None = None,
     conversations: Sequence["Conversation"] | None = None,
 ) -> TaskScores:
-    """Score one task's completions: parse every response, resolve all titles at once (per set of
-    resolution options), apply the scorers, aggregate, and break the metrics down. Samples whose
-    completion failed are kept in the rows but excluded from every metric (docs/design.md §8.3).
+    """Score one task's completions in four steps, each a function below:
 
-    With `repeats` > 1, `samples` and `completions` hold each sample `repeats` times in a row:
-    each repeat is scored, a sample's value is the mean over its repeats, the task's metrics are
-    aggregated over samples, and the per-sample standard deviation is kept as the spread.
+    1. `read_responses`: parse every response into titles and resolve them all at once, once per
+       set of resolution options the scorers use;
+    2. `score_samples`: apply the per-sample scorers to every answered sample (a scorer that
+       raises leaves that value missing and names itself in the sample's errors);
+    3. `aggregate_task`: the task's metrics — task scorers over every answered sample, the mean
+       (or a scorer's own aggregate) of each per-sample metric, and breakdowns only the whole
+       task can give;
+    4. `compute_breakdowns`: each metric by number of conditions, relation, demographic, …
 
-    `population` is every sample of the task's dataset config (item popularity is counted over
-    it; default: `samples`). Task scorers see every answered sample, each repeat included.
-
-    `conversations` (interactive tasks) holds each completion's conversation, in the same order:
-    the completions are the last turns, and scorers read the conversation from `ScoringInput`.
+    Samples whose completion failed are kept in the rows but excluded from every metric
+    (docs/design.md §8.3). With `repeats` > 1, `samples` and `completions` hold each sample
+    `repeats` times in a row: a sample's value is the mean over its repeats, and the per-sample
+    standard deviation is kept as the spread. `population` is every sample of the task's dataset
+    config (item popularity is counted over it; default: `samples`). `conversations`
+    (interactive tasks) holds each completion's conversation, in the same order.
 
     The cyclic garbage collector is paused meanwhile: scoring builds many small objects that
     live to the end, and its full scans of them would otherwise cost a third of the time."""
-    every_title = [parse_titles(c.text, task.output.format) for c in completions]
-    parsed = [dedupe_titles(titles, k) for titles in every_title]
+    plan = plan_scorers(task, scorers)
+    read = read_responses(task, completions, catalog, plan, k)
+    context = TaskContext(catalog, samples if population is None else population)
+    rows, answered = score_samples(samples, completions, conversations, read, plan, ScoringSetting(catalog, kg, k, context, task))
+    unique = [row.sample for row in rows[::repeats]]
+    per_sample, spread = collapse_repeats([row.metrics for row in rows], repeats)
+    metrics, task_breakdowns = aggregate_task(plan, answered, per_sample, unique, seed)
+    breakdowns = compute_breakdowns(unique, per_sample, [p.built.scorer for p in plan.steps if not p.is_task], seed)
+    for more in task_breakdowns:
+        for dimension, groups in more.items():
+            for group, cell in groups.items():
+                breakdowns.setdefault(dimension, {}).setdefault(group, {}).update({m: v.to_dict() for m, v in cell.items()})
+    return TaskScores(rows, metrics, {b.metric: b.provenance for b in scorers}, breakdowns, repeats, spread)
+
+
+@dataclass(frozen=True)
+class ScorerPlan:
+    """What is decided about a task's scorers once: the distinct sets of resolution options they
+    use (slot 0 is the task's own), and for each scorer its slot and kind."""
+
+    options: list[ResolutionOptions]
+    steps: list["_Planned"]
+
+    def for_subtype(self, subtype: str, cache: dict[str, list["_Planned"]]) -> list["_Planned"]:
+        """The per-sample scorers that apply to a subtype (computed once per subtype)."""
+        if subtype not in cache:
+            cache[subtype] = [step for step in self.steps if not step.is_task and step.built.scorer.applies_to(subtype)]
+        return cache[subtype]
+
+
+def plan_scorers(task: "TaskConfig", scorers: Sequence[BuiltScorer]) -> ScorerPlan:
     default = task.resolution
     options = list(dict.fromkeys([default, *(resolution_of(b.scorer, default) for b in scorers if b.scorer.uses_resolution)]))
-    slots = [options.index(resolution_of(b.scorer, default)) if b.scorer.uses_resolution else 0 for b in scorers]
-    resolved_by_slot = [resolve_all(catalog, parsed, opts) for opts in options]
-    plan = [
-        _Planned(b, slot, isinstance(b.scorer, TaskScorer), type(b.scorer).details is not Scorer.details) for b, slot in zip(scorers, slots)
+    steps = [
+        _Planned(
+            b,
+            options.index(resolution_of(b.scorer, default)) if b.scorer.uses_resolution else 0,
+            isinstance(b.scorer, TaskScorer),
+            b.scorer.adds_details(),
+        )
+        for b in scorers
     ]
-    context = TaskContext(catalog, samples if population is None else population)
-    scored: list[ScoredSample] = []
+    return ScorerPlan(options, steps)
+
+
+@dataclass
+class ReadResponses:
+    """Every response as titles: all parsed (before deduplication and the cut to k), the deduped
+    and cut list the metrics use, and its catalog ids per resolution slot."""
+
+    every_title: list[list[ParsedTitle]]
+    parsed: list[list[ParsedTitle]]
+    resolved: list[list[list[str | None]]]  # [slot][response][title]
+
+
+def read_responses(
+    task: "TaskConfig", completions: Sequence["Completion"], catalog: "Catalog", plan: ScorerPlan, k: int | None
+) -> ReadResponses:
+    every_title = [parse_titles(c.text, task.output.format) for c in completions]
+    parsed = [dedupe_titles(titles, k) for titles in every_title]
+    return ReadResponses(every_title, parsed, [resolve_all(catalog, parsed, opts) for opts in plan.options])
+
+
+@dataclass(frozen=True)
+class ScoringSetting:
+    """What every sample of a task is scored against."""
+
+    catalog: "Catalog"
+    kg: "KG"
+    k: int | None
+    context: TaskContext
+    task: "TaskConfig"
+
+
+def score_samples(
+    samples: Sequence["Sample"],
+    completions: Sequence["Completion"],
+    conversations: Sequence["Conversation"] | None,
+    read: ReadResponses,
+    plan: ScorerPlan,
+    setting: ScoringSetting,
+) -> tuple[list[ScoredSample], list["_Inputs"]]:
+    """A row per completion, with the per-sample scorers' values for the answered ones; and the
+    scoring inputs of the answered samples (what task scorers read)."""
+    rows: list[ScoredSample] = []
     answered: list[_Inputs] = []
-    per_subtype: dict[str, list[_Planned]] = {}  # the per-sample scorers that apply to a subtype
+    by_subtype: dict[str, list[_Planned]] = {}
     for n, (sample, completion) in enumerate(zip(samples, completions)):
-        row = ScoredSample(sample, completion, [p.to_dict() for p in parsed[n]], list(resolved_by_slot[0][n]), {})
+        row = ScoredSample(sample, completion, [p.to_dict() for p in read.parsed[n]], list(read.resolved[0][n]), {})
         row.conversation = conversations[n] if conversations is not None else None
         if completion.error is None:
             inputs = _Inputs(
-                row, tuple(parsed[n]), [tuple(ids[n]) for ids in resolved_by_slot], catalog, kg, k, context, task.output.format
+                row,
+                tuple(read.parsed[n]),
+                [tuple(ids[n]) for ids in read.resolved],
+                setting.catalog,
+                setting.kg,
+                setting.k,
+                setting.context,
+                setting.task.output.format,
             )
-            inputs.all_titles = tuple(every_title[n])
-            subtype = sample.subtype
-            if subtype not in per_subtype:
-                per_subtype[subtype] = [step for step in plan if not step.is_task and step.built.scorer.applies_to(subtype)]
-            _apply_scorers(row, per_subtype[subtype], inputs)
+            inputs.all_titles = tuple(read.every_title[n])
+            _apply_scorers(row, plan.for_subtype(sample.subtype, by_subtype), inputs)
             answered.append(inputs)
-        scored.append(row)
-    unique = [s.sample for s in scored[::repeats]]
-    per_sample, spread = collapse_repeats([s.metrics for s in scored], repeats)
+        rows.append(row)
+    return rows, answered
+
+
+def aggregate_task(
+    plan: ScorerPlan,
+    answered: Sequence["_Inputs"],
+    per_sample: Sequence[dict[str, float | None]],
+    unique: Sequence["Sample"],
+    seed: int,
+) -> tuple[dict[str, MetricValue], list[Breakdown]]:
+    """The task's metrics, and the breakdowns only the whole task can give. A metric that
+    applies to some sample is reported even when no sample was answered (n = 0)."""
     metrics: dict[str, MetricValue] = {}
     extra: list[Breakdown] = []
-    task_inputs_of: dict[tuple[int, tuple[str, ...] | None], list[ScoringInput]] = {}  # shared by scorers alike
-    for step in plan:
+    inputs_of: dict[tuple[int, tuple[str, ...] | None], list[ScoringInput]] = {}  # shared by scorers of one scope
+    for step in plan.steps:
         scorer = step.built.scorer
-        if step.is_task or type(scorer).task_breakdowns is not Scorer.task_breakdowns:
+        applies = any(scorer.applies_to(s.subtype) for s in unique)
+        if step.is_task or scorer.adds_task_breakdowns():
             scope = (step.slot, None if scorer.subtypes is None else tuple(scorer.subtypes))
-            if scope not in task_inputs_of:
-                task_inputs_of[scope] = [i.at(step.slot) for i in answered if scorer.applies_to(i.row.sample.subtype)]
-            task_inputs = task_inputs_of[scope]
+            if scope not in inputs_of:
+                inputs_of[scope] = [i.at(step.slot) for i in answered if scorer.applies_to(i.row.sample.subtype)]
+            task_inputs = inputs_of[scope]
             if isinstance(scorer, TaskScorer):
-                if task_inputs or any(scorer.applies_to(s.subtype) for s in unique):
+                if task_inputs or applies:
                     metrics.update(scorer.score_task(task_inputs, seed))
                 continue
             if task_inputs:
                 extra.append(scorer.task_breakdowns(task_inputs, seed))
-        metric = step.built.metric
-        values_of = [m[metric] for m in per_sample if metric in m]
-        if values_of or any(scorer.applies_to(s.subtype) for s in unique):
-            metrics.update(scorer.aggregate(values_of, seed))
-    per_sample_scorers = [b.scorer for b in scorers if not isinstance(b.scorer, TaskScorer)]
-    breakdowns = compute_breakdowns(unique, per_sample, per_sample_scorers, seed)
-    for more in extra:
-        for dimension, groups in more.items():
-            for group, cell in groups.items():
-                breakdowns.setdefault(dimension, {}).setdefault(group, {}).update({m: v.to_dict() for m, v in cell.items()})
-    return TaskScores(scored, metrics, {b.metric: b.provenance for b in scorers}, breakdowns, repeats, spread)
+        values = [m[step.built.metric] for m in per_sample if step.built.metric in m]
+        if values or applies:
+            metrics.update(scorer.aggregate(values, seed))
+    return metrics, extra
 
 
 @dataclass(frozen=True)
