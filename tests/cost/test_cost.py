@@ -37,11 +37,11 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def _model(spec: str, **args: Any) -> Any:
-    from rbh.completion import instantiate_model
+    from rbh.completion import load_model
     from rbh.models.spec import parse_model_spec
     from rbh.registry import get_registry
 
-    model, _ = instantiate_model(parse_model_spec(spec, ",".join(f"{k}={v}" for k, v in args.items()) or None), get_registry())
+    model = load_model(parse_model_spec(spec, ",".join(f"{k}={v}" for k, v in args.items()) or None), registry=get_registry())
     return model
 
 

@@ -1,17 +1,7 @@
 """The completion service: the one path from requests to a model's completions, through the
-persistent response cache (documented for plugins in docs/plugins.md)."""
+persistent response cache (documented for plugins in docs/plugins.md). `CompletionService.open`
+gives a model behind the cache; `load_model` a bare model."""
 
-from rbh.completion.cache import ResponseCache, open_cache, request_key
-from rbh.completion.service import CompletionCounts, CompletionService, build_model, instantiate_model, model_class, model_identity
+from rbh.completion.service import CompletionCounts, CompletionService, load_model
 
-__all__ = [
-    "CompletionCounts",
-    "CompletionService",
-    "ResponseCache",
-    "build_model",
-    "instantiate_model",
-    "model_class",
-    "model_identity",
-    "open_cache",
-    "request_key",
-]
+__all__ = ["CompletionCounts", "CompletionService", "load_model"]

@@ -70,7 +70,7 @@ def _tally(
     return lambda i: groups[counts_index(i)]
 
 
-def model_class(spec: ModelSpec, registry: "Registry") -> "Registered[type[Model]]":
+def model_entry(spec: ModelSpec, registry: "Registry") -> "Registered[type[Model]]":
     """The registered backend of `spec`, its model-name alias resolved and its args checked:
     unknown keys and wrong types are one-line usage errors, before anything is built."""
     entry = registry.model(spec.backend)
@@ -82,10 +82,14 @@ def model_class(spec: ModelSpec, registry: "Registry") -> "Registered[type[Model
     return entry
 
 
-def instantiate_model(spec: ModelSpec, registry: "Registry") -> tuple[Model, "Registered[type[Model]]"]:
-    """Build the backend for `--model`, resolving model-name aliases (`vllm:qwen`)."""
-    entry = model_class(spec, registry)
-    return build_model(spec, entry), entry
+def load_model(model: str | ModelSpec, *, model_args: str | None = None, registry: "Registry | None" = None) -> Model:
+    """A bare backend for `BACKEND[:MODEL]` (aliases such as `vllm:qwen` resolved, `--model-args`
+    checked): the one public way to build a model without the response cache. Most code wants
+    `CompletionService.open` instead (cache, de-duplication, resume)."""
+    from rbh.registry import get_registry
+
+    spec = model if isinstance(model, ModelSpec) else parse_model_spec(model, model_args)
+    return build_model(spec, model_entry(spec, registry or get_registry()))
 
 
 def build_model(spec: ModelSpec, entry: "Registered[type[Model]]") -> Model:
@@ -138,7 +142,7 @@ class CompletionService:
         from rbh.registry import get_registry
 
         spec = model if isinstance(model, ModelSpec) else parse_model_spec(model, model_args)
-        entry = model_class(spec, registry or get_registry())
+        entry = model_entry(spec, registry or get_registry())
         cache = open_cache(cache_path) if use_cache else None
         try:
             return cls.build(spec, entry, cache)
@@ -149,7 +153,7 @@ class CompletionService:
 
     @classmethod
     def build(cls, spec: ModelSpec, entry: "Registered[type[Model]]", cache: ResponseCache | None) -> "CompletionService":
-        """A service over a checked backend class (see `model_class`) and an open cache (or None)."""
+        """A service over a checked backend class (see `model_entry`) and an open cache (or None)."""
         model = build_model(spec, entry)
         secrets = [str(v) for k, v in spec.args.items() if v is not None and is_secret_name(k, model.secret_args)]
         return cls(model, cache, secrets=secrets, provenance=entry.provenance)

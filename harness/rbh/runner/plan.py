@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rbh.completion import CompletionService, model_class, open_cache
+from rbh.completion import CompletionService
+from rbh.completion.cache import open_cache
+from rbh.completion.service import model_entry as checked_model_entry
 from rbh.data.dataset import BenchmarkDataset, load_dataset
 from rbh.errors import ConfigError, DataError, UsageError
 from rbh.models.base import ChatRequest, Completion, Message
@@ -135,7 +137,7 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     scoring = registry.scoring_set(options.scoring)
     check_show_metrics(options.show_metrics, registry)
     check_batch_mode(options.model, registry)
-    model_entry = model_class(options.model, registry)
+    model_entry = checked_model_entry(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
     index = load_task_index(registry.task_folders())
     tasks = expand_history_sweeps(index.select(options.tasks))

@@ -17,7 +17,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class DatasetRef(_Strict):
+class TaskDataset(_Strict):
     """Which dataset rows a task evaluates; `name` is a registered name, `hf:ORG/NAME` or a path."""
 
     name: str = "rbh-default"
@@ -107,7 +107,7 @@ class TaskConfig(_Strict):
     description: str = ""
     tags: list[str] = Field(default_factory=list)
     version: int | str = 1
-    dataset: DatasetRef
+    dataset: TaskDataset
     prompt: PromptConfig
     history: bool = False
     history_size: int = Field(default=10, ge=0)
