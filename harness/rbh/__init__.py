@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rbh.data.kg import KG, Triple
     from rbh.data.resolution import ResolutionOptions
     from rbh.data.sample import Sample
+    from rbh.domains import DomainProfile, domain_profile
     from rbh.errors import ConfigError, DataError, PluginError, RbhError, UsageError
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import GenerationReport, Generator, ReportTable
@@ -96,6 +97,8 @@ _EXPORTS = {
     "cache_dir": "rbh.paths",
     "shipped_dir": "rbh.paths",
     "domain_words": "rbh.tasks.prompts",
+    "DomainProfile": "rbh.domains",
+    "domain_profile": "rbh.domains",
 }
 
 __all__ = [
@@ -153,6 +156,8 @@ __all__ = [
     "cache_dir",
     "shipped_dir",
     "domain_words",
+    "DomainProfile",
+    "domain_profile",
 ]
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rbh.commands import Command
+    from rbh.domains import DomainProfile
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import Generator
     from rbh.interactive.simulator import Simulator
@@ -60,6 +61,12 @@ def register_commands(register: "Callable[[Command], None]") -> None:
 @hookspec
 def register_datasets(register: "Callable[[DatasetEntry], None]") -> None:
     """Register named datasets: `register(DatasetEntry(name, resolve, description))`."""
+
+
+@hookspec
+def register_domains(register: "Callable[[DomainProfile], None]") -> None:
+    """Register domain profiles (what the generator, phrasing and prompts need of a domain):
+    `register(DomainProfile.from_yaml(path))`."""
 
 
 @hookspec

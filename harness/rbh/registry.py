@@ -18,6 +18,7 @@ from rbh.plugins import PluginInfo, load_plugins, strict_plugins, warn
 
 if TYPE_CHECKING:
     from rbh.commands import Command
+    from rbh.domains import DomainProfile
     from rbh.events import RunEnd, RunStart, SampleEnd
     from rbh.generators import Generator
     from rbh.interactive.simulator import Simulator
@@ -170,6 +171,10 @@ class Registry:
 
     def datasets(self) -> dict[str, Registered[DatasetEntry]]:
         return self._collect("register_datasets", "dataset", lambda entry: entry.name)
+
+    def domains(self) -> dict[str, "Registered[DomainProfile]"]:
+        """Domain profiles, by name (docs/generator.md, "Adding a domain")."""
+        return self._collect("register_domains", "domain", lambda profile: profile.name)
 
     def simulators(self) -> dict[str, "Registered[type[Simulator]]"]:
         """User simulators of interactive tasks, by name."""

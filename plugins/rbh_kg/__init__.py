@@ -37,3 +37,13 @@ def register_simulators(register: Callable[..., None]) -> None:
 
     register(KGSimulator)
     register(LLMSimulator)
+
+
+@hookimpl
+def register_domains(register: Callable[..., None]) -> None:
+    from pathlib import Path
+
+    from rbh import DomainProfile
+
+    for name in ("movie", "book"):
+        register(DomainProfile.from_yaml(Path(__file__).with_name("domains") / f"{name}.yaml"))

@@ -12,7 +12,9 @@ from rbh import Command
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--generator", default="kg", help="a registered generator (`rbh list generators`; default kg)")
     p.add_argument(
-        "--domain", required=True, choices=("movie", "book", "all"), help="the domain to generate ('all' = both, shipped data only)"
+        "--domain",
+        required=True,
+        help="the domain to generate: a registered domain profile (`rbh list domains`: movie, book, …), or 'all' for the shipped movie and book data",
     )
     p.add_argument(
         "--kg", type=Path, default=None, help="KG: triples table (item_id, relation, entity), a TML1M movies.csv, or curated JSONL"

@@ -252,6 +252,12 @@ class _AllHooks:
         register(Command("hello", "say hello", lambda parser: parser.add_argument("--name", default="world"), lambda args: 0))
 
     @hookimpl
+    def register_domains(self, register: Callable[..., None]) -> None:
+        from rbh import DomainProfile
+
+        register(DomainProfile.from_mapping({"name": "podcast", "items": "episodes", "consumed": "heard"}))
+
+    @hookimpl
     def register_simulators(self, register: Callable[..., None]) -> None:
         from rbh import Conversation, PlannedCondition, Simulator, Turn
 
@@ -332,6 +338,7 @@ def test_every_hookspec_is_exercised(tiny_dataset: Path, tmp_path: Path) -> None
     assert halved.results.scoring == "halved"
     assert halved.results.tasks["plugin_task"].metrics["always_one"].value == 0.5  # reported under the task's metric name
     assert registry.simulators()["agreeable"].plugin == "allhooks"
+    assert registry.domains()["podcast"].plugin == "allhooks" and registry.domains()["podcast"].obj.words()["items"] == "episodes"
     chat = run_evaluation(
         RunOptions(tasks="plugin_chat", model=parse_model_spec("dummy"), output=tmp_path / "out", show_progress=False), registry
     )
@@ -341,6 +348,6 @@ def test_every_hookspec_is_exercised(tiny_dataset: Path, tmp_path: Path) -> None
 def test_every_hookspec_is_documented() -> None:
     doc = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
     specs = [name for name in dir(hookspecs) if name.startswith(("register_", "on_"))]
-    assert len(specs) == 12
+    assert len(specs) == 13
     for name in specs:
         assert f"`{name}" in doc, f"docs/plugins.md does not document the hook {name}"

@@ -91,8 +91,9 @@ def test_hidden_condition_must_matter():
 
 def test_first_billed_reads_the_billing_order():
     _, kg = _movies()
-    assert first_billed(kg, "f3", "starring", "Cid", 2) and not first_billed(kg, "f3", "starring", "Ann", 2)
-    assert first_billed(kg, "f3", "genre", "anything", 2)  # only people are billed
+    people = {"starring"}
+    assert first_billed(kg, "f3", "starring", "Cid", 2, people) and not first_billed(kg, "f3", "starring", "Ann", 2, people)
+    assert first_billed(kg, "f3", "genre", "anything", 2, people)  # only people are billed
 
 
 def test_entity_cap_allows_two_then_a_share():

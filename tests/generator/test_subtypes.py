@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from rbh_kg.generator.config import PEOPLE
+from rbh import domain_profile
 from rbh_kg.generator.context import BuildContext
 from rbh_kg.generator.draft_rules import draft_violations
 from rbh_kg.generator.pipeline import build_drafts
@@ -70,7 +70,7 @@ def test_misinformation_is_wrong_but_plausible(drafts, small_inputs, small_confi
     for d in drafts["misinformed"]:
         assert len(d.misinformation) == len(d.bridges)
         for m in d.misinformation:
-            assert m.relation in PEOPLE
+            assert m.relation in domain_profile("movie").people
             assert m.stated_entity != m.true_entity and m.stated_entity not in {c.entity for c in d.conditions}
             assert not any(kg.has(b.item_id, m.relation, m.stated_entity) for b in d.bridges)
             years = [catalog[i].year for i in kg.items_with(m.relation, m.stated_entity)]

@@ -84,7 +84,9 @@ def test_misinformation_is_plausible(dataset):
     credit ≤ year + 3, last ≥ year − 15), has the true person's gender, has worked in the bridge's
     language and, for books, writes in the bridges' genre family. Target ≥ 0.95; the generator
     enforces each, so every sample passes."""
-    from rbh_kg.generator.plausibility import BOOK_FAMILIES  # the family table is the rule's definition
+    from rbh import domain_profile
+
+    BOOK_FAMILIES = domain_profile("book").genre_families  # the book profile's families define the rule
 
     folder, domains = dataset
     gender = _people()

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rbh.registry import Registered, Registry
 
-KINDS = ("tasks", "groups", "tags", "models", "metrics", "scorers", "scoring_sets", "generators", "datasets", "simulators", "commands")
+KINDS = (
+    "tasks", "groups", "tags", "models", "metrics", "scorers", "scoring_sets", "generators", "datasets", "simulators", "domains", "commands",
+)  # fmt: skip
 DIRECTION = {True: "↑ higher", False: "↓ lower", None: "neither"}
 
 

@@ -18,15 +18,14 @@ if TYPE_CHECKING:
     from rbh.models.base import Message
     from rbh.tasks.config import TaskConfig
 
-DOMAIN_WORDS: dict[str, dict[str, str]] = {
-    "movie": {"item": "movie", "items": "movies", "consumed": "watched"},
-    "book": {"item": "book", "items": "books", "consumed": "read"},
-}
-
 
 def domain_words(domain: str) -> dict[str, str]:
-    """Words the templates use for a domain ("movie"/"movies"/"watched"); generic otherwise."""
-    return DOMAIN_WORDS.get(domain, {"item": domain, "items": f"{domain}s", "consumed": "consumed"})
+    """Words the templates use for a domain (`item`, `items`, `consumed`, `consume`: "movie",
+    "movies", "watched", "watch"), from its registered profile (docs/generator.md, "Adding a
+    domain"); generic ones for a domain no plugin describes."""
+    from rbh.domains import domain_profile
+
+    return domain_profile(domain).words()
 
 
 @lru_cache(maxsize=32)

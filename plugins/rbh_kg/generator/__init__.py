@@ -52,10 +52,10 @@ class KGGenerator(Generator):
     description = "RecBench+ construction: condition mining, bridges, misinformation, shared interests, demographic groups"
 
     def generate(self, out_dir: Path, **options: Any) -> GenerationReport:
-        """Options: `domain` ("movie", "book" or "all"), `kg`/`items`/`interactions`/`users`/`people` paths
+        """Options: `domain` (a registered domain profile, or "all": the shipped movie and book data), `kg`/`items`/`interactions`/`users`/`people` paths
         (bring-your-own data; else the shipped data), `phraser`, `model_args`, `progress`, and any
         GeneratorConfig field (seed, limit_users, min_support, per_user, workers)."""
-        from rbh import UsageError
+        from rbh import UsageError, get_registry
         from rbh_kg.generator.inputs import default_inputs, load_inputs
 
         known = {f.name for f in fields(GeneratorConfig)}
@@ -68,6 +68,12 @@ class KGGenerator(Generator):
             if value is not None and value < 1:
                 raise UsageError(f"--{name.replace('_', '-')} must be a positive integer")
         domain = options.get("domain") or "all"
+        profiles = sorted(get_registry().domains())
+        if domain != "all" and domain not in profiles:
+            raise UsageError(
+                f"--domain {domain}: no domain profile {domain!r} is registered (known: {', '.join(profiles)}, or all); "
+                "a plugin registers one (docs/generator.md, 'Adding a domain')"
+            )
         files: list[Any] = [options.get(k) for k in ("kg", "items", "interactions", "users", "people")]
         if any(files):
             if domain == "all":

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rbh import KG, Catalog
+from rbh import KG, Catalog, domain_profile
 
 GENERATOR_NAME = "rbh-kg-generator"
 # 2.1: train / validation / test splits, disjoint by user; 2.2: paired robustness sets; 2.3: validity
@@ -24,23 +24,8 @@ PAPER_COUNTS: dict[str, tuple[int, int, int]] = {
 PAPER_MIXES: dict[str, tuple[float, float, float]] = {
     s: (a / (a + b + c), b / (a + b + c), c / (a + b + c)) for s, (a, b, c) in PAPER_COUNTS.items()
 }
-# The paper's hidden-relation mix (people and credits; docs/design.md §9.3): movies mostly actors, then
-# directors and other credits; books mostly authors.
-_MOVIE_HIDDEN = {"starring": 0.68, "directed_by": 0.16, "written_by": 0.06, "music_by": 0.04, "cinematography": 0.03, "produced_by": 0.03}
-PAPER_HIDDEN: dict[str, dict[str, dict[str, float]]] = {
-    "movie": {"implicit": _MOVIE_HIDDEN, "misinformed": _MOVIE_HIDDEN},
-    "book": {
-        # the paper's books are 94-97% "whoever wrote X"; here authors stay at most 80% so the
-        # subtype is not one question asked over and over (series and publishers take the rest)
-        "implicit": {"written_by": 0.80, "series": 0.12, "publisher": 0.08},
-        "misinformed": {"written_by": 0.80, "series": 0.12, "publisher": 0.08},
-    },
-}
-# Relations a false attribution can be stated on without contradicting the literal request.
-PEOPLE = ("directed_by", "starring", "written_by", "music_by", "cinematography", "produced_by")
-# Relations whose entities are people (a person table may give their gender).
-PERSON_RELATIONS = frozenset(PEOPLE)
-MISINFORMABLE: dict[str, tuple[str, ...]] = {"movie": PEOPLE, "book": ("written_by", "series", "publisher")}
+# Which relations a domain hides, and misattributes, and their target mix, come from its profile
+# (rbh.DomainProfile, plugins/rbh_kg/domains/*.yaml); GeneratorConfig may override them per domain.
 LITERAL = ("genre", "release_year", "publication_year", "decade", "country", "language")
 NEVER_HIDDEN = ("genre",)  # a bridge never stands for a genre (bridges cannot pin one down)
 
@@ -63,8 +48,8 @@ class GeneratorConfig:
     max_conditions: int = 4
     frequent_share: float = 0.30  # facts held by more of the catalog only appear with another condition
     mixes: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(PAPER_MIXES))  # 1, 2, 3-4 conditions
-    hidden_relations: dict[str, dict[str, dict[str, float]]] = field(default_factory=lambda: _copy(PAPER_HIDDEN))
-    misinformed_relations: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(MISINFORMABLE))
+    hidden_relations: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # overrides: domain -> subtype -> mix
+    misinformed_relations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # overrides: domain -> relations
     max_bridges: int = 3  # bridges an implicit query may need to pin its hidden entity down
     active_before: int = 3  # a stated wrong entity's first credit is at most this many years after each bridge
     active_after: int = 10  # ... and its last credit at most this many years before it
@@ -98,21 +83,34 @@ class GeneratorConfig:
         return self.mixes.get(subtype, PAPER_MIXES["explicit"])
 
     def hidden_targets(self, domain: str, subtype: str) -> dict[str, float]:
-        """Target mix of hidden relations for implicit/misinformed samples of a domain; a domain
-        without an entry may hide any relation but genre (uniform targets)."""
-        return self.hidden_relations.get(domain, {}).get(subtype, {})
+        """Target mix of hidden relations for implicit/misinformed samples of a domain: this
+        config's override, else the domain profile's; a domain with neither may hide any relation
+        but genre and the literal ones (uniform targets)."""
+        if domain in self.hidden_relations:
+            return dict(self.hidden_relations[domain].get(subtype, {}))
+        return dict(domain_profile(domain).hidden.get(subtype, {}))
 
     def misinformable(self, domain: str, relation: str) -> bool:
-        """Whether a false attribution may be stated on `relation` (never genre, year, country or
-        language: a wrong one would contradict the request's own literal conditions)."""
-        listed = self.misinformed_relations.get(domain)
-        return relation in listed if listed is not None else relation not in LITERAL
+        """Whether a false attribution may be stated on `relation`: this config's or the profile's
+        list (default: the profile's people), else anything but a literal relation (a wrong genre,
+        year, country or language would contradict the request's own literal conditions)."""
+        listed = self.misinformed_relations.get(domain) or domain_profile(domain).misinformable_relations
+        return relation in listed if listed else relation not in LITERAL
 
-    def as_dict(self) -> dict[str, object]:
-        """The config as plain values (for the dataset card)."""
+    def as_dict(self, domains: Sequence[str] = ()) -> dict[str, object]:
+        """The config as plain values (for the dataset card), with the hidden and misinformable
+        relations in effect for `domains` (their profiles', unless overridden)."""
         from dataclasses import asdict
 
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        out: dict[str, object] = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        if domains:
+            out["hidden_relations"] = {
+                d: self.hidden_relations.get(d) or {s: dict(m) for s, m in domain_profile(d).hidden.items()} for d in domains
+            }
+            out["misinformed_relations"] = {
+                d: list(self.misinformed_relations.get(d) or domain_profile(d).misinformable_relations) for d in domains
+            }
+        return out
 
 
 @dataclass

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rbh import DomainProfile, domain_profile
 from rbh.data import Catalog, Condition, title_key
 from rbh_kg.generator.config import GeneratorConfig, GeneratorInputs
 from rbh_kg.generator.facts import FactIndex, popularity
@@ -52,6 +53,16 @@ class BuildContext:
     @property
     def domain(self) -> str:
         return self.inputs.domain
+
+    @cached_property
+    def profile(self) -> DomainProfile:
+        """What the domain's registered profile says (people, phrasing, hidden mix)."""
+        return domain_profile(self.domain)
+
+    @cached_property
+    def people(self) -> frozenset[str]:
+        """Relations whose entities are people (first-billed and gender rules apply)."""
+        return frozenset(self.profile.people)
 
     @cached_property
     def popularity(self) -> dict[str, int]:

@@ -25,6 +25,7 @@ def _inputs_files() -> list[Path]:
     files = sorted(p for p in (_PLUGIN_DIR / "data").rglob("*") if p.is_file())
     files += sorted(p for p in _PLUGIN_DIR.glob("*.py") if p.name in ("curated.py", "users.py", "user_tastes.py"))
     files += sorted((_PLUGIN_DIR / "generator").rglob("*.py"))
+    files += sorted((_PLUGIN_DIR / "domains").glob("*.yaml"))
     files += sorted(p for p in (shipped_dir("templates") / "generator").rglob("*") if p.is_file())
     return files
 

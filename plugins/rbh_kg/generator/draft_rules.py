@@ -53,7 +53,7 @@ def _bridge_rules(draft: Draft, ctx: BuildContext) -> list[str]:
     values = [set(kg.entities(b.item_id, relation)) for b in draft.bridges]
     if not identifies(values, entity):
         broken.append("ambiguous_bridges")
-    if not all(first_billed(kg, b.item_id, relation, entity, ctx.config.first_billed) for b in draft.bridges):
+    if not all(first_billed(kg, b.item_id, relation, entity, ctx.config.first_billed, ctx.people) for b in draft.bridges):
         broken.append("hidden_not_first_billed")
     hidden = draft.bridged[0]
     if not hidden_matters(ctx.answers, draft.conditions, hidden):

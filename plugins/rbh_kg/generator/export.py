@@ -127,5 +127,6 @@ def dataset_card(tables: Mapping[str, Table], stats: GenerationStats, config: Ge
         ]
         lines += ["| " + " | ".join(r) + " |" for r in stats.reject_rows()]
     lines += ["", "## Parameters", "", "| parameter | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in config.as_dict().items() if k not in CARD_IGNORED]
+    domains = [name.removesuffix("_items") for name in tables if name.endswith("_items")]
+    lines += [f"| {k} | {v} |" for k, v in config.as_dict(domains).items() if k not in CARD_IGNORED]
     return "\n".join(lines) + "\n"

@@ -12,11 +12,11 @@ credits), and no entity is hidden in more than `max_entity_share` of the subtype
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from rbh import KG
 from rbh.data import Bridge, Condition, title_key
-from rbh_kg.generator.config import NEVER_HIDDEN, PERSON_RELATIONS
+from rbh_kg.generator.config import NEVER_HIDDEN
 from rbh_kg.generator.context import BuildContext, contains_key
 from rbh_kg.generator.drafts import Draft
 from rbh_kg.generator.mining import MinedSet, UserSets
@@ -91,7 +91,7 @@ def bridge_candidates(ctx: BuildContext, condition: Condition, conditions: Seque
     kg, first = ctx.inputs.kg, ctx.config.first_billed
     out = []
     for item in ctx.popular_items(condition.relation, condition.entity):
-        if item in gt or not first_billed(kg, item, condition.relation, condition.entity, first):
+        if item in gt or not first_billed(kg, item, condition.relation, condition.entity, first, ctx.people):
             continue
         key = ctx.title_key(item)
         if contains_key(key, entity_key) or any(contains_key(key, g) or contains_key(g, key) for g in gt_keys):
@@ -153,6 +153,7 @@ def hidden_matters(answers: Callable[[Sequence[Condition]], int], conditions: Se
     return without >= 2 * with_it and without >= with_it + 3
 
 
-def first_billed(kg: KG, item: str, relation: str, entity: str, n: int) -> bool:
-    """A person is among the first `n` credits of `relation` on `item` (other relations pass)."""
-    return relation not in PERSON_RELATIONS or entity in kg.credits(item, relation)[:n]
+def first_billed(kg: KG, item: str, relation: str, entity: str, n: int, people: Collection[str]) -> bool:
+    """A person is among the first `n` credits of `relation` on `item` (relations not in
+    `people`, the domain's person relations, pass)."""
+    return relation not in people or entity in kg.credits(item, relation)[:n]

@@ -11,38 +11,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 
-from rbh import KG, Catalog
-from rbh_kg.generator.config import PERSON_RELATIONS, GeneratorConfig
+from rbh import KG, Catalog, domain_profile
+from rbh_kg.generator.config import GeneratorConfig
 
-# Broad genre families of books: a thriller writer is no plausible author of a picture book, nor
-# a memoirist of a horror novel. "Classic" is a status and "Graphic Novel" a form, not a family.
-BOOK_FAMILIES: dict[str, str] = {
-    "Children's": "children",
-    "Young Adult": "children",
-    "Picture Book": "children",
-    "Fantasy": "speculative",
-    "Science Fiction": "speculative",
-    "Dystopian": "speculative",
-    "Horror": "speculative",
-    "Mystery": "crime",
-    "Thriller": "crime",
-    "Literary Fiction": "literary",
-    "Historical Fiction": "literary",
-    "Romance": "literary",
-    "Satire": "literary",
-    "Short Stories": "literary",
-    "Drama": "literary",
-    "Poetry": "literary",
-    "Adventure": "adventure",
-    "Biography": "nonfiction",
-    "Memoir": "nonfiction",
-    "History": "nonfiction",
-    "Science": "nonfiction",
-    "Philosophy": "nonfiction",
-    "Self-Help": "nonfiction",
-    "Nonfiction": "nonfiction",
-}
-FAMILIES: dict[str, Mapping[str, str]] = {"book": BOOK_FAMILIES}
 YEAR_RELATIONS = ("release_year", "publication_year")
 
 # Rule names, as counted in the report.
@@ -58,7 +29,9 @@ class Plausibility:
 
     def __init__(self, domain: str, catalog: Catalog, kg: KG, people: Mapping[str, Mapping[str, str]], config: GeneratorConfig):
         self.domain, self.catalog, self.kg, self.people, self.config = domain, catalog, kg, people, config
-        self.families = FAMILIES.get(domain, {})
+        profile = domain_profile(domain)
+        self.families = profile.genre_families
+        self.person_relations = frozenset(profile.people)
         self._spans: dict[tuple[str, str], tuple[int, int] | None] = {}
         self._entity_families: dict[tuple[str, str], frozenset[str]] = {}
         self._candidates: dict[str, list[tuple[str, str, str | None, tuple[int, int] | None]]] = {}
@@ -112,7 +85,7 @@ class Plausibility:
     def required_gender(self, relation: str, true_entity: str) -> str | None:
         """The gender a wrong entity must have: None when the rule does not apply (not a person,
         or no gender data), "" when the true person's gender is unknown (nothing can match)."""
-        if relation not in PERSON_RELATIONS or not self.checks_gender:
+        if relation not in self.person_relations or not self.checks_gender:
             return None
         return self.gender(true_entity) or ""
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from rbh import Sample
 from rbh.data import Condition, title_key
-from rbh_kg.generator.config import PERSON_RELATIONS
 from rbh_kg.generator.context import BuildContext, contains_key
 from rbh_kg.generator.implicit import first_billed, hidden_matters, identifies
 from rbh_kg.generator.plausibility import FAMILY, GENDER, INACTIVE, LANGUAGE, UNHELD
@@ -41,7 +40,6 @@ PLAUSIBILITY_RULES = {
     FAMILY: "misinfo_genre_family",
     LANGUAGE: "misinfo_language",
 }
-NAMED_RELATIONS = PERSON_RELATIONS | {"series"}  # what a profile query never names
 
 
 @dataclass
@@ -96,7 +94,7 @@ def measure(ctx: BuildContext, samples: Iterable[Sample], into: ConfigValidity |
 
 def _wording(ctx: BuildContext, s: Sample, out: ConfigValidity) -> None:
     out.count("no_template_slip", not slips(s.query))
-    if says_novels(s.query) or ctx.domain == "book":
+    if says_novels(s.query) or "novels" in ctx.profile.query_nouns:
         out.count("novels_match_answers", not says_novels(s.query) or all_novels(ctx.inputs.kg, s.ground_truth))
 
 
@@ -104,8 +102,11 @@ def _hidden(ctx: BuildContext, s: Sample, out: ConfigValidity) -> None:
     kg = ctx.inputs.kg
     relation, entity = s.bridges[0].relation, s.bridges[0].entity
     out.count("hidden_identified", identifies([set(kg.entities(b.item_id, relation)) for b in s.bridges], entity))
-    if relation in PERSON_RELATIONS:
-        out.count("hidden_first_billed", all(first_billed(kg, b.item_id, relation, entity, ctx.config.first_billed) for b in s.bridges))
+    if relation in ctx.people:
+        out.count(
+            "hidden_first_billed",
+            all(first_billed(kg, b.item_id, relation, entity, ctx.config.first_billed, ctx.people) for b in s.bridges),
+        )
     out.count("hidden_matters", hidden_matters(ctx.answers, s.conditions, Condition(relation, entity)))
     out.hidden_entities[entity] += 1
 
@@ -115,7 +116,7 @@ def _misinformation(ctx: BuildContext, s: Sample, out: ConfigValidity) -> None:
     plausible = ctx.plausibility
     broken = set(plausible.problems(m.relation, m.true_entity, m.stated_entity, [x.item_id for x in s.misinformation]))
     for rule in plausible.rules:
-        if rule == GENDER and m.relation not in PERSON_RELATIONS:
+        if rule == GENDER and m.relation not in ctx.people:
             continue
         out.count(PLAUSIBILITY_RULES[rule], rule not in broken)
 
@@ -132,7 +133,8 @@ def _profile(ctx: BuildContext, s: Sample, theme: Sequence[tuple[str, str]], out
     query = f" {title_key(s.query)} "
     for seed in seeds:  # a seed's own title may hold a name ("The Memoirs of Sherlock Holmes")
         query = query.replace(f" {ctx.title_key(seed)} ", " ")
-    names = {e for i in (*seeds, *s.ground_truth) if i in kg for r, e in kg.facts(i) if r in NAMED_RELATIONS}
+    named = ctx.people | {"series"}  # what a profile query never names: people and series
+    names = {e for i in (*seeds, *s.ground_truth) if i in kg for r, e in kg.facts(i) if r in named}
     ok = all(r in THEME_RELATIONS for r, _ in theme) and not any(contains_key(query, title_key(n)) for n in names)
     out.count("theme_not_entity", ok)
 

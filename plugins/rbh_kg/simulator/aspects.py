@@ -37,7 +37,6 @@ NOUNS: dict[str, str] = {
     "series": "series",
     "publisher": "publisher",
 }
-BOOK_NOUNS = {"written_by": "author"}
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
 _PATTERNS = {r: re.compile(r"\b(?:" + "|".join(re.escape(k) for k in words) + r")", re.IGNORECASE) for r, words in KEYWORDS.items()}
 
@@ -58,7 +57,8 @@ def aspects_of(question: str, relations: Iterable[str]) -> list[str]:
 
 
 def aspect_noun(relation: str, domain: str) -> str:
-    """How the user names an aspect ("director", "author" for a book's writer)."""
-    if domain == "book" and relation in BOOK_NOUNS:
-        return BOOK_NOUNS[relation]
-    return NOUNS.get(relation, relation.replace("_", " "))
+    """How the user names an aspect: the domain profile's word ("author" for a book's writer),
+    else "director", "cast", "year"…"""
+    from rbh import domain_profile
+
+    return domain_profile(domain).aspect_nouns.get(relation) or NOUNS.get(relation, relation.replace("_", " "))

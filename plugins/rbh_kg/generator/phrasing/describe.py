@@ -130,13 +130,12 @@ def _article(word: str) -> str:
     return f"{'an' if vowel else 'a'} {word}"
 
 
-NOUNS = {"movie": ("movies", "films"), "book": ("books", "novels")}
-
-
 def nouns(domain: str, novels: bool) -> list[str]:
-    """What a query may call the items it asks for: books are "novels" only when every answer is."""
-    forms = NOUNS.get(domain, (f"{domain}s",))
-    return [f for f in forms if novels or f != "novels"]
+    """What a query may call the items it asks for (the domain profile's nouns); "novels" only
+    when every answer is one."""
+    from rbh import domain_profile
+
+    return [f for f in domain_profile(domain).query_nouns if novels or f != "novels"]
 
 
 def variants(draft: Draft, seed: int, attempt: int) -> list[int]:

@@ -22,13 +22,29 @@ def generator_environment(template_dirs: Sequence[Path] | None = None):  # noqa:
     from rbh import shipped_dir
 
     dirs = list(template_dirs) if template_dirs else [shipped_dir("templates")]
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader([str(d) for d in dirs]),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.do"],
         autoescape=False,
         keep_trailing_newline=False,
     )
+    env.globals["profile"] = phrasing_of
+    return env
+
+
+def phrasing_of(domain: str) -> dict[str, Any]:
+    """A domain's phrasing tables and words, as `profile(domain)` in the templates (from its
+    registered profile; computed once per registry and domain)."""
+    from rbh import domain_profile, get_registry
+
+    key = (id(get_registry()), domain)
+    if key not in _PHRASING:
+        _PHRASING[key] = domain_profile(domain).phrasing()
+    return _PHRASING[key]
+
+
+_PHRASING: dict[tuple[int, str], dict[str, Any]] = {}
 
 
 class TemplatePhraser:
