@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rbh.interactive.conversation import Conversation
     from rbh.interactive.simulator import Simulator
     from rbh.registry import Registered, Registry
+    from rbh.scoring.task_scoring import TaskScoring
     from rbh.tasks.config import TaskConfig
     from rbh.tasks.index import TaskIndex
 
@@ -88,10 +89,17 @@ class TaskPlan:
         """The samples in request order (each repeated `repeats` times)."""
         return [s for s in self.samples for _ in range(self.repeats)]
 
+    scoring: "TaskScoring | None" = None  # single-turn tasks: scored as completions arrive (rbh run)
+
+    def sample_of(self, request_index: int) -> "Sample":
+        """The sample of one request (each sample has `repeats` requests in a row)."""
+        return self.samples[request_index // self.repeats]
+
     def release(self) -> None:
-        """Let go of what a finished task no longer needs (its prompts, requests, completions and
-        conversations), so that a run's memory holds one task's at a time."""
+        """Let go of what a finished task no longer needs (its prompts, requests, completions,
+        conversations and scoring state), so that a run's memory holds one task's at a time."""
         self.messages, self.requests, self.completions, self.conversations = [], [], [], []
+        self.scoring = None
 
 
 @dataclass

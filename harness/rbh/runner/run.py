@@ -20,7 +20,7 @@ from rbh.events import RunEnd, RunStart, SampleEnd
 from rbh.results.folder import run_dir_name, unique_dir, write_results_files, write_samples
 from rbh.results.model import ModelInfo, RunResults, SampleRow
 from rbh.runner.plan import RunOptions, RunPlan, TaskPlan, plan_run
-from rbh.runner.scoring_pass import RunAssembly, ScoringJob
+from rbh.runner.scoring_pass import RunAssembly, ScoringJob, streaming_scoring
 from rbh.runner.task_results import sample_rows, task_result
 from rbh.secrets import redact_args
 from rbh.tasks.index import load_task_index
@@ -70,35 +70,44 @@ def _run_tasks(plan: RunPlan, options: RunOptions, registry: "Registry", folder:
     assembly = RunAssembly(options.seed)
 
     def finish(task_plan: TaskPlan, counts: CompletionCounts, seconds: float) -> None:
-        scores = ScoringJob(
-            task_plan.task,
-            task_plan.scored_samples,
-            task_plan.completions,
-            task_plan.dataset,
-            task_plan.scorers,
-            k=task_plan.k,
-            repeats=task_plan.repeats,
-            conversations=task_plan.conversations if task_plan.task.interactive else None,
-        ).score(options.seed)
         name = task_plan.task.task
-        rows = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
-        announced = _announced(rows, name, registry)  # each row is made, announced, written and let go
+        if task_plan.scoring is not None:  # scored as its completions arrived, each announced then
+            scores = task_plan.scoring.finish(task_plan.repeats, options.seed)
+            made = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
+        else:  # an interactive task: its last turns are known only now
+            scores = ScoringJob(
+                task_plan.task,
+                task_plan.scored_samples,
+                task_plan.completions,
+                task_plan.dataset,
+                task_plan.scorers,
+                k=task_plan.k,
+                repeats=task_plan.repeats,
+                conversations=task_plan.conversations,
+            ).score(options.seed)
+            rows = sample_rows(task_plan.requests, scores, counts.cached_keys, options.log_samples, task_plan.dataset.fingerprint)
+            made = _announced(rows, name, registry)
         if options.log_samples != "none":
-            write_samples(folder, name, announced)
+            write_samples(folder, name, made)  # each row is made, written and let go
         else:
-            deque(announced, maxlen=0)
+            deque(made, maxlen=0)
         assembly.add(name, task_result(task_plan, scores, counts, seconds, cost=task_cost(service, counts)), scores)
         task_plan.release()
 
     try:
         with RunProgress(enabled=options.show_progress) as progress:
             for stage in _stages(plan):
+                for task_plan in stage:
+                    if not task_plan.task.interactive:
+                        task_plan.scoring = streaming_scoring(task_plan.task, task_plan.dataset, task_plan.scorers, task_plan.k)
                 if len(stage) > 1:
-                    _complete_together(stage, plan, progress, finish)
+                    _complete_together(stage, plan, progress, finish, registry)
                     continue
                 [task_plan] = stage
                 t0 = time.perf_counter()
-                counts = _converse(task_plan, plan, progress) if task_plan.task.interactive else _complete(task_plan, plan, progress)
+                counts = (
+                    _converse(task_plan, plan, progress) if task_plan.task.interactive else _complete(task_plan, plan, progress, registry)
+                )
                 finish(task_plan, counts, time.perf_counter() - t0)
     finally:
         service.close()
@@ -166,7 +175,7 @@ def hidden_metrics(registry: "Registry", results: RunResults, show: tuple[str, .
     return out
 
 
-def _complete(task_plan: TaskPlan, plan: RunPlan, progress: Any) -> CompletionCounts:
+def _complete(task_plan: TaskPlan, plan: RunPlan, progress: Any, registry: "Registry") -> CompletionCounts:
     """Every request of one task through the completion service, advancing its progress bar."""
     counts = CompletionCounts()
     bar = progress.add_task(task_plan.task.task, total=len(task_plan.requests))
@@ -176,12 +185,20 @@ def _complete(task_plan: TaskPlan, plan: RunPlan, progress: Any) -> CompletionCo
         nonlocal errors
         errors += bool(completion.error)
         progress.advance(bar, errors=errors, cached=cached)
+        _score_arrived(task_plan, index, completion, registry)
 
     def status(text: str) -> None:
         progress.note(bar, text)
 
     task_plan.completions = plan.service.complete(task_plan.requests, advance, counts, on_status=status)
     return counts
+
+
+def _score_arrived(task_plan: TaskPlan, index: int, completion: Any, registry: "Registry") -> None:
+    """Score the completion of request `index` now, and tell the plugins (`on_sample_end`)."""
+    assert task_plan.scoring is not None
+    row = task_plan.scoring.add(index, task_plan.sample_of(index), completion)
+    registry.on_sample_end(SampleEnd(task_plan.task.task, row.sample.id, completion.text, row.metrics, row.error))
 
 
 def _announced(rows: Iterable[SampleRow], task: str, registry: "Registry") -> Iterator[SampleRow]:
@@ -206,7 +223,7 @@ def _stages(plan: RunPlan) -> list[list[TaskPlan]]:
 
 
 def _complete_together(
-    stage: list[TaskPlan], plan: RunPlan, progress: Any, finish: Callable[[TaskPlan, CompletionCounts, float], None]
+    stage: list[TaskPlan], plan: RunPlan, progress: Any, finish: Callable[[TaskPlan, CompletionCounts, float], None], registry: "Registry"
 ) -> None:
     """The requests of several single-turn tasks as one stream through the completion service:
     no task waits for the slowest request of the one before, and each task is scored and written
@@ -237,6 +254,7 @@ def _complete_together(
         results[t][i - starts[t]] = completion
         errors[t] += bool(completion.error)
         progress.advance(bars[t], errors=errors[t], cached=cached)
+        _score_arrived(stage[t], i - starts[t], completion, registry)
         remaining[t] -= 1
         if remaining[t] == 0:
             finish_ready()

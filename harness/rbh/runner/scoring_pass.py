@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rbh.errors import UsageError
 from rbh.results.model import DatasetRef, SampleRow, TaskResult
 from rbh.scoring.paired import PairedValues
-from rbh.scoring.task_scoring import BuiltScorer, TaskScores, score_task
+from rbh.scoring.task_scoring import BuiltScorer, TaskScores, TaskScoring, score_task
 
 if TYPE_CHECKING:
     from rbh.data.dataset import BenchmarkDataset
@@ -56,6 +56,19 @@ class ScoringJob:
             population=self.dataset.samples(task.dataset.config, task.dataset.split),
             conversations=self.conversations,
         )
+
+
+def streaming_scoring(task: "TaskConfig", dataset: "BenchmarkDataset", scorers: Sequence[BuiltScorer], k: int | None) -> TaskScoring:
+    """A task scored completion by completion as they arrive (`rbh run`'s single-turn tasks);
+    the same results as `ScoringJob.score`."""
+    return TaskScoring(
+        task,
+        dataset.catalog(task.domain),
+        dataset.kg(task.domain),
+        scorers,
+        k=k,
+        population=dataset.samples(task.dataset.config, task.dataset.split),
+    )
 
 
 class RunAssembly:

@@ -143,6 +143,13 @@ def score_task(
     read = read_responses(task, completions, catalog, plan, k)
     context = TaskContext(catalog, samples if population is None else population)
     rows, answered = score_samples(samples, completions, conversations, read, plan, ScoringSetting(catalog, kg, k, context, task))
+    return assemble_scores(rows, answered, plan, scorers, repeats, seed)
+
+
+def assemble_scores(
+    rows: list[ScoredSample], answered: Sequence["_Inputs"], plan: "ScorerPlan", scorers: Sequence[BuiltScorer], repeats: int, seed: int
+) -> TaskScores:
+    """Steps 3 and 4 of `score_task` over scored rows: the task's metrics and breakdowns."""
     unique = [row.sample for row in rows[::repeats]]
     per_sample, spread = collapse_repeats([row.metrics for row in rows], repeats)
     metrics, task_breakdowns = aggregate_task(plan, answered, per_sample, unique, seed)
@@ -152,6 +159,49 @@ def score_task(
             for group, cell in groups.items():
                 breakdowns.setdefault(dimension, {}).setdefault(group, {}).update({m: v.to_dict() for m, v in cell.items()})
     return TaskScores(rows, metrics, {b.metric: b.provenance for b in scorers}, breakdowns, repeats, spread)
+
+
+class TaskScoring:
+    """`score_task` one completion at a time, as completions arrive (`add`: parse, resolve and
+    the per-sample scorers, so a plugin's `on_sample_end` hears each sample while the run goes
+    on), then the task (`finish`: task scorers, aggregates, breakdowns). Gives what `score_task`
+    gives for the same completions."""
+
+    def __init__(
+        self,
+        task: "TaskConfig",
+        catalog: "Catalog",
+        kg: "KG",
+        scorers: Sequence[BuiltScorer],
+        *,
+        k: int | None,
+        population: Sequence["Sample"],
+    ):
+        self.task, self.catalog, self.scorers, self.k = task, catalog, scorers, k
+        self.plan = plan_scorers(task, scorers)
+        self.setting = ScoringSetting(catalog, kg, k, TaskContext(catalog, population), task)
+        self._rows: dict[int, ScoredSample] = {}
+        self._inputs: dict[int, _Inputs] = {}
+        self._by_subtype: dict[str, list[_Planned]] = {}
+
+    def add(self, index: int, sample: "Sample", completion: "Completion") -> ScoredSample:
+        """Score the completion of request `index` (each repeat is its own request)."""
+        with gc_paused():
+            read = read_responses(self.task, [completion], self.catalog, self.plan, self.k)
+            rows, answered = score_samples([sample], [completion], None, read, self.plan, self.setting, self._by_subtype)
+        self._rows[index] = rows[0]
+        if answered:
+            self._inputs[index] = answered[0]
+        return rows[0]
+
+    def finish(self, repeats: int, seed: int) -> TaskScores:
+        """The task's scores, rows in request order (every request must have been added)."""
+        order = sorted(self._rows)
+        if order != list(range(len(order))):
+            raise RuntimeError(f"task {self.task.task}: {len(order)} completions scored, not in one piece")
+        with gc_paused():
+            answered = [self._inputs[i] for i in order if i in self._inputs]
+            return assemble_scores([self._rows[i] for i in order], answered, self.plan, self.scorers, repeats, seed)
 
 
 @dataclass(frozen=True)
@@ -220,12 +270,14 @@ def score_samples(
     read: ReadResponses,
     plan: ScorerPlan,
     setting: ScoringSetting,
+    by_subtype: dict[str, list["_Planned"]] | None = None,
 ) -> tuple[list[ScoredSample], list["_Inputs"]]:
     """A row per completion, with the per-sample scorers' values for the answered ones; and the
-    scoring inputs of the answered samples (what task scorers read)."""
+    scoring inputs of the answered samples (what task scorers read). `by_subtype` caches which
+    scorers apply to a subtype across calls."""
     rows: list[ScoredSample] = []
     answered: list[_Inputs] = []
-    by_subtype: dict[str, list[_Planned]] = {}
+    by_subtype = {} if by_subtype is None else by_subtype
     for n, (sample, completion) in enumerate(zip(samples, completions)):
         row = ScoredSample(sample, completion, [p.to_dict() for p in read.parsed[n]], list(read.resolved[0][n]), {})
         row.conversation = conversations[n] if conversations is not None else None
