@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from rbh.paths import cache_dir, shipped_dir
     from rbh.registry import DatasetEntry, Registered, Registry, get_registry
     from rbh.runner.task_prompts import TaskPrompts, render_task_prompts
-    from rbh.scoring.aggregate import MetricValue, mean_with_stderr
     from rbh.scoring.base import Scorer, ScoringInput, TaskScorer
+    from rbh.scoring.bootstrap import MetricValue, mean_with_stderr
     from rbh.scoring.sets import ScoringSet
     from rbh.tasks.prompts import domain_words
     from rbh.ui import StageProgress, print_rows
@@ -72,8 +72,8 @@ _EXPORTS = {
     "ScoringInput": "rbh.scoring.base",
     "TaskScorer": "rbh.scoring.base",
     "ScoringSet": "rbh.scoring.sets",
-    "MetricValue": "rbh.scoring.aggregate",
-    "mean_with_stderr": "rbh.scoring.aggregate",
+    "MetricValue": "rbh.scoring.bootstrap",
+    "mean_with_stderr": "rbh.scoring.bootstrap",
     "Generator": "rbh.generators",
     "GenerationReport": "rbh.generators",
     "ReportTable": "rbh.generators",

@@ -18,7 +18,7 @@ class ConditionSatisfaction(ResolvingScorer):
     name = "condition_satisfaction"
     description = "share of (resolved recommendation, true condition) pairs the KG satisfies (partial CMR)"
     subtypes = CONDITION_SUBTYPES
-    table_group = "diagnosis"
+    table_section = "diagnosis"
 
     def score(self, x: ScoringInput) -> float | None:
         table = condition_table(x)
@@ -81,7 +81,7 @@ class PremiseFollowing(ResolvingScorer):
     higher_is_better = False
     description = "misinformed: share of resolved recommendations carrying the STATED false entity"
     subtypes = ("misinformed",)
-    table_group = "diagnosis"
+    table_section = "diagnosis"
 
     def score(self, x: ScoringInput) -> float | None:
         items = [i for i in x.resolved if i is not None]

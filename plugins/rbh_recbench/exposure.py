@@ -86,7 +86,7 @@ def exposure_counts(inputs: Sequence[ScoringInput], seed: int) -> tuple["np.ndar
 class _ExposureScorer(ResolvingScorer, TaskScorer):
     """Counts how often each item is recommended over the task's answers."""
 
-    table_group = "beyond"
+    table_section = "beyond"
 
     @staticmethod
     def statistic(counts: "np.ndarray", catalog_size: int) -> "np.ndarray":

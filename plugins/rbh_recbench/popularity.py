@@ -39,7 +39,7 @@ class ARP(ResolvingScorer):
     breakdown = False
     higher_is_better = None
     description = "average recommendation popularity: mean popularity of the resolved recommendations"
-    table_group = "beyond"
+    table_section = "beyond"
 
     def score(self, x: ScoringInput) -> float | None:
         context = _measured(x)
@@ -50,7 +50,7 @@ class Novelty(ResolvingScorer):
     name = "novelty"
     breakdown = False
     description = "mean self-information -log2((pop+1)/(N+1)) of the resolved recommendations"
-    table_group = "beyond"
+    table_section = "beyond"
 
     def score(self, x: ScoringInput) -> float | None:
         items, context = _resolved(x), _measured(x)
@@ -64,7 +64,7 @@ class LongTailShare(ResolvingScorer):
     name = "long_tail_share"
     breakdown = False
     description = "share of resolved recommendations outside the head items holding 80% of interactions"
-    table_group = "beyond"
+    table_section = "beyond"
 
     class Options(ResolvingScorer.Options):
         head_share: float = 0.8  # the head: the most popular items holding this share of interactions
@@ -83,7 +83,7 @@ class PopularityLift(ResolvingScorer, TaskScorer):
     name = "popularity_lift"
     higher_is_better = None
     description = "mean ARP of the recommendations over mean popularity of the ground truth, minus 1"
-    table_group = "beyond"
+    table_section = "beyond"
 
     def score_task(self, inputs: Sequence[ScoringInput], seed: int = 0) -> dict[str, MetricValue]:
         """Summed per sample (its repeats together), so the bootstrap resamples samples."""

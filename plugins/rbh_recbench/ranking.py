@@ -10,7 +10,7 @@ from rbh_recbench.base import ResolvingScorer, ideal_depth, ranked_hits
 class MRR(ResolvingScorer):
     name = "mrr"
     description = "reciprocal rank of the first ground-truth recommendation (0 when none)"
-    table_group = "ranking"
+    table_section = "ranking"
 
     def score(self, x: ScoringInput) -> float | None:
         if not x.sample.ground_truth:
@@ -21,7 +21,7 @@ class MRR(ResolvingScorer):
 class MAP(ResolvingScorer):
     name = "map"
     description = "average precision: mean of precision@i at each hit, over min(|G|, k or |R|)"
-    table_group = "ranking"
+    table_section = "ranking"
 
     def score(self, x: ScoringInput) -> float | None:
         if not x.sample.ground_truth:
@@ -43,7 +43,7 @@ class DuplicateRate(Scorer):
     higher_is_better = False
     uses_resolution = False
     description = "share of the titles in one answer that repeat an earlier title (before deduplication)"
-    table_group = "ranking"
+    table_section = "ranking"
 
     def score(self, x: ScoringInput) -> float | None:
         titles = list(x.all_titles) if x.all_titles is not None else parse_titles(x.response, x.output_format)

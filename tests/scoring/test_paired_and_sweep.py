@@ -66,7 +66,7 @@ def test_opt_in_metric_groups_in_the_console(tmp_path) -> None:  # type: ignore[
     code, out, err = rbh_main(*args, "--output", str(tmp_path / "b"), "--metrics", "recall,mrr,coverage", "--show-metrics", "ranking")
     assert code == 0 and "mrr ↑" in out and "coverage" not in out
     code, out, err = rbh_main(*args, "--output", str(tmp_path / "c"), "--show-metrics", "beyond,nope")
-    assert code == 2 and "unknown group 'nope'" in err
+    assert code == 2 and "unknown section 'nope'" in err
     code, out, err = rbh_main(*args, "--output", str(tmp_path / "d"), "--metrics", "recall,mrr", "--breakdown")
     breakdowns = out[out.index("┃ n_conditions") :]
     assert code == 0 and "recall" in breakdowns and "mrr" not in breakdowns  # opt-in groups stay out of breakdowns too

@@ -60,8 +60,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument(
         "--show-metrics",
         default=None,
-        metavar="GROUP,...",
-        help="also print the opt-in metric groups: ranking, beyond, diagnosis, or all (always in results.json)",
+        metavar="SECTION,...",
+        help="also print the opt-in metric sections: ranking, beyond, diagnosis, or all (always in results.json)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument(

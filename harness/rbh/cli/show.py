@@ -17,7 +17,10 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     p.add_argument("--format", choices=("table", "markdown", "csv"), default="table", help="output format (default: table)")
     p.add_argument("--breakdown", action="store_true", help="also print metric breakdowns (table format)")
     p.add_argument(
-        "--show-metrics", default=None, metavar="GROUP,...", help="also print the opt-in metric groups (ranking, beyond, diagnosis, all)"
+        "--show-metrics",
+        default=None,
+        metavar="SECTION,...",
+        help="also print the opt-in metric sections (ranking, beyond, diagnosis, all)",
     )
     p.set_defaults(handler=handle)
 

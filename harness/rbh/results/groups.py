@@ -28,7 +28,7 @@ def pool(values: Sequence[MetricResult], how: str) -> MetricResult:
     return MetricResult(value=value, stderr=se, n=n)
 
 
-def aggregate(tasks: Mapping[str, TaskResult], names: Sequence[str], how: Aggregation) -> GroupResult:
+def group_row(tasks: Mapping[str, TaskResult], names: Sequence[str], how: Aggregation) -> GroupResult:
     """The pooled metrics of the named tasks (every metric any of them reports)."""
     metrics = list(dict.fromkeys(m for t in names for m in tasks[t].metrics))
     rules = {m: how(m) for m in metrics}
@@ -44,7 +44,7 @@ def group_results(tasks: Mapping[str, TaskResult], groups: Mapping[str, tuple[Se
     out = {}
     for name, (members, how) in groups.items():
         if len(members) > 1 and all(t in tasks for t in members):
-            out[name] = aggregate(tasks, members, how)
+            out[name] = group_row(tasks, members, how)
     return out
 
 
@@ -52,4 +52,4 @@ def overall_result(tasks: Mapping[str, TaskResult]) -> GroupResult | None:
     """The whole run, micro-averaged over every task (None for a single task)."""
     if len(tasks) < 2:
         return None
-    return aggregate(tasks, list(tasks), lambda _metric: "micro")
+    return group_row(tasks, list(tasks), lambda _metric: "micro")

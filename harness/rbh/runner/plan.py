@@ -58,7 +58,7 @@ class RunOptions:
     show_progress: bool = True
     log_samples: str = "slim"  # slim (rows name the dataset sample), full (rows copy it), none (results only)
     print_table: bool = True
-    show_metrics: tuple[str, ...] = ()  # opt-in metric groups for the console table (ranking, beyond, diagnosis, all)
+    show_metrics: tuple[str, ...] = ()  # opt-in metric sections for the console table (ranking, beyond, diagnosis, all)
     breakdown: bool = False  # also print the breakdown tables
     max_cost: float | None = None  # USD: stop sending before the next request would cross it
     tools: list[str] | None = None  # --tools: the tools of every interactive task (None: the tasks' own)
@@ -131,11 +131,11 @@ class DatasetResolver:
 
 
 def check_show_metrics(show: tuple[str, ...], registry: "Registry") -> None:
-    """`--show-metrics` names only table groups some registered scorer uses (or `all`)."""
-    known = {e.obj.table_group for e in registry.scorers().values() if e.obj.table_group} | {"all"}
+    """`--show-metrics` names only table sections some registered scorer uses (or `all`)."""
+    known = {e.obj.table_section for e in registry.scorers().values() if e.obj.table_section} | {"all"}
     unknown = [g for g in show if g not in known]
     if unknown:
-        raise UsageError(f"--show-metrics: unknown group {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise UsageError(f"--show-metrics: unknown section {unknown[0]!r} (known: {', '.join(sorted(known))})")
 
 
 def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:

@@ -151,7 +151,7 @@ def print_results(
     results: RunResults, registry: "Registry", run_dir: Path | None = None, show: tuple[str, ...] = (), breakdown: bool = False
 ) -> None:
     """The results table as `rbh run`, `score`, `merge` and `show` all print it: metric
-    directions from the registry, opt-in metric groups hidden unless `show` names them; with
+    directions from the registry, opt-in metric sections hidden unless `show` names them; with
     `breakdown`, the breakdown tables after it (the same metrics hidden)."""
     from rbh.ui import print_breakdowns, print_metrics_table
 
@@ -162,14 +162,14 @@ def print_results(
 
 
 def hidden_metrics(registry: "Registry", results: RunResults, show: tuple[str, ...] = ()) -> dict[str, str]:
-    """Metrics of the results whose scorer puts them in an opt-in table group not in `show`
-    ("all" shows every group): {metric: group}."""
+    """Metrics of the results whose scorer puts them in an opt-in table section not in `show`
+    ("all" shows every section): {metric: section}."""
     scorers = registry.scorers()
     out: dict[str, str] = {}
     for task in results.tasks.values():
         for metric in task.metrics:
             entry = scorers.get(metric)
-            group = entry.obj.table_group if entry is not None else None
+            group = entry.obj.table_section if entry is not None else None
             if group is not None and group not in show and "all" not in show:
                 out[metric] = group
     return out

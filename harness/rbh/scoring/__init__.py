@@ -1,8 +1,8 @@
 """Scoring (documented for plugins in docs/plugins.md): the scorer interface, scoring sets,
 parsing responses into titles, and aggregation with bootstrap standard errors."""
 
-from rbh.scoring.aggregate import MetricValue, bootstrap_stderr, mean_with_stderr, ratio_with_stderr, resample_counts
 from rbh.scoring.base import Breakdown, Scorer, ScoringInput, TaskScorer, sample_index
+from rbh.scoring.bootstrap import MetricValue, bootstrap_stderr, mean_with_stderr, ratio_with_stderr, resample_counts
 from rbh.scoring.context import TaskContext
 from rbh.scoring.parse import (
     ParsedTitle,

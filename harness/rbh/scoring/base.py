@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from rbh.scoring.aggregate import MetricValue, mean_with_stderr
+from rbh.scoring.bootstrap import MetricValue, mean_with_stderr
 
 if TYPE_CHECKING:
     from rbh.data.catalog import Catalog
@@ -63,7 +63,7 @@ class Scorer(ABC):
     uses_resolution: ClassVar[bool] = True  # False: the scorer reads the raw response only
     higher_is_better: ClassVar[bool | None] = True  # the metric's direction (None: neither)
     breakdown: ClassVar[bool] = True  # False: left out of the breakdowns (one task-wide number is enough)
-    table_group: ClassVar[str | None] = None  # None: in the console table; else shown with `--show-metrics GROUP`
+    table_section: ClassVar[str | None] = None  # None: in the console table; else shown with `--show-metrics GROUP`
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from rbh.scoring.aggregate import DEFAULT_BOOTSTRAP
+from rbh.scoring.bootstrap import DEFAULT_BOOTSTRAP
 
 if TYPE_CHECKING:
     from rbh.results.model import PairedDrop

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from rbh.data.resolution import ResolutionOptions
 from rbh.errors import ConfigError, RbhError
 from rbh.gc_pause import gc_paused
-from rbh.scoring.aggregate import MetricValue
 from rbh.scoring.base import Breakdown, Scorer, ScoringInput, TaskScorer
+from rbh.scoring.bootstrap import MetricValue
 from rbh.scoring.breakdowns import compute_breakdowns
 from rbh.scoring.context import TaskContext
 from rbh.scoring.parse import ParsedTitle, dedupe_titles, parse_titles

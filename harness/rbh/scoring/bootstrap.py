@@ -1,4 +1,5 @@
-"""Aggregating per-sample metric values: mean with a seeded bootstrap standard error."""
+"""Means of per-sample metric values with a seeded bootstrap standard error (what a scorer's
+`aggregate` uses), micro ratios, and the resampling tables they share."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from rbh.scoring.aggregate import bootstrap_stderr, mean_with_stderr, ratio_with_stderr
+from rbh.scoring.bootstrap import bootstrap_stderr, mean_with_stderr, ratio_with_stderr
 
 
 def exact(values: list[float]) -> float:
