@@ -199,30 +199,9 @@ class CompletionService:
         sends several tasks' requests at once) with `counts_index(i)` naming request i's group: a
         request is counted where it is, a duplicate of an earlier request nowhere."""
         tally = _tally(counts, counts_index)
-        cached = self.cached(requests)
-        results: list[Completion | None] = [cached.get(r.key) for r in requests]
-        first_of_key: dict[str, int] = {}
-        followers: dict[int, list[int]] = {}
-        todo: list[int] = []
-        for i, completion in enumerate(results):
-            count = tally(i)
-            count.requests += 1
-            if completion is not None:
-                count.cached += 1
-                count.cached_keys.add(requests[i].key)
-                if on_result is not None:
-                    on_result(i, completion, True)
-                continue
-            first = first_of_key.setdefault(requests[i].key, i)
-            if first == i:
-                todo.append(i)
-            else:
-                followers.setdefault(first, []).append(i)
-        elsewhere: list[int] = []  # being answered by another process sharing the cache
-        if todo and self.claims is not None:
-            mine, _ = self.claims.claim([requests[i].key for i in todo])
-            ours = set(mine)
-            todo, elsewhere = [i for i in todo if requests[i].key in ours], [i for i in todo if requests[i].key not in ours]
+        results: list[Completion | None] = [None] * len(requests)
+        todo, followers = self._answer_from_cache(requests, results, tally, on_result)
+        todo, elsewhere = self._claim(requests, todo)  # elsewhere: being answered by another process sharing the cache
         for i in todo:
             tally(i).model_calls += 1
         if todo:
@@ -243,6 +222,63 @@ class CompletionService:
                     except BaseException as exc:  # the caller's own failure, not the backend's
                         raise _CallerError(exc) from exc
 
+        self._send_all(requests, todo, elsewhere, results, settle, tally, on_status)
+        missing = [i for i, c in enumerate(results) if c is None]
+        if missing:
+            raise RuntimeError(f"model {self.model.display_name} returned no completion for {len(missing)} of {len(requests)} requests")
+        return [c for c in results if c is not None]
+
+    def _answer_from_cache(
+        self,
+        requests: Sequence[ChatRequest],
+        results: list[Completion | None],
+        tally: Callable[[int], CompletionCounts],
+        on_result: Callable[[int, Completion, bool], None] | None,
+    ) -> tuple[list[int], dict[int, list[int]]]:
+        """Settle the cached requests (counted, heard by `on_result`); the rest: the first request
+        of each distinct key to send, and its later duplicates (followers) that share its answer."""
+        cached = self.cached(requests)
+        first_of_key: dict[str, int] = {}
+        followers: dict[int, list[int]] = {}
+        todo: list[int] = []
+        for i, request in enumerate(requests):
+            count = tally(i)
+            count.requests += 1
+            completion = cached.get(request.key)
+            if completion is not None:
+                results[i] = completion
+                count.cached += 1
+                count.cached_keys.add(request.key)
+                if on_result is not None:
+                    on_result(i, completion, True)
+                continue
+            first = first_of_key.setdefault(request.key, i)
+            if first == i:
+                todo.append(i)
+            else:
+                followers.setdefault(first, []).append(i)
+        return todo, followers
+
+    def _claim(self, requests: Sequence[ChatRequest], todo: list[int]) -> tuple[list[int], list[int]]:
+        """(the requests this process sends, those another live process is answering)."""
+        if not todo or self.claims is None:
+            return todo, []
+        ours = set(self.claims.claim([requests[i].key for i in todo])[0])
+        return [i for i in todo if requests[i].key in ours], [i for i in todo if requests[i].key not in ours]
+
+    def _send_all(
+        self,
+        requests: Sequence[ChatRequest],
+        todo: list[int],
+        elsewhere: list[int],
+        results: list[Completion | None],
+        settle: Callable[..., None],
+        tally: Callable[[int], CompletionCounts],
+        on_status: Callable[[str], None] | None,
+    ) -> None:
+        """Send `todo` (live, or as a provider batch), then wait for `elsewhere`. A backend bug is
+        contained: the requests are tried one at a time and each that raises becomes a failed
+        completion; the caller's own exception (in `on_result`) and rbh's errors pass through."""
         try:
             if self.model.batch_options is not None and todo:
                 self._send_batch(requests, todo, settle, on_status)
@@ -266,10 +302,6 @@ class CompletionService:
         finally:
             if self._claims is not None:
                 self._claims.flush()  # failed keys free for another process now
-        missing = [i for i, c in enumerate(results) if c is None]
-        if missing:
-            raise RuntimeError(f"model {self.model.display_name} returned no completion for {len(missing)} of {len(requests)} requests")
-        return [c for c in results if c is not None]
 
     def _send(self, requests: Sequence[ChatRequest], indices: Sequence[int], settle: Callable[[int, Completion], None]) -> None:
         if not indices:
