@@ -10,12 +10,17 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import Unpack
 
 from rbh.results.model import RunResults, SampleRow
+
+if TYPE_CHECKING:
+    from rbh.runner.options import RunFlags
 
 __all__ = ["Results", "evaluate", "load_run"]
 
@@ -87,78 +92,19 @@ def load_run(path: str | Path) -> Results:
     return Results(run.results, run.path)
 
 
-def evaluate(
-    tasks: str | Sequence[str],
-    model: str,
-    *,
-    model_args: str | Mapping[str, Any] | None = None,
-    concurrency: int | None = None,
-    gen_kwargs: str | Mapping[str, Any] | None = None,
-    dataset: str | Path | None = None,
-    sample_ids: str | Sequence[str] | None = None,
-    shuffle: bool = False,
-    limit: str | float | None = None,
-    shard: str | None = None,
-    repeats: int = 1,
-    metrics: str | Sequence[str] | None = None,
-    k: int | None = None,
-    history: bool | None = None,
-    tools: str | Sequence[str] | None = None,
-    seed: int = 0,
-    output: str | Path = "results",
-    run_name: str | None = None,
-    use_cache: bool = True,
-    cache: str | Path | None = None,
-    refresh: bool = False,
-    scoring: str = "rbh",
-    batch: bool = False,
-    max_cost: float | None = None,
-    breakdown: bool = False,
-    show_metrics: str | Sequence[str] | None = None,
-    log_samples: str = "slim",
-    show_progress: bool = False,
-    print_table: bool = False,
-) -> Results:
+def evaluate(tasks: str | Sequence[str], model: str, **options: Unpack[RunFlags]) -> Results:
     """Evaluate `model` on `tasks` exactly as `rbh run` would (same checks, planning, completion
-    service, scoring and run folder). The arguments are `rbh run`'s flags, by the same names
-    (`use_cache=False` is `--no-cache`, `log_samples="none"` is `--no-log-samples`); each takes
-    the flag's text or a Python value (`metrics="recall,ndcg"` or `["recall", "ndcg"]`)."""
+    service, scoring and run folder). The options are `rbh run`'s flags by the same names
+    (`rbh.runner.options.RunFlags`: `use_cache=False` is `--no-cache`, `log_samples="none"` is
+    `--no-log-samples`), each as the flag's text or a Python value (`metrics="recall,ndcg"` or
+    `["recall", "ndcg"]`); `show_progress` and `print_table` are off unless asked for."""
     from rbh.registry import get_registry
     from rbh.runner.options import run_options
     from rbh.runner.run import run_evaluation
 
     task_spec = tasks if isinstance(tasks, str) else ",".join(tasks)
-    options = run_options(
-        task_spec,
-        model,
-        model_args=model_args,
-        concurrency=concurrency,
-        gen_kwargs=gen_kwargs,
-        dataset=dataset,
-        sample_ids=sample_ids,
-        shuffle=shuffle,
-        limit=limit,
-        shard=shard,
-        repeats=repeats,
-        metrics=metrics,
-        k=k,
-        history=history,
-        tools=tools,
-        seed=seed,
-        output=output,
-        run_name=run_name,
-        use_cache=use_cache,
-        cache=cache,
-        refresh=refresh,
-        scoring=scoring,
-        batch=batch,
-        max_cost=max_cost,
-        breakdown=breakdown,
-        show_metrics=show_metrics,
-        log_samples=log_samples,
-        show_progress=show_progress,
-        print_table=print_table,
-        command=shlex.join(["rbh.evaluate", f"tasks={task_spec}", f"model={model}"]),
-    )
-    outcome = run_evaluation(options, get_registry())
+    options.setdefault("show_progress", False)
+    options.setdefault("print_table", False)
+    command = shlex.join(["rbh.evaluate", f"tasks={task_spec}", f"model={model}"])
+    outcome = run_evaluation(run_options(task_spec, model, command=command, **options), get_registry())
     return Results(outcome.results, outcome.run_dir)

@@ -30,13 +30,19 @@ def run_flags() -> set[str]:
 
 
 def test_every_run_flag_is_an_evaluate_argument_and_back() -> None:
+    from rbh.runner.options import _DEFAULTS, RunFlags
+
     flags = run_flags()
-    evaluate = set(inspect.signature(rbh.evaluate).parameters)
+    options = set(RunFlags.__annotations__) | {"tasks", "model"}
     expected = {RENAMED.get(f, f) for f in flags if f not in CLI_ONLY}
-    assert expected - evaluate == set(), "a `rbh run` flag rbh.evaluate lacks"
-    assert evaluate - expected - PYTHON_ONLY == set(), "an rbh.evaluate argument `rbh run` lacks"
-    front = set(inspect.signature(run_options).parameters) - {"command"}
-    assert front == evaluate, "rbh.evaluate passes every argument to the one front door"
+    assert expected - options == set(), "a `rbh run` flag rbh.evaluate lacks"
+    assert options - expected - PYTHON_ONLY == set(), "an rbh.evaluate argument `rbh run` lacks"
+    assert set(_DEFAULTS) == set(RunFlags.__annotations__), "every option has its default"
+    for function in (rbh.evaluate, run_options):
+        kinds = {p.name: p.kind for p in inspect.signature(function).parameters.values()}
+        assert kinds["options" if function is rbh.evaluate else "flags"] is inspect.Parameter.VAR_KEYWORD
+    with pytest.raises(rbh.UsageError, match="unknown run option 'limt'"):
+        rbh.evaluate("movie_explicit", "oracle", limt=5)  # type: ignore[call-arg]
 
 
 def test_cli_and_python_build_the_same_options(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
+
+from typing_extensions import Unpack
 
 from rbh.errors import UsageError
 from rbh.runner.plan import RunOptions
@@ -14,42 +16,51 @@ from rbh.runner.selection import Selection, parse_limit, parse_sample_ids, parse
 from rbh.runner.task_results import LOG_SAMPLES
 
 
-def run_options(
-    tasks: str | Sequence[str],
-    model: str,
-    *,
-    model_args: str | Mapping[str, Any] | None = None,
-    concurrency: int | None = None,
-    gen_kwargs: str | Mapping[str, Any] | None = None,
-    dataset: str | Path | None = None,
-    sample_ids: str | Sequence[str] | None = None,
-    shuffle: bool = False,
-    limit: str | float | None = None,
-    shard: str | None = None,
-    repeats: int = 1,
-    metrics: str | Sequence[str] | None = None,
-    k: int | None = None,
-    history: bool | None = None,
-    tools: str | Sequence[str] | None = None,
-    seed: int = 0,
-    output: str | Path = "results",
-    run_name: str | None = None,
-    use_cache: bool = True,
-    cache: str | Path | None = None,
-    refresh: bool = False,
-    scoring: str = "rbh",
-    batch: bool = False,
-    max_cost: float | None = None,
-    breakdown: bool = False,
-    show_metrics: str | Sequence[str] | None = None,
-    log_samples: str = "slim",
-    show_progress: bool = True,
-    print_table: bool = True,
-    command: str = "",
-) -> RunOptions:
-    """Checked options of one run (`rbh run --help` says what each does). `sample_ids` as text
-    is `ID,...` or `@FILE`; `limit` a number of samples or a fraction; `tools` `"none"` for none."""
+class RunFlags(TypedDict, total=False):
+    """`rbh run`'s flags by name, as `rbh.evaluate` and `run_options` take them (defaults: the
+    command line's; a test keeps these and the flags in step). Each takes the flag's text or a
+    Python value: `metrics="recall,ndcg"` or `["recall", "ndcg"]`."""
+
+    model_args: str | Mapping[str, Any] | None
+    concurrency: int | None
+    gen_kwargs: str | Mapping[str, Any] | None
+    dataset: str | Path | None
+    sample_ids: str | Sequence[str] | None  # text: "ID,..." or "@FILE"
+    shuffle: bool
+    limit: str | float | None  # a number of samples, or a fraction
+    shard: str | None
+    repeats: int
+    metrics: str | Sequence[str] | None
+    k: int | None
+    history: bool | None
+    tools: str | Sequence[str] | None  # "none" (or []) for none
+    seed: int
+    output: str | Path
+    run_name: str | None
+    use_cache: bool  # False is --no-cache
+    cache: str | Path | None
+    refresh: bool
+    scoring: str
+    batch: bool
+    max_cost: float | None
+    breakdown: bool
+    show_metrics: str | Sequence[str] | None
+    log_samples: str  # "none" is --no-log-samples
+    show_progress: bool
+    print_table: bool
+
+
+def run_options(tasks: str | Sequence[str], model: str, *, command: str = "", **flags: Unpack[RunFlags]) -> RunOptions:
+    """Checked options of one run (`rbh run --help` says what each flag does)."""
     from rbh.models.spec import parse_kv, parse_model_spec
+
+    unknown = sorted(set(flags) - set(_DEFAULTS))
+    if unknown:
+        raise UsageError(f"unknown run option {unknown[0]!r} (known: {', '.join(_DEFAULTS)})")
+    f: dict[str, Any] = {**_DEFAULTS, **flags}
+    model_args, concurrency, gen_kwargs = f["model_args"], f["concurrency"], f["gen_kwargs"]
+    k, repeats, use_cache, refresh, log_samples = f["k"], f["repeats"], f["use_cache"], f["refresh"], f["log_samples"]
+    sample_ids, limit, dataset, cache, seed = f["sample_ids"], f["limit"], f["dataset"], f["cache"], f["seed"]
 
     for name, value in (("k", k), ("concurrency", concurrency), ("repeats", repeats)):
         if value is not None and value < 1:
@@ -58,7 +69,7 @@ def run_options(
         raise UsageError(f"--log-samples must be one of {', '.join(LOG_SAMPLES)}")
     if refresh and not use_cache:
         raise UsageError("--refresh replaces cached answers: it needs the cache (drop --no-cache)")
-    metric_names = names(metrics)
+    metric_names = names(f["metrics"])
     if metric_names is not None and not metric_names:
         raise UsageError("--metrics names no metric")
     spec = parse_model_spec(model, model_args if isinstance(model_args, str) or model_args is None else None)
@@ -66,7 +77,7 @@ def run_options(
         spec.args.update(model_args)
     if concurrency is not None:
         spec.args["concurrency"] = concurrency
-    if batch:
+    if f["batch"]:
         spec.args["batch"] = True
     return RunOptions(
         tasks=tasks if isinstance(tasks, str) else ",".join(tasks),
@@ -76,30 +87,38 @@ def run_options(
         selection=Selection(
             limit=parse_limit(None if limit is None else str(limit)),
             sample_ids=parse_sample_ids(sample_ids) if isinstance(sample_ids, str) or sample_ids is None else tuple(sample_ids),
-            shuffle=shuffle,
+            shuffle=f["shuffle"],
             seed=seed,
-            shard=parse_shard(shard),
+            shard=parse_shard(f["shard"]),
         ),
         repeats=repeats,
         metrics=metric_names,
-        run_name=run_name,
+        run_name=f["run_name"],
         k=k,
-        history=history,
+        history=f["history"],
         seed=seed,
-        output=Path(output),
+        output=Path(f["output"]),
         use_cache=use_cache,
         cache_path=None if cache is None else Path(cache),
         refresh=refresh,
-        scoring=scoring,
+        scoring=f["scoring"],
         command=command,
-        show_progress=show_progress,
-        show_metrics=tuple(names(show_metrics) or ()),
-        breakdown=breakdown,
+        show_progress=f["show_progress"],
+        show_metrics=tuple(names(f["show_metrics"]) or ()),
+        breakdown=f["breakdown"],
         log_samples=log_samples,
-        print_table=print_table,
-        max_cost=max_cost,
-        tools=parse_tools(tools),
+        print_table=f["print_table"],
+        max_cost=f["max_cost"],
+        tools=parse_tools(f["tools"]),
     )
+
+
+_DEFAULTS: dict[str, Any] = {
+    "model_args": None, "concurrency": None, "gen_kwargs": None, "dataset": None, "sample_ids": None, "shuffle": False,
+    "limit": None, "shard": None, "repeats": 1, "metrics": None, "k": None, "history": None, "tools": None, "seed": 0,
+    "output": "results", "run_name": None, "use_cache": True, "cache": None, "refresh": False, "scoring": "rbh", "batch": False,
+    "max_cost": None, "breakdown": False, "show_metrics": None, "log_samples": "slim", "show_progress": True, "print_table": True,
+}  # fmt: skip
 
 
 def names(value: str | Sequence[str] | None) -> list[str] | None:
