@@ -50,3 +50,13 @@ def test_the_design_is_cited_by_its_path_only() -> None:
 def test_every_cited_document_exists() -> None:
     missing = sorted({f"{where}: docs/{name}" for where, name in references(DOC_REF) if not (REPO / "docs" / name).exists()})
     assert not missing, f"documents cited but absent: {missing}"
+
+
+def test_the_documented_task_count_is_the_shipped_one() -> None:
+    """docs/tasks.md says how many tasks rbh ships (it once said 40 when there were 48)."""
+    from rbh.paths import shipped_dir
+    from rbh.tasks.index import load_task_index
+
+    stated = re.search(r"rbh ships (\d+) tasks", (REPO / "docs" / "tasks.md").read_text(encoding="utf-8"))
+    assert stated is not None
+    assert int(stated.group(1)) == len(load_task_index([(shipped_dir("tasks"), None)]).tasks)
