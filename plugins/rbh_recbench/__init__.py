@@ -18,12 +18,12 @@ def register_scorers(register: Callable[..., None]) -> None:
     from rbh_recbench.interactive import INTERACTIVE_SCORERS
     from rbh_recbench.official import OFFICIAL_SCORERS
     from rbh_recbench.popularity import ARP, LongTailShare, Novelty, PopularityLift
-    from rbh_recbench.quality import HistoryRepeat, Unresolved
+    from rbh_recbench.quality import HistoryRepeat, RefusalRate, Unresolved
     from rbh_recbench.ranking import MAP, MRR, DuplicateRate
     from rbh_recbench.relevance import FTR, NDCG, Hit, Precision, Recall
 
     for cls in (
-        *(Recall, Precision, NDCG, Hit, CMR, FTR, Unresolved, Correction, HistoryRepeat, *OFFICIAL_SCORERS),
+        *(Recall, Precision, NDCG, Hit, CMR, FTR, Unresolved, RefusalRate, Correction, HistoryRepeat, *OFFICIAL_SCORERS),
         *(MRR, MAP, DuplicateRate, ConditionSatisfaction, PremiseFollowing),
         *(Coverage, Gini, Entropy, ARP, PopularityLift, LongTailShare, Novelty),
         *INTERACTIVE_SCORERS,

@@ -1,4 +1,4 @@
-"""Answer-quality metrics that need no ground truth: unresolved titles and history repeats."""
+"""Answer-quality metrics that need no ground truth: unresolved titles, history repeats, refusals."""
 
 from __future__ import annotations
 
@@ -27,3 +27,13 @@ class HistoryRepeat(ResolvingScorer):
             return None
         history = set(x.sample.history)
         return sum(1 for i in x.resolved if i is not None and i in history) / len(x.recommended)
+
+
+class RefusalRate(ResolvingScorer):
+    name = "refusal_rate"
+    higher_is_better = False
+    counts_refusals = True  # counted on every answered sample, refusals a task excludes included
+    description = "share of answered samples the model declined (content filter, or a reply that declines and recommends nothing)"
+
+    def score(self, x: ScoringInput) -> float | None:
+        return 1.0 if x.refused else 0.0

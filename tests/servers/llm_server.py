@@ -45,6 +45,7 @@ class Reply:
     text: str
     reasoning: str | None = None
     tool_calls: list[dict[str, Any]] | None = None
+    finish_reason: str | None = None  # e.g. "content_filter" (OpenAI) / "refusal" (Anthropic's stop_reason)
 
 
 @dataclass
@@ -270,7 +271,9 @@ class LLMServer:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": body.get("model"),
-            "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if reply.tool_calls else "stop"}],
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")}
+            ],
             "usage": {
                 "prompt_tokens": prompt,
                 "completion_tokens": len(reply.text.split()),
@@ -293,7 +296,7 @@ class LLMServer:
             "role": "assistant",
             "model": body.get("model"),
             "content": content,
-            "stop_reason": "tool_use" if reply.tool_calls else "end_turn",
+            "stop_reason": reply.finish_reason or ("tool_use" if reply.tool_calls else "end_turn"),
             "stop_sequence": None,
             "usage": {"input_tokens": prompt, "output_tokens": len(reply.text.split())},
         }

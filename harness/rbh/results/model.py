@@ -65,6 +65,14 @@ class SampleError(_Record):
     error: str
 
 
+class SampleRefusal(_Record):
+    """A sample the model declined to answer: `kind` is `finish_reason` (the API flagged it) or
+    `text` (the response declines and recommends nothing; rbh.scoring.refusals)."""
+
+    id: str
+    kind: str
+
+
 class TaskResult(_Record):
     config: dict[str, Any]
     effective: dict[str, Any]
@@ -75,6 +83,7 @@ class TaskResult(_Record):
     counts: TaskCounts
     tokens: TokenCounts = Field(default_factory=TokenCounts)
     errors: list[SampleError] = Field(default_factory=list)
+    refusals: list[SampleRefusal] = Field(default_factory=list)  # counted apart from errors and from wrong answers
     wall_time_s: float = 0.0
     repeats: int = 1
     spread: dict[str, float] = Field(default_factory=dict)  # mean over samples of the std over repeats

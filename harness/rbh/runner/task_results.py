@@ -6,7 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rbh.results.model import CostResult, DatasetRef, MetricResult, SampleError, SampleRow, TaskCounts, TaskResult, TokenCounts, prompt_hash
+from rbh.results.model import (
+    CostResult,
+    DatasetRef,
+    MetricResult,
+    SampleError,
+    SampleRefusal,
+    SampleRow,
+    TaskCounts,
+    TaskResult,
+    TokenCounts,
+    prompt_hash,
+)
 
 if TYPE_CHECKING:
     from rbh.completion import CompletionCounts
@@ -27,6 +38,7 @@ def scored_fields(scores: "TaskScores") -> dict[str, Any]:
         },
         "scorers": scores.scorer_provenance,
         "errors": [SampleError(id=s.sample.id, error=s.error) for s in scores.samples if s.error],
+        "refusals": [SampleRefusal(id=s.sample.id, kind=s.refused) for s in scores.samples if s.refused],
         "repeats": scores.repeats,
         "spread": scores.mean_spread(),
     }

@@ -42,6 +42,7 @@ class ScoringInput:
     output_format: str = "sep"  # the task's `output.format` (to parse the response again)
     all_titles: tuple["ParsedTitle", ...] | None = None  # every parsed title before deduplication and the cut to k
     conversation: "Conversation | None" = None  # interactive tasks: the conversation the response ended
+    refused: str | None = None  # a refusal ("finish_reason" or "text", rbh.scoring.refusals), else None
 
     @property
     def hits(self) -> set[str]:
@@ -63,6 +64,7 @@ class Scorer(ABC):
     uses_resolution: ClassVar[bool] = True  # False: the scorer reads the raw response only
     higher_is_better: ClassVar[bool | None] = True  # the metric's direction (None: neither)
     breakdown: ClassVar[bool] = True  # False: left out of the breakdowns (one task-wide number is enough)
+    counts_refusals: ClassVar[bool] = False  # True: still scored on refusals a task excludes (`refusals: exclude`)
     table_section: ClassVar[str | None] = None  # None: in the console table; else shown with `--show-metrics GROUP`
 
     class Options(BaseModel):

@@ -20,6 +20,7 @@ from rbh.scoring.bootstrap import MetricValue
 from rbh.scoring.breakdowns import compute_breakdowns
 from rbh.scoring.context import TaskContext
 from rbh.scoring.parse import ParsedTitle, dedupe_titles, parse_titles
+from rbh.scoring.refusals import refusal_kind
 from rbh.scoring.sets import DEFAULT_SCORING, ScoringSet
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class ScoredSample:
     scorer_errors: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # per-sample facts scorers add (first_failed_condition)
     conversation: "Conversation | None" = None  # interactive tasks: the conversation this completion ended
+    refused: str | None = None  # "finish_reason" or "text" when the model declined (rbh.scoring.refusals)
 
     @property
     def error(self) -> str | None:
@@ -278,10 +280,14 @@ def score_samples(
     rows: list[ScoredSample] = []
     answered: list[_Inputs] = []
     by_subtype = {} if by_subtype is None else by_subtype
+    exclude = setting.task.refusals == "exclude"
     for n, (sample, completion) in enumerate(zip(samples, completions)):
         row = ScoredSample(sample, completion, [p.to_dict() for p in read.parsed[n]], list(read.resolved[0][n]), {})
         row.conversation = conversations[n] if conversations is not None else None
         if completion.error is None:
+            row.refused = refusal_kind(completion.text, completion.finish_reason, read.resolved[0][n])
+            if row.refused:
+                row.details["refused"] = row.refused
             inputs = _Inputs(
                 row,
                 tuple(read.parsed[n]),
@@ -293,8 +299,12 @@ def score_samples(
                 setting.task.output.format,
             )
             inputs.all_titles = tuple(read.every_title[n])
-            _apply_scorers(row, plan.for_subtype(sample.subtype, by_subtype), inputs)
-            answered.append(inputs)
+            steps = plan.for_subtype(sample.subtype, by_subtype)
+            if row.refused and exclude:  # out of every mean but the refusal count's
+                _apply_scorers(row, [p for p in steps if p.built.scorer.counts_refusals], inputs)
+            else:
+                _apply_scorers(row, steps, inputs)
+                answered.append(inputs)
         rows.append(row)
     return rows, answered
 
@@ -381,6 +391,7 @@ class _Inputs:
                 output_format=self.output_format,
                 all_titles=self.all_titles,
                 conversation=self.row.conversation,
+                refused=self.row.refused,
             )
         return built
 

@@ -117,6 +117,7 @@ class TaskConfig(_Strict):
     generation: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_GENERATION))
     output: OutputConfig = Field(default_factory=OutputConfig)
     resolution: ResolutionOptions = Field(default_factory=ResolutionOptions)
+    refusals: Literal["include", "exclude"] = "include"  # a refusal counts as an empty answer (0), or leaves the relevance means
     metrics: list[MetricSpec] = Field(default_factory=lambda: [MetricSpec(name=n) for n in ("recall", "precision", "ndcg", "ftr")])
     protocol: Literal["single", "interactive"] = "single"  # interactive: a conversation with a simulated user
     max_turns: int = Field(default=5, ge=1, le=50)  # interactive: assistant turns at most
