@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from rbh.interactive.conversation import Conversation, PlannedCondition, Turn
     from rbh.interactive.simulator import Simulator, SimulatorContext
     from rbh.models.base import ChatRequest, Completion, Message, Model, ToolCall, Usage
-    from rbh.models.reasoning import merge_reasoning, split_think_tags
+    from rbh.models.reasoning import REASONING_CUT, finish_reason_of, merge_reasoning, split_think_tags
     from rbh.paths import cache_dir, shipped_dir
     from rbh.registry import DatasetEntry, Registered, Registry, get_registry
     from rbh.runner.task_prompts import TaskPrompts, render_task_prompts
@@ -67,6 +67,8 @@ _EXPORTS = {
     "Turn": "rbh.interactive.conversation",
     "PlannedCondition": "rbh.interactive.conversation",
     "split_think_tags": "rbh.models.reasoning",
+    "finish_reason_of": "rbh.models.reasoning",
+    "REASONING_CUT": "rbh.models.reasoning",
     "merge_reasoning": "rbh.models.reasoning",
     "Scorer": "rbh.scoring.base",
     "ScoringInput": "rbh.scoring.base",
@@ -126,6 +128,8 @@ __all__ = [
     "Turn",
     "PlannedCondition",
     "split_think_tags",
+    "finish_reason_of",
+    "REASONING_CUT",
     "merge_reasoning",
     "Scorer",
     "TaskScorer",

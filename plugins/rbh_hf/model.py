@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from rbh import ChatRequest, Completion, Model, Usage, UsageError, split_think_tags
+from rbh import ChatRequest, Completion, Model, Usage, UsageError, finish_reason_of, split_think_tags
 from rbh.interactive import function_tools, parse_tool_calls, template_messages
 from rbh_hf.loading import SMOLLM2, resolve_source
 
@@ -175,4 +175,10 @@ def decode_one(tokenizer: Any, new_ids: list[int], prompt_tokens: int, stop: Any
         if s and s in text:
             text, finish = text[: text.index(s)], "stop"
     answer, reasoning = split_think_tags(text)
-    return Completion(text=answer, reasoning=reasoning, finish_reason=finish, usage=Usage(prompt_tokens, generated), latency_s=latency)
+    return Completion(
+        text=answer,
+        reasoning=reasoning,
+        finish_reason=finish_reason_of(text, finish),
+        usage=Usage(prompt_tokens, generated),
+        latency_s=latency,
+    )

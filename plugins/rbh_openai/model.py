@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rbh import ChatRequest, Completion, ToolCall, Usage, UsageError, merge_reasoning, split_think_tags
+from rbh import ChatRequest, Completion, ToolCall, Usage, UsageError, finish_reason_of, merge_reasoning, split_think_tags
 from rbh.interactive import function_tools
 from rbh.models import ApiModel, BatchApi, Failure, import_sdk
 from rbh_openai.direct import DirectClient, classify_direct
@@ -165,11 +165,13 @@ def completion_from_response(response: Mapping[str, Any]) -> Completion:
     usage = response.get("usage") or {}
     details = usage.get("prompt_tokens_details") or {}
     cached = int(details.get("cached_tokens") or 0) if isinstance(details, Mapping) else 0
+    out_details = usage.get("completion_tokens_details") or {}
+    reasoning_tokens = int(out_details.get("reasoning_tokens") or 0) if isinstance(out_details, Mapping) else 0
     return Completion(
         text=text,
         reasoning=merge_reasoning(field if isinstance(field, str) else None, tagged),
-        finish_reason=choice.get("finish_reason"),
-        usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0), cached),
+        finish_reason=finish_reason_of(message.get("content") or "", choice.get("finish_reason")),
+        usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0), cached, reasoning_tokens),
         tool_calls=tool_calls_of(message.get("tool_calls")),
     )
 

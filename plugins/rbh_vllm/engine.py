@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rbh import Completion, Usage, split_think_tags
+from rbh import Completion, Usage, finish_reason_of, split_think_tags
 from rbh.interactive import parse_tool_calls
 
 DEFAULT_CHUNK_SIZE = 1024
@@ -66,7 +66,7 @@ def completion_from_output(output: Any, latency: float = 0.0) -> Completion:
     return Completion(
         text=text,
         reasoning=reasoning,
-        finish_reason=best.finish_reason,
+        finish_reason=finish_reason_of(best.text or "", best.finish_reason),
         usage=Usage(len(output.prompt_token_ids or ()), len(best.token_ids or ())),
         latency_s=latency,
     )

@@ -39,7 +39,8 @@ def test_openai_reasoning_goes_apart(llm_server: Any, style: str, transport: str
     assert model.transport == transport
     [(i, c)] = list(model.generate([_req({"max_tokens": 64, "temperature": 0, "top_k": 5})]))
     assert c.text == "Heat [SEP] Ronin" and c.reasoning == "The user wants Michael Mann films. Heat (1995) fits."
-    assert c.usage.prompt_tokens > 0 and c.usage.completion_tokens == 3 and c.finish_reason == "stop"
+    assert c.usage.prompt_tokens > 0 and c.finish_reason == "stop"
+    assert (c.usage.completion_tokens, c.usage.reasoning_tokens) == (12, 9), "reasoning tokens are part of the output, counted apart"
     assert bodies[0]["messages"] == [dict(m) for m in MESSAGES]
     assert bodies[0]["max_tokens"] == 64 and bodies[0]["top_k"] == 5  # extra args reach the server as body fields
 
@@ -172,3 +173,44 @@ def test_direct_transport_reads_error_bodies_and_classifies_like_the_sdk(llm_ser
     [(_, c)] = list(model.generate([_req({"max_tokens": 8})]))
     assert c.text and c.error is None
     assert _openai(server, http_client="aiohttp").sdk_imports() == ("openai",) and "openai" in sys.modules
+
+
+def test_an_answer_cut_off_while_thinking_is_empty_and_marked() -> None:
+    """An unclosed <think> (the token limit hit inside the reasoning): no answer is scored, and the
+    finish reason says why (`reasoning_cut`), on every backend that reads <think> tags."""
+    from types import SimpleNamespace
+
+    from rbh import REASONING_CUT
+    from rbh_openai.model import completion_from_response
+    from rbh_vllm.engine import completion_from_output
+
+    body = {
+        "choices": [{"message": {"content": "Heat? <think>They want Mann films, so maybe Heat or"}, "finish_reason": "length"}],
+        "usage": {"prompt_tokens": 20, "completion_tokens": 64, "completion_tokens_details": {"reasoning_tokens": 60}},
+    }
+    c = completion_from_response(body)
+    assert (c.text, c.finish_reason, c.reasoning) == ("", REASONING_CUT, "They want Mann films, so maybe Heat or")
+    assert (c.usage.completion_tokens, c.usage.reasoning_tokens) == (64, 60)
+    closed = completion_from_response({"choices": [{"message": {"content": "<think>ok</think>Heat"}, "finish_reason": "stop"}]})
+    assert (closed.text, closed.finish_reason) == ("Heat", "stop")
+    best = SimpleNamespace(text="<think>hmm, maybe", finish_reason="length", token_ids=[1, 2])
+    cut = completion_from_output(SimpleNamespace(outputs=[best], prompt_token_ids=[1]))
+    assert (cut.text, cut.finish_reason) == ("", REASONING_CUT)
+    assert c.to_dict()["usage"]["reasoning_tokens"] == 60 and type(c).from_dict(c.to_dict()).usage.reasoning_tokens == 60
+
+
+def test_a_run_counts_reasoning_tokens_apart(tmp_path: Any, llm_server: Any) -> None:
+    import json
+
+    from tests.backends.conftest import rbh_main
+    from tests.conftest import make_dataset
+
+    server = llm_server(responder=lambda route, body: Reply("Title Number 1", reasoning="one two three four"), api_key=SECRET)
+    dataset = make_dataset(tmp_path / "ds", n_samples=5)
+    code, _, err = rbh_main(
+        "run", "--tasks", "movie_explicit", "--dataset", str(dataset), "--no-cache", "--no-progress", "--output", str(tmp_path / "out"),
+        "--run-name", "r", "--model", "openai:fake", "--model-args", f"base_url={server.url}/v1,api_key={SECRET}",
+    )  # fmt: skip
+    assert code == 0, err
+    tokens = json.loads((tmp_path / "out" / "r" / "results.json").read_text())["tasks"]["movie_explicit"]["tokens"]
+    assert (tokens["completion"], tokens["reasoning"]) == (5 * 7, 5 * 4)

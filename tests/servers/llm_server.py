@@ -276,8 +276,9 @@ class LLMServer:
             ],
             "usage": {
                 "prompt_tokens": prompt,
-                "completion_tokens": len(reply.text.split()),
-                "total_tokens": prompt + len(reply.text.split()),
+                "completion_tokens": len(reply.text.split()) + len((reply.reasoning or "").split()),
+                "total_tokens": prompt + len(reply.text.split()) + len((reply.reasoning or "").split()),
+                "completion_tokens_details": {"reasoning_tokens": len((reply.reasoning or "").split())},
             },
         }
 

@@ -43,6 +43,7 @@ class CompletionCounts:
     errors: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    reasoning_tokens: int = 0  # of completion_tokens
     cached_keys: set[str] = field(default_factory=set)
     cost_usd: float = 0.0  # of the completions this call paid for (batch discount applied)
     batch_calls: int = 0  # model calls answered through a provider batch
@@ -351,6 +352,7 @@ class CompletionService:
         """Scrub an error of secrets, or store a good completion; count tokens either way."""
         counts.prompt_tokens += completion.usage.prompt_tokens
         counts.completion_tokens += completion.usage.completion_tokens
+        counts.reasoning_tokens += completion.usage.reasoning_tokens
         counts.batch_calls += completion.batch_id is not None and completion.error is None
         if self.price is not None:
             cost = completion_cost(self.price, completion.usage, batch=completion.batch_id is not None)

@@ -7,7 +7,7 @@ from rbh.models.api_model import ApiModel, classify_sdk_error, connection_cause,
 from rbh.models.base import ChatRequest, Completion, Message, Model, Usage
 from rbh.models.batch import BATCH_ARGS, PRICE_ARGS, BatchApi, BatchOptions, BatchResult, BatchStatus
 from rbh.models.failures import RETRYABLE_STATUS, Failure, FatalBackendError, classify_other, classify_status, parse_retry_after
-from rbh.models.reasoning import merge_reasoning, split_think_tags
+from rbh.models.reasoning import REASONING_CUT, finish_reason_of, merge_reasoning, split_think_tags
 from rbh.models.retry import RetryPolicy
 from rbh.models.sdk_kwargs import split_sdk_kwargs
 from rbh.models.spec import ModelSpec, parse_kv, parse_model_spec
@@ -43,4 +43,6 @@ __all__ = [
     "short",
     "split_sdk_kwargs",
     "split_think_tags",
+    "finish_reason_of",
+    "REASONING_CUT",
 ]

@@ -57,6 +57,7 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0  # of prompt_tokens, read from the provider's prompt cache (cheaper)
+    reasoning_tokens: int = 0  # of completion_tokens, spent on reasoning (billed as output; reported apart)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class Completion:
         usage = {"prompt_tokens": self.usage.prompt_tokens, "completion_tokens": self.usage.completion_tokens}
         if self.usage.cached_tokens:
             usage["cached_tokens"] = self.usage.cached_tokens
+        if self.usage.reasoning_tokens:
+            usage["reasoning_tokens"] = self.usage.reasoning_tokens
         row: dict[str, Any] = {
             "text": self.text,
             "reasoning": self.reasoning,
@@ -97,7 +100,12 @@ class Completion:
             text=row.get("text") or "",
             reasoning=row.get("reasoning"),
             finish_reason=row.get("finish_reason"),
-            usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)), int(usage.get("cached_tokens", 0))),
+            usage=Usage(
+                int(usage.get("prompt_tokens", 0)),
+                int(usage.get("completion_tokens", 0)),
+                int(usage.get("cached_tokens", 0)),
+                int(usage.get("reasoning_tokens", 0)),
+            ),
             latency_s=float(row.get("latency_s") or 0.0),
             error=row.get("error"),
             batch_id=row.get("batch_id"),

@@ -47,6 +47,7 @@ class TaskCounts(_Record):
 class TokenCounts(_Record):
     prompt: int = 0
     completion: int = 0
+    reasoning: int = 0  # of `completion`, spent on reasoning where the API reports it (billed as output)
 
 
 class CostResult(_Record):

@@ -54,7 +54,11 @@ def merge_runs(paths: list[Path], out: Path, registry: "Registry", command: str 
                     model_calls=sum(p.counts.model_calls for p in parts),
                     errors=sum(p.counts.errors for p in parts),
                 ),
-                "tokens": TokenCounts(prompt=sum(p.tokens.prompt for p in parts), completion=sum(p.tokens.completion for p in parts)),
+                "tokens": TokenCounts(
+                    prompt=sum(p.tokens.prompt for p in parts),
+                    completion=sum(p.tokens.completion for p in parts),
+                    reasoning=sum(p.tokens.reasoning for p in parts),
+                ),
                 "wall_time_s": round(sum(p.wall_time_s for p in parts), 3),
             }
         )

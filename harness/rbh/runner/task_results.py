@@ -64,7 +64,7 @@ def task_result(
             model_calls=counts.model_calls,
             errors=sum(1 for s in scores.samples if s.completion.error),
         ),
-        tokens=TokenCounts(prompt=counts.prompt_tokens, completion=counts.completion_tokens),
+        tokens=TokenCounts(prompt=counts.prompt_tokens, completion=counts.completion_tokens, reasoning=counts.reasoning_tokens),
         wall_time_s=round(wall_time_s, 3),
         cost=cost,
         **scored_fields(scores),
