@@ -68,7 +68,7 @@ def message_params(
     if budget:
         params["thinking"] = {"type": "enabled", "budget_tokens": int(budget)}
         gen.pop("temperature", None)  # extended thinking requires the default temperature
-        params["max_tokens"] = max(params["max_tokens"], int(budget) + 1)
+        params["max_tokens"] += int(budget)  # the budget comes on top of the answer's own tokens
     params.update(gen)
     if tools:
         params["tools"] = [{"name": t["name"], "description": t.get("description", ""), "input_schema": t["parameters"]} for t in tools]

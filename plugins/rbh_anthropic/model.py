@@ -6,11 +6,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh import ChatRequest, Completion
-from rbh.models import ApiModel, BatchApi, split_sdk_kwargs
+from rbh.models import ApiModel, BatchApi, RejectedParams, check_effort, split_sdk_kwargs
 from rbh_anthropic.messages import completion_from_message, message_params
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
+
+
+# rbh's efforts as extended-thinking budgets (tokens of thinking before the answer)
+THINKING_BUDGETS = {"low": 1024, "medium": 4096, "high": 16384, "max": 32000}
 
 
 class AnthropicModel(ApiModel):
@@ -25,13 +29,29 @@ class AnthropicModel(ApiModel):
 
     key_optional_with_base_url: ClassVar[bool] = False  # the Anthropic SDK sends a key to any server
 
-    def __init__(self, model_name: str | None = None, concurrency: int = 16, timeout: float = 300.0, **base_args: Any):
-        """Only the defaults that differ from ApiModel's (fewer requests in flight, longer
-        timeout: Messages answers are slower); every argument is ApiModel's."""
-        super().__init__(model_name, concurrency=concurrency, timeout=timeout, **base_args)
+    def __init__(
+        self,
+        model_name: str | None = None,
+        concurrency: int = 16,
+        timeout: float = 300.0,
+        reasoning_effort: str | None = None,
+        **base_args: Any,
+    ):
+        """`reasoning_effort` (a thinking budget) and the defaults that differ from ApiModel's
+        (fewer requests in flight, longer timeout: Messages answers are slower); every other
+        argument is ApiModel's."""
+        self.reasoning_effort = check_effort(self.name, reasoning_effort)
+        self._rejected = RejectedParams(self.name, "extended thinking requires the default")
+        effort: dict[str, Any] = {"reasoning_effort": self.reasoning_effort} if self.reasoning_effort else {}
+        super().__init__(model_name, concurrency=concurrency, timeout=timeout, **effort, **base_args)
 
     def request_params(self, request: ChatRequest) -> dict[str, Any]:
-        return message_params(self.model_name, request.messages, request.gen, request.tools)
+        gen = dict(request.gen)
+        if self.reasoning_effort and self.reasoning_effort != "none":
+            gen.setdefault("thinking_budget", THINKING_BUDGETS[self.reasoning_effort])
+        if gen.get("thinking_budget"):
+            self._rejected.drop(gen, ("temperature", "top_k", "top_p"))
+        return message_params(self.model_name, request.messages, gen, request.tools)
 
     def batch_api(self) -> BatchApi:
         from anthropic import Anthropic

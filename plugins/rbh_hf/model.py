@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from rbh import ChatRequest, Completion, Model, Usage, UsageError, finish_reason_of, split_think_tags
 from rbh.interactive import function_tools, parse_tool_calls, template_messages
+from rbh.models import check_effort
 from rbh_hf.loading import SMOLLM2, resolve_source
 
 DEFAULT_MAX_NEW_TOKENS = 256
@@ -32,7 +33,9 @@ class HFModel(Model):
         gguf_file: str | None = None,
         revision: str | None = None,
         trust_remote_code: bool = False,
+        reasoning_effort: str | None = None,
     ):
+        effort: dict[str, Any] = {"reasoning_effort": reasoning_effort} if reasoning_effort is not None else {}
         super().__init__(
             model_name,
             dtype=dtype,
@@ -41,7 +44,9 @@ class HFModel(Model):
             gguf_file=gguf_file,
             revision=revision,
             trust_remote_code=trust_remote_code,
+            **effort,
         )
+        self.reasoning_effort = check_effort(self.name, reasoning_effort)
         if dtype not in DTYPES:
             raise UsageError(f"hf: dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
         if int(batch_size) < 1:
@@ -85,7 +90,9 @@ class HFModel(Model):
         tokenizer, _ = self.load()
         chat = template_messages(messages)
         if getattr(tokenizer, "chat_template", None):
-            extra = {"tools": function_tools(tools)} if tools else {}
+            extra: dict[str, Any] = {"tools": function_tools(tools)} if tools else {}
+            if self.reasoning_effort is not None:  # Qwen3 / DeepSeek templates read it; others ignore it
+                extra["enable_thinking"] = self.reasoning_effort != "none"
             return str(tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False, **extra))
         return "".join(f"{m['role']}: {m['content']}\n" for m in chat) + "assistant:"
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh import ChatRequest, Completion, ToolCall, Usage, UsageError, finish_reason_of, merge_reasoning, split_think_tags
 from rbh.interactive import function_tools
-from rbh.models import ApiModel, BatchApi, Failure, import_sdk
+from rbh.models import ApiModel, BatchApi, Failure, RejectedParams, check_effort, import_sdk
 from rbh_openai.direct import DirectClient, classify_direct
 
 if TYPE_CHECKING:
@@ -37,6 +37,10 @@ NATIVE_GEN_ARGS = frozenset(
 )
 
 
+# rbh's efforts as the Chat Completions `reasoning_effort` (its scale tops out at "high")
+OPENAI_EFFORT = {"none": "minimal", "low": "low", "medium": "medium", "high": "high", "max": "high"}
+
+
 class OpenAIChatModel(ApiModel):
     name = "openai"
     description = "OpenAI Chat Completions or any OpenAI-compatible server (base_url=..., api_key_env=..., concurrency=32, timeout=120)"
@@ -47,20 +51,35 @@ class OpenAIChatModel(ApiModel):
     base_url_env: ClassVar[str] = "OPENAI_BASE_URL"
     sdk_modules: ClassVar[tuple[str, ...]] = ("openai",)
 
-    def __init__(self, model_name: str | None = None, max_tokens_param: str = "max_tokens", http_client: str = "auto", **base_args: Any):
-        """`max_tokens_param` and `http_client` are the backend's own arguments; every other one
-        (base_url, api_key, concurrency, timeout, retries, batch, prices) is ApiModel's."""
+    def __init__(
+        self,
+        model_name: str | None = None,
+        max_tokens_param: str = "max_tokens",
+        http_client: str = "auto",
+        reasoning_effort: str | None = None,
+        **base_args: Any,
+    ):
+        """`max_tokens_param`, `http_client` and `reasoning_effort` are the backend's own
+        arguments; every other one (base_url, api_key, concurrency, timeout, retries, batch,
+        prices) is ApiModel's."""
+        self.reasoning_effort = check_effort(self.name, reasoning_effort)
+        self._rejected = RejectedParams(self.name, "reasoning models reject it")
         if http_client not in TRANSPORTS:
             raise UsageError(f"{self.name}: http_client must be one of {', '.join(TRANSPORTS)}, got {http_client!r}")
         self.transport = choose_transport(self.name, http_client, custom_server=base_args.get("base_url") is not None)
-        super().__init__(model_name, max_tokens_param=max_tokens_param, http_client=http_client, **base_args)
-        self.max_tokens_param = max_tokens_param
+        effort: dict[str, Any] = {"reasoning_effort": self.reasoning_effort} if self.reasoning_effort else {}
+        super().__init__(model_name, max_tokens_param=max_tokens_param, http_client=http_client, **effort, **base_args)
+        # reasoning models take max_completion_tokens; an explicit max_tokens_param wins
+        self.max_tokens_param = "max_completion_tokens" if self.reasoning_effort and max_tokens_param == "max_tokens" else max_tokens_param
 
     # -- one request ------------------------------------------------------------------------
     def request_params(self, request: ChatRequest) -> dict[str, Any]:
         """The keyword arguments of `chat.completions.create` for one request."""
         gen = dict(request.gen)
         params: dict[str, Any] = {"model": self.model_name, "messages": [dict(m) for m in request.messages]}
+        if self.reasoning_effort:
+            params["reasoning_effort"] = OPENAI_EFFORT[self.reasoning_effort]
+            self._rejected.drop(gen, ("temperature", "top_p"))
         extra: dict[str, Any] = {}
         if "max_tokens" in gen and self.max_tokens_param != "max_tokens":
             gen[self.max_tokens_param] = gen.pop("max_tokens")

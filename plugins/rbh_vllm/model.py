@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from rbh import ChatRequest, Completion, Model, UsageError
 from rbh.interactive import function_tools
+from rbh.models import check_effort
 from rbh_vllm.data_parallel import layout_from_args, run_data_parallel
 from rbh_vllm.engine import DEFAULT_CHUNK_SIZE, WorkItem, chat_chunk, chunks
 from rbh_vllm.params import ENGINE_ARGS, RBH_ARGS, conversations, engine_kwargs, sampling_kwargs
@@ -66,6 +67,9 @@ class VLLMModel(Model):
             raise UsageError(
                 f'vllm: chat_template_kwargs must be a JSON object, e.g. {{"enable_thinking": false}}, got {template_kwargs!r}'
             )
+        effort = check_effort(self.name, model_args.get("reasoning_effort"))
+        if effort is not None:  # Qwen3 / DeepSeek templates: thinking on or off; an explicit template arg wins
+            template_kwargs = {"enable_thinking": effort != "none", **(template_kwargs or {})}
         if importlib.util.find_spec("vllm") is None:
             raise UsageError(INSTALL_HINT)
         super().__init__(model_name, **model_args)

@@ -50,7 +50,9 @@ ENGINE_ARGS = frozenset(
     }
 )
 # Model args rbh consumes itself (data parallel runs one engine per process; see data_parallel.py).
-RBH_ARGS = frozenset({"data_parallel_size", "node_size", "node_rank", "master_addr", "master_port", "chunk_size", "chat_template_kwargs"})
+RBH_ARGS = frozenset(
+    {"data_parallel_size", "node_size", "node_rank", "master_addr", "master_port", "chunk_size", "chat_template_kwargs", "reasoning_effort"}
+)
 # Keyword arguments rbh passes to `LLM.chat` besides the conversations.
 CHAT_KWARGS = frozenset({"sampling_params", "use_tqdm", "chat_template_kwargs"})
 

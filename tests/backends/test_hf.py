@@ -125,3 +125,18 @@ def test_smollm2_smoke(tmp_path: Path) -> None:
     assert code == 0, err
     rows = (only_run_dir(tmp_path / "out") / "samples" / "movie_explicit.jsonl").read_text().splitlines()
     assert all(json.loads(r)["response"].strip() for r in rows), "a real model answers in words"
+
+
+def test_reasoning_effort_reaches_the_chat_template(tiny_model: Path) -> None:
+    """Qwen3-style templates read `enable_thinking`: reasoning_effort none turns it off, any other
+    effort on; without the argument the template gets nothing."""
+    from rbh_hf.model import HFModel
+
+    template = "{% if enable_thinking is defined %}[thinking={{ enable_thinking }}]{% endif %}{{ messages[-1]['content'] }}"
+    prompts = {}
+    for effort in (None, "none", "high"):
+        model = HFModel(str(tiny_model), **({"reasoning_effort": effort} if effort else {}))
+        tokenizer, _ = model.load()
+        tokenizer.chat_template = template
+        prompts[effort] = model.prompt_text([{"role": "user", "content": "hi"}])
+    assert prompts == {None: "hi", "none": "[thinking=False]hi", "high": "[thinking=True]hi"}

@@ -109,7 +109,9 @@ def test_anthropic_system_mapping_and_thinking(llm_server: Any) -> None:
     assert body["system"] == "You recommend films."
     assert body["messages"] == [{"role": "user", "content": "Films by Director 1?"}]
     assert body["thinking"] == {"type": "enabled", "budget_tokens": 1024} and "temperature" not in body
-    assert body["stop_sequences"] == ["###"] and body["max_tokens"] == 2000
+    assert body["stop_sequences"] == ["###"] and body["max_tokens"] == 2000 + 1024, (
+        "the thinking budget comes on top of the answer's tokens"
+    )
     assert (c.text, c.reasoning, c.finish_reason) == ("Heat [SEP] Collateral", "Mann directed both.", "end_turn")
     assert c.usage.prompt_tokens > 0 and c.usage.completion_tokens == 3
 

@@ -120,11 +120,11 @@ def test_backend_arguments_are_inherited_not_restated() -> None:
 
     common = set(accepted_args(ApiModel))
     assert {"base_url", "api_key", "concurrency", "timeout", "batch", "price_in"} <= common and "custom_server" not in common
-    assert set(accepted_args(OpenAIChatModel)) == common | {"max_tokens_param", "http_client"}
-    assert set(accepted_args(AnthropicModel)) == common
+    assert set(accepted_args(OpenAIChatModel)) == common | {"max_tokens_param", "http_client", "reasoning_effort"}
+    assert set(accepted_args(AnthropicModel)) == common | {"reasoning_effort"}
     assert accepted_args(AnthropicModel)["concurrency"].default == 16 and accepted_args(OpenAIChatModel)["concurrency"].default == 32
     own = [p for p in inspect.signature(OpenAIChatModel.__init__).parameters if p not in ("self", "model_name", "base_args")]
-    assert own == ["max_tokens_param", "http_client"], "the subclass restates nothing"
+    assert own == ["max_tokens_param", "http_client", "reasoning_effort"], "the subclass restates nothing"
     with pytest.raises(UsageError, match="openai retry_base_delay='soon'"):
         check_model_args(OpenAIChatModel, {"retry_base_delay": "soon"})
     with pytest.raises(UsageError, match="does not take 'custom_server'"):
