@@ -89,3 +89,8 @@ def test_refusals_are_counted_listed_and_optionally_left_out(tmp_path: Path, llm
     assert "refusal_rate" in out
     rows = [json.loads(line) for line in (tmp_path / "out" / "r" / "samples" / "movie_explicit.jsonl").read_text().splitlines()]
     assert [r["details"].get("refused") for r in rows].count("text") == 2
+    from rbh.results import read_results
+    from rbh.view.data import run_tables
+
+    tables = run_tables(read_results(tmp_path / "out" / "r" / "results.json"))["tasks"]["movie_explicit"]
+    assert tables["refusals"] == 3 and tables["errors"] == 0, "the report counts refusals apart from errors"

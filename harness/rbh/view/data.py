@@ -78,6 +78,7 @@ def run_tables(r: RunResults) -> dict[str, Any]:
                     for dim, groups in t.breakdowns.items()
                 },
                 "errors": len(t.errors),
+                "refusals": len(t.refusals),  # each refused sample has refusal_rate 1 (the sample filter finds them)
             }
             for name, t in r.tasks.items()
         },
