@@ -115,8 +115,10 @@ class DomainProfile:
     def from_yaml(cls, path: Path) -> "DomainProfile":
         import yaml
 
+        from rbh.tasks.yaml_files import YAML_LOADER
+
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read the domain profile: {exc}") from None
         if not isinstance(data, Mapping):

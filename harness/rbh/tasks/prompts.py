@@ -69,6 +69,7 @@ class PromptRenderer:
         constant = {"item", "items", "consumed", "k", "task", "tools", *task.prompt.vars}
         self._uses = {role: self._referenced(t) for role, t in (("system", self.system), ("user", self.user)) if t is not None}
         self._once = {role: uses is not None and uses <= constant for role, uses in self._uses.items()}
+        self._words: dict[str, dict[str, str]] = {}  # domain -> its words, looked up once
         uses = list(self._uses.values())
         self.needs: frozenset[str] | None = None if any(u is None for u in uses) else frozenset().union(*(u for u in uses if u is not None))
         self._rendered: dict[tuple[str | None, str, int | None], str] = {}
@@ -109,13 +110,18 @@ class PromptRenderer:
             ]  # 'Title (YYYY)', as the official prompt
         return {
             **fields,
-            **domain_words(sample.domain),
+            **self._domain_words(sample.domain),
             **self.task.prompt.vars,
             "k": k,
             "history_titles": titles,
             "task": self.task.task,
             "tools": list(self.task.tools),
         }
+
+    def _domain_words(self, domain: str) -> dict[str, str]:
+        if domain not in self._words:
+            self._words[domain] = domain_words(domain)
+        return self._words[domain]
 
     def render(self, sample: "Sample", catalog: "Catalog", k: int | None, history: bool) -> tuple["Message", ...]:
         """The chat messages for one sample."""

@@ -12,10 +12,10 @@ import yaml
 
 from rbh.errors import ConfigError
 
-try:  # the C loader is ~10x faster, which keeps `rbh list tasks` quick
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+try:  # the C loader is ~10x faster, which keeps `rbh list tasks` quick (also used for domain profiles)
+    YAML_LOADER: type[yaml.SafeLoader] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+    YAML_LOADER = yaml.SafeLoader
 
 MAX_INCLUDE_DEPTH = 8
 
@@ -32,7 +32,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
 @lru_cache(maxsize=1024)
 def _parsed(path: Path, stamp: int) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
