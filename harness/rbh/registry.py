@@ -62,6 +62,7 @@ class Registry:
         self.strict = strict_plugins() if strict is None else strict
         self._infos = {i.name: i for i in infos}
         self._cache: dict[str, Any] = {}
+        self._listeners: dict[str, dict[str, Any]] = {}  # lifecycle hook -> {plugin: its caller}
 
     # -- collection -------------------------------------------------------------------------
     def _plugin_names(self, hook_name: str) -> list[str]:
@@ -249,9 +250,11 @@ class Registry:
         registration hook: one warning naming it, and that plugin's hook is not called again in
         this process (a tracker that failed on one sample would fail on every one); the run goes
         on and is written. `RBH_STRICT_PLUGINS=1` makes it fatal."""
-        listeners = self._cache.get(f"listeners:{hook_name}")
+        listeners = self._listeners.get(hook_name)
         if listeners is None:
-            listeners = self._cache[f"listeners:{hook_name}"] = {p: self._caller(hook_name, p) for p in self._plugin_names(hook_name)}
+            listeners = self._listeners[hook_name] = {p: self._caller(hook_name, p) for p in self._plugin_names(hook_name)}
+        if not listeners:  # the usual case, once per sample: nothing to do
+            return
         for plugin, caller in list(listeners.items()):
             try:
                 caller(**payload)
