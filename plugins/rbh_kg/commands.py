@@ -72,10 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print_rows(table.title, table.columns, table.rows, keys=table.keys)
     print(f"dataset written to {report.path}")
     if args.push_to_hub:
-        import sys
-
-        status = None if args.no_progress else (lambda plan: print(f"uploading {plan.summary()} ...", file=sys.stderr, flush=True))
-        url = push_dataset(report.path, args.push_to_hub, private=args.private, on_start=status)
+        url = push_dataset(report.path, args.push_to_hub, private=args.private, progress=not args.no_progress)
         print(f"pushed to {url}")
     return 0
 

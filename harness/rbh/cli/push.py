@@ -42,7 +42,7 @@ def handle(args: argparse.Namespace) -> int:
     folder, repo_id = Path(args.paths[0]), args.paths[1]
     if args.dry_run:
         return _print_plan(plan_push(folder, repo_id))
-    url = push_dataset(folder, repo_id, private=args.private, commit_message=args.message, on_start=_status(args))
+    url = push_dataset(folder, repo_id, private=args.private, commit_message=args.message, progress=not args.no_progress)
     print(f"pushed {folder} to {url}")
     print(f"evaluate on it with: rbh run --tasks ... --model ... --dataset hf:{repo_id}")
     return 0
@@ -63,22 +63,13 @@ def _push_results(args: argparse.Namespace) -> int:
         return prompts_for(task, run.results.tasks[task], run.samples[task], resolver, registry)
 
     outcome = push_results(
-        runs, args.results, private=args.private, message=args.message, prompts=prompts, on_start=_status(args), dry_run=args.dry_run
+        runs, args.results, private=args.private, message=args.message, prompts=prompts, progress=not args.no_progress, dry_run=args.dry_run
     )
     if not isinstance(outcome, str):
         return _print_plan(outcome)
     print(f"pushed {len(runs)} run(s) to {outcome}")
     print(f'load them with: datasets.load_dataset("{args.results}", "results", split="latest")')
     return 0
-
-
-def _status(args: argparse.Namespace) -> Any:
-    """One line on stderr as the upload starts (none with --no-progress)."""
-    import sys
-
-    if args.no_progress:
-        return None
-    return lambda plan: print(f"uploading {plan.summary()} ...", file=sys.stderr, flush=True)
 
 
 def _print_plan(plan: Any) -> int:

@@ -9,7 +9,8 @@ handed to `huggingface_hub` only, and never printed, logged or written. Every fa
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,10 +48,14 @@ def plan_push(folder: Path, repo_id: str) -> PushPlan:
     from huggingface_hub import constants
 
     files, card = _collect(Path(folder))
+    return _plan(files, card, repo_id, constants.ENDPOINT)
+
+
+def _plan(files: list[tuple[str, Path]], card: str | None, repo_id: str, endpoint: str) -> PushPlan:
     sizes = [(rel, path.stat().st_size) for rel, path in files]
     if card is not None:
         sizes.append((CARD, len(card.encode("utf-8"))))
-    return PushPlan(repo_id, constants.ENDPOINT, tuple(sorted(sizes)), card is not None, token_source())
+    return PushPlan(repo_id, endpoint, tuple(sorted(sizes)), card is not None, token_source())
 
 
 def push_dataset(
@@ -60,13 +65,13 @@ def push_dataset(
     private: bool = False,
     token: str | None = None,
     commit_message: str | None = None,
-    on_start: Callable[[PushPlan], None] | None = None,
+    progress: bool = False,
 ) -> str:
     """Upload a dataset folder (README.md card + data files) to the dataset repo `repo_id`.
 
     Creates the repo when missing (`private` applies then); an existing repo gets a new commit.
-    `on_start(plan)` hears what is about to be sent (`huggingface_hub`'s own progress bars, one
-    per file, are off). Returns the repo URL, e.g. `https://huggingface.co/datasets/ORG/NAME`.
+    With `progress`, one line on stderr says what is about to be sent (`huggingface_hub`'s own
+    progress bars, one per file, are off either way). Returns the repo URL, e.g. `https://huggingface.co/datasets/ORG/NAME`.
     """
     folder = Path(folder)
     files, card = _collect(folder)
@@ -87,8 +92,8 @@ def push_dataset(
             )
         from rbh.version import __version__
 
-        if on_start is not None:
-            on_start(plan_push(folder, repo_id))
+        if progress:
+            print(f"uploading {_plan(files, card, repo_id, endpoint).summary()} ...", file=sys.stderr, flush=True)
         with _quiet_hub():
             api.create_commit(
                 repo_id,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -118,12 +118,12 @@ def push_results(
     private: bool = False,
     message: str | None = None,
     prompts: Any = None,
-    on_start: Callable[["PushPlan"], None] | None = None,
+    progress: bool = False,
     dry_run: bool = False,
 ) -> "str | PushPlan":
     """Upload the runs' results and details to the dataset repo `repo_id`; returns its URL (with
     `dry_run`, what would be sent: nothing is). `prompts(run, task)` gives the messages of slim
-    rows (rendered again), or None to leave them out; `on_start` as for `push_dataset`."""
+    rows (rendered again), or None to leave them out; `progress` as for `push_dataset`."""
     from rbh.data.hub import plan_push, push_dataset
     from rbh.results.compare import ComparedRun, compare_runs, markdown
 
@@ -133,4 +133,4 @@ def push_results(
         build_results_folder(runs, folder, markdown(comparison), prompts)
         if dry_run:
             return plan_push(folder, repo_id)
-        return push_dataset(folder, repo_id, private=private, commit_message=message or "Upload rbh results", on_start=on_start)
+        return push_dataset(folder, repo_id, private=private, commit_message=message or "Upload rbh results", progress=progress)
