@@ -226,6 +226,7 @@ def print_metrics_table(
     )
     print_group_table(results, hidden)
     print_paired_drops(results)
+    print_chance_levels(results)
     print_history_curves(results, hidden)
     from rbh.cost.report import cost_lines
 
@@ -288,31 +289,66 @@ def print_group_table(results: "RunResults", hidden: Mapping[str, str] | None = 
     )
 
 
+POSITION_METRICS = ("ndcg@10", "ndcg", "mrr", "position_corr")
+
+
 def print_paired_drops(results: "RunResults", metrics: Sequence[str] = ("recall", "ndcg")) -> None:
-    """The paired robustness drops (source - target, 95% interval) of the main metrics."""
+    """The paired robustness drops and the position-probe changes (source - target, 95%
+    interval) of the main metrics."""
+    for title, drops, shown, caption in (
+        (
+            "paired robustness: drop = source - target",
+            results.robustness,
+            metrics,
+            "all drops: results.json → robustness (paired bootstrap over pairs)",
+        ),
+        (
+            "position bias: change = given - other order",
+            results.position_bias,
+            POSITION_METRICS,
+            "all changes: results.json → position_bias (paired bootstrap over samples)",
+        ),
+    ):
+        rows = [
+            [d.scope, d.metric, f"{d.source} → {d.target}", d.drop, "—" if d.low is None else f"[{d.low:.4f}, {d.high:.4f}]", d.pairs]
+            for d in drops
+            if d.metric in shown
+        ]
+        if rows:
+            print_table(title, ("scope", "metric", "step", "change", "95% interval", "pairs"), rows, keys=2, caption=caption)
+
+
+def print_chance_levels(results: "RunResults") -> None:
+    """Per rank task, what a uniformly random ordering of its candidate lists scores (analytic)."""
     rows = [
-        [d.scope, d.metric, f"{d.source} → {d.target}", d.drop, "—" if d.low is None else f"[{d.low:.4f}, {d.high:.4f}]", d.pairs]
-        for d in results.robustness
-        if d.metric in metrics
+        [name, f"{t.candidates.size_mean:g}", f"{t.candidates.positives_mean:g}", *(t.candidates.chance.get(m) for m in CHANCE_METRICS)]
+        for name, t in results.tasks.items()
+        if t.candidates is not None
     ]
     if rows:
         print_table(
-            "paired robustness: drop = source - target",
-            ("scope", "metric", "step", "drop", "95% interval", "pairs"),
+            "candidate ranking: chance level (a uniformly random ordering, analytic)",
+            ("task", "list", "positives", *CHANCE_METRICS),
             rows,
-            keys=2,
-            caption="all drops: results.json → robustness (paired bootstrap over pairs)",
         )
 
 
-def print_history_curves(results: "RunResults", hidden: Mapping[str, str] | None = None) -> None:
-    """One table per swept task: a row per history size, a column per (shown) metric."""
-    from rbh.results.curves import history_curves
+CHANCE_METRICS = ("ndcg@10", "recall@10", "mrr")
 
-    for name, points in history_curves(results).items():
+
+def print_history_curves(results: "RunResults", hidden: Mapping[str, str] | None = None) -> None:
+    """One table per swept task: a row per history size (or reasoning effort), a column per
+    (shown) metric."""
+    from rbh.results.curves import effort_curves, history_curves
+
+    curves: list[tuple[str, str, Any]] = [
+        *((name, "history", points) for name, points in history_curves(results).items()),
+        *((name, "effort", points) for name, points in effort_curves(results).items()),
+    ]
+    for name, by, points in curves:
         metrics = [m for m in dict.fromkeys(m for _, values in points for m in values) if m not in (hidden or {})]
-        rows = [[size, *(values[m].value if m in values else None for m in metrics)] for size, values in points]
-        print_table(f"{name} by history size", ("history", *metrics), rows)
+        rows = [[x, *(values[m].value if m in values else None for m in metrics)] for x, values in points]
+        print_table(f"{name} by {'history size' if by == 'history' else 'reasoning effort'}", (by, *metrics), rows)
 
 
 def print_comparison(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], warnings: Sequence[str] = ()) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh import ChatRequest, Completion
-from rbh.models import ApiModel, BatchApi, RejectedParams, check_effort, split_sdk_kwargs
+from rbh.models import ApiModel, BatchApi, RejectedParams, check_effort, request_effort, split_sdk_kwargs
 from rbh_anthropic.messages import completion_from_message, message_params
 
 if TYPE_CHECKING:
@@ -47,8 +47,9 @@ class AnthropicModel(ApiModel):
 
     def request_params(self, request: ChatRequest) -> dict[str, Any]:
         gen = dict(request.gen)
-        if self.reasoning_effort and self.reasoning_effort != "none":
-            gen.setdefault("thinking_budget", THINKING_BUDGETS[self.reasoning_effort])
+        effort = request_effort(self.name, gen, self.reasoning_effort)  # a task's (an effort sweep's) wins over the model's
+        if effort and effort != "none":
+            gen.setdefault("thinking_budget", THINKING_BUDGETS[effort])
         if gen.get("thinking_budget"):
             self._rejected.drop(gen, ("temperature", "top_k", "top_p"))
         return message_params(self.model_name, request.messages, gen, request.tools)

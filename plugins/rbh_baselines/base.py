@@ -33,7 +33,20 @@ class SampleBaseline(Model):
             )
 
     def request_identity(self, request: ChatRequest) -> Mapping[str, Any]:
-        return {"sample": request.sample.id if request.sample else None}
+        return {"sample": request.sample.id if request.sample else None, **candidate_identity(request)}
+
+
+def candidate_identity(request: ChatRequest) -> dict[str, Any]:
+    """A rank request's candidate list, in the order shown (part of a baseline's cache key: the
+    same sample is another request with another list); nothing for other requests."""
+    return {"candidates": list(request.sample.candidates)} if request.sample and request.sample.candidates else {}
+
+
+def ranked_answer(request: ChatRequest, order: Sequence[str]) -> Completion:
+    """A rank request's answer: the candidates in `order` (ids), one title per line."""
+    assert request.sample is not None and request.dataset is not None
+    catalog = request.dataset.catalog(request.sample.domain)
+    return Completion(text="\n".join(catalog[i].display if i in catalog else i for i in order))
 
 
 def positive(backend: str, name: str, value: int) -> int:

@@ -9,48 +9,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rbh import ChatRequest, Completion
-from rbh_baselines.base import SampleBaseline, how_many, positive, titles_answer
+from rbh.data import BM25Index
+from rbh_baselines.base import SampleBaseline, how_many, positive, ranked_answer, titles_answer
 
 if TYPE_CHECKING:
-    from rbh import KG, BenchmarkDataset, Catalog
-
-
-def item_text(catalog: "Catalog", kg: "KG", item_id: str) -> str:
-    """The searchable text of an item: title, aliases, year, then the entity of every fact."""
-    item = catalog[item_id]
-    parts = [item.title, *item.aliases, str(item.year or "")]
-    parts.extend(entity for _, entity in sorted(kg.facts(item_id)))
-    return " ".join(p for p in parts if p)
-
-
-class BM25Index:
-    """A BM25 index over one domain's catalog (built once, queried per sample)."""
-
-    def __init__(self, catalog: "Catalog", kg: "KG", k1: float = 1.5, b: float = 0.75):
-        import bm25s
-
-        self._bm25s = bm25s
-        self.ids = sorted(catalog.items)
-        corpus = [item_text(catalog, kg, i) for i in self.ids]
-        self.retriever = bm25s.BM25(k1=k1, b=b)
-        self.retriever.index(bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False)
-
-    def search(self, query: str, n: int) -> list[str]:
-        """The ids of the (at most) `n` best-scoring items; items sharing no query term are never
-        returned, so a query with no known term gets no answer rather than arbitrary items."""
-        n = min(n, len(self.ids))
-        if n <= 0:
-            return []
-        tokens = self._bm25s.tokenize([query], stopwords="en", show_progress=False)
-        if not any(tokens.ids):  # nothing left after stopwords: no evidence, no guess
-            return []
-        docs, scores = self.retriever.retrieve(tokens, k=n, show_progress=False, n_threads=1)
-        return [self.ids[int(d)] for d, score in zip(docs[0], scores[0]) if score > 0]
+    from rbh import BenchmarkDataset
 
 
 class BM25Model(SampleBaseline):
     name = "bm25"
-    description = "BM25 (bm25s) of the query against item text built from KG facts (--model-args n=10,k1=1.5,b=0.75)"
+    description = "BM25 (bm25s) of the query against item text built from KG facts (--model-args n=10,k1=1.5,b=0.75); rank tasks: the candidates by it"
 
     def __init__(self, model_name: str | None = None, n: int = 10, k1: float = 1.5, b: float = 0.75, **kwargs: Any):
         super().__init__(model_name, n=n, k1=k1, b=b, **kwargs)
@@ -69,8 +37,12 @@ class BM25Model(SampleBaseline):
         sample = request.sample
         if sample is None or request.dataset is None:
             return Completion(error="bm25 needs the sample and dataset")
+        index = self.index(request.dataset, sample.domain)
+        if sample.candidates:  # best score first, ties by id: the same ranking whatever the order shown
+            score = dict(index.scored(sample.query, len(index.ids)))
+            return ranked_answer(request, sorted(sample.candidates, key=lambda i: (-score.get(i, 0.0), i)))
         catalog = request.dataset.catalog(sample.domain)
-        ids = self.index(request.dataset, sample.domain).search(sample.query, how_many(request, self.n))
+        ids = index.search(sample.query, how_many(request, self.n))
         return titles_answer([catalog[i].display for i in ids])
 
     def request_identity(self, request: ChatRequest) -> Mapping[str, Any]:

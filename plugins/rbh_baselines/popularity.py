@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from rbh import ChatRequest, Completion
-from rbh_baselines.base import SampleBaseline, how_many, positive, titles_answer
+from rbh_baselines.base import SampleBaseline, candidate_identity, how_many, positive, ranked_answer, titles_answer
 
 
 class PopularityModel(SampleBaseline):
     name = "popularity"
-    description = "most frequent items in the dataset's user histories (same list for every request)"
+    description = "most frequent items in the dataset's user histories (same list for every request); rank tasks: the candidates by it"
 
     def __init__(self, model_name: str | None = None, n: int = 10, **kwargs: Any):
         super().__init__(model_name, n=n, **kwargs)
@@ -39,9 +39,12 @@ class PopularityModel(SampleBaseline):
         sample = request.sample
         if sample is None or request.dataset is None:
             return Completion(error="popularity needs the sample and dataset")
+        if sample.candidates:
+            place = {item: i for i, item in enumerate(self.ranking(request, sample.domain))}
+            return ranked_answer(request, sorted(sample.candidates, key=lambda i: (place.get(i, len(place)), i)))
         catalog = request.dataset.catalog(sample.domain)
         top = self.ranking(request, sample.domain)[: how_many(request, self.n)]
         return titles_answer([catalog[i].display for i in top])
 
     def request_identity(self, request: ChatRequest) -> Mapping[str, Any]:
-        return {"domain": request.sample.domain if request.sample else None, "n": self.n, "k": request.k}
+        return {"domain": request.sample.domain if request.sample else None, "n": self.n, "k": request.k, **candidate_identity(request)}

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from rbh import ChatRequest, Completion, Model, Usage, UsageError, finish_reason_of, split_think_tags
 from rbh.interactive import function_tools, parse_tool_calls, template_messages
-from rbh.models import check_effort
+from rbh.models import check_effort, request_effort
 from rbh_hf.loading import SMOLLM2, resolve_source
 
 DEFAULT_MAX_NEW_TOKENS = 256
@@ -84,15 +84,18 @@ class HFModel(Model):
         self._model = self._tokenizer = None
 
     # -- generation ------------------------------------------------------------------------
-    def prompt_text(self, messages: Sequence[Mapping[str, Any]], tools: Sequence[Mapping[str, Any]] = ()) -> str:
+    def prompt_text(
+        self, messages: Sequence[Mapping[str, Any]], tools: Sequence[Mapping[str, Any]] = (), gen: Mapping[str, Any] | None = None
+    ) -> str:
         """The chat template applied (generation prompt added; `tools` passed to it, for
-        templates that render them); a plain fallback without one."""
+        templates that render them; the effort of `gen` or the model's); a plain fallback without one."""
         tokenizer, _ = self.load()
         chat = template_messages(messages)
         if getattr(tokenizer, "chat_template", None):
             extra: dict[str, Any] = {"tools": function_tools(tools)} if tools else {}
-            if self.reasoning_effort is not None:  # Qwen3 / DeepSeek templates read it; others ignore it
-                extra["enable_thinking"] = self.reasoning_effort != "none"
+            effort = request_effort(self.name, dict(gen or {}), self.reasoning_effort)
+            if effort is not None:  # Qwen3 / DeepSeek templates read it; others ignore it
+                extra["enable_thinking"] = effort != "none"
             return str(tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False, **extra))
         return "".join(f"{m['role']}: {m['content']}\n" for m in chat) + "assistant:"
 
@@ -100,7 +103,7 @@ class HFModel(Model):
         """Batches of `batch_size` requests with equal generation args, longest prompts first."""
         if not requests:
             return
-        prompts = [self.prompt_text(r.messages, r.tools) for r in requests]
+        prompts = [self.prompt_text(r.messages, r.tools, r.gen) for r in requests]
         groups: dict[str, list[int]] = {}
         for i, r in enumerate(requests):
             groups.setdefault(repr(sorted(r.gen.items())), []).append(i)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rbh import ChatRequest, Completion, ToolCall, Usage, UsageError, finish_reason_of, merge_reasoning, split_think_tags
 from rbh.interactive import function_tools
-from rbh.models import ApiModel, BatchApi, Failure, RejectedParams, check_effort, import_sdk
+from rbh.models import ApiModel, BatchApi, Failure, RejectedParams, check_effort, import_sdk, request_effort
 from rbh_openai.direct import DirectClient, classify_direct
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class OpenAIChatModel(ApiModel):
         effort: dict[str, Any] = {"reasoning_effort": self.reasoning_effort} if self.reasoning_effort else {}
         super().__init__(model_name, max_tokens_param=max_tokens_param, http_client=http_client, **effort, **base_args)
         # reasoning models take max_completion_tokens; an explicit max_tokens_param wins
+        self._explicit_max_param = max_tokens_param != "max_tokens"
         self.max_tokens_param = "max_completion_tokens" if self.reasoning_effort and max_tokens_param == "max_tokens" else max_tokens_param
 
     # -- one request ------------------------------------------------------------------------
@@ -77,12 +78,17 @@ class OpenAIChatModel(ApiModel):
         """The keyword arguments of `chat.completions.create` for one request."""
         gen = dict(request.gen)
         params: dict[str, Any] = {"model": self.model_name, "messages": [dict(m) for m in request.messages]}
-        if self.reasoning_effort:
-            params["reasoning_effort"] = OPENAI_EFFORT[self.reasoning_effort]
+        # a task's effort (an effort sweep's) wins over the model's
+        effort = request_effort(self.name, gen, self.reasoning_effort, native=("minimal",))
+        max_tokens_param = self.max_tokens_param
+        if effort:
+            params["reasoning_effort"] = OPENAI_EFFORT.get(effort, effort)  # a provider value ("minimal") passes as it is
             self._rejected.drop(gen, ("temperature", "top_p"))
+            if max_tokens_param == "max_tokens" and not self._explicit_max_param:
+                max_tokens_param = "max_completion_tokens"
         extra: dict[str, Any] = {}
-        if "max_tokens" in gen and self.max_tokens_param != "max_tokens":
-            gen[self.max_tokens_param] = gen.pop("max_tokens")
+        if "max_tokens" in gen and max_tokens_param != "max_tokens":
+            gen[max_tokens_param] = gen.pop("max_tokens")
         for key, value in gen.items():
             if value is None:
                 continue

@@ -11,6 +11,7 @@ from rbh import hookimpl
 
 @hookimpl
 def register_scorers(register: Callable[..., None]) -> None:
+    from rbh_recbench.candidate_ranking import RANKING_SCORERS
     from rbh_recbench.conditions import CMR
     from rbh_recbench.correction import Correction
     from rbh_recbench.diagnosis import ConditionSatisfaction, PremiseFollowing
@@ -27,6 +28,7 @@ def register_scorers(register: Callable[..., None]) -> None:
         *(MRR, MAP, DuplicateRate, ConditionSatisfaction, PremiseFollowing),
         *(Coverage, Gini, Entropy, ARP, PopularityLift, LongTailShare, Novelty),
         *INTERACTIVE_SCORERS,
+        *RANKING_SCORERS,
     ):
         register(cls)
 

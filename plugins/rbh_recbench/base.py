@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from rbh import ResolutionOptions, Scorer, ScoringInput
 from rbh.data import title_key
@@ -14,6 +14,26 @@ class ResolvingScorer(Scorer):
     class Options(Scorer.Options):
         model_config = ConfigDict(extra="forbid")
         resolution: ResolutionOptions = ResolutionOptions()
+
+
+class CutoffScorer(ResolvingScorer):
+    """A ranking metric that can be cut at a depth: `ndcg@10` is ndcg with `at: 10` (the first
+    10 recommendations; the ideal ranking's depth min(|G|, 10))."""
+
+    class Options(ResolvingScorer.Options):
+        at: int | None = Field(default=None, ge=1)
+
+    options: Options
+
+    def hits(self, x: ScoringInput) -> tuple[bool, ...]:
+        """`ranked_hits`, cut at `at`."""
+        hits = ranked_hits(x)
+        return hits[: self.options.at] if self.options.at else hits
+
+    def depth(self, x: ScoringInput) -> int:
+        """The ideal ranking's depth: min(|G|, at) when cut, else `ideal_depth`."""
+        at = self.options.at
+        return min(len(set(x.sample.ground_truth)), at) if at else ideal_depth(x)
 
 
 def ranked_hits(x: ScoringInput) -> tuple[bool, ...]:
@@ -39,7 +59,8 @@ def _ranked_hits(x: ScoringInput) -> tuple[bool, ...]:
     by_key = {title_key(g): g for g in truth if g not in x.catalog}
     seen: set[str] = set()
     out = []
-    for parsed, item_id in zip(x.recommended, x.resolved):
+    ids = candidate_items(x) if x.sample.candidates else x.resolved
+    for parsed, item_id in zip(x.recommended, ids):
         target = item_id if item_id in truth else None
         if target is None and item_id is None and by_key:
             target = by_key.get(title_key(parsed.title))
@@ -54,3 +75,29 @@ def ideal_depth(x: ScoringInput) -> int:
     """How many ground-truth items a perfect answer could rank: min(|G|, k or |R|) (the
     denominator of MAP and the depth of nDCG's ideal DCG)."""
     return min(len(set(x.sample.ground_truth)), x.k if x.k else len(x.recommended))
+
+
+def candidate_positions(x: ScoringInput) -> tuple[int | None, ...]:
+    """Per recommended title, its position in the candidate list shown (None: not a candidate).
+    A title is matched by its resolved id, else, when it resolved to nothing or was given
+    without a year, by its title key among the candidates (so "Heat" finds the listed "Heat
+    (1995)"). Memoized per sample and resolution."""
+    key = memo_key("candidate_positions", x)
+    cached: tuple[int | None, ...] | None = x.memo.get(key)
+    if cached is None:
+        where = {item: i for i, item in enumerate(x.sample.candidates)}
+        by_key: dict[str, int] = {}
+        for i, item in enumerate(x.sample.candidates):
+            by_key.setdefault(x.catalog.key_of(item) if item in x.catalog else title_key(item), i)
+        cached = x.memo[key] = tuple(
+            where[item]
+            if item is not None and item in where
+            else (by_key.get(title_key(parsed.title)) if item is None or parsed.year is None else None)
+            for parsed, item in zip(x.recommended, x.resolved)
+        )
+    return cached
+
+
+def candidate_items(x: ScoringInput) -> tuple[str | None, ...]:
+    """Per recommended title, the candidate it names (its resolved id when it names none)."""
+    return tuple(x.sample.candidates[p] if p is not None else item for p, item in zip(candidate_positions(x), x.resolved))

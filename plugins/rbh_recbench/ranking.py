@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from rbh import Scorer, ScoringInput
 from rbh.scoring import dedupe_titles, parse_titles
-from rbh_recbench.base import ResolvingScorer, ideal_depth, ranked_hits
+from rbh_recbench.base import CutoffScorer, ResolvingScorer, ideal_depth, ranked_hits
 
 
-class MRR(ResolvingScorer):
+class MRR(CutoffScorer):
     name = "mrr"
-    description = "reciprocal rank of the first ground-truth recommendation (0 when none)"
+    description = "reciprocal rank of the first ground-truth recommendation (0 when none; `mrr@k`: within the first k)"
     table_section = "ranking"
 
     def score(self, x: ScoringInput) -> float | None:
         if not x.sample.ground_truth:
             return None
-        return next((1.0 / (rank + 1) for rank, hit in enumerate(ranked_hits(x)) if hit), 0.0)
+        return next((1.0 / (rank + 1) for rank, hit in enumerate(self.hits(x)) if hit), 0.0)
 
 
 class MAP(ResolvingScorer):

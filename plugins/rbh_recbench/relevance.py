@@ -9,17 +9,17 @@ from __future__ import annotations
 import math
 
 from rbh import Scorer, ScoringInput
-from rbh_recbench.base import ResolvingScorer, ideal_depth, ranked_hits
+from rbh_recbench.base import CutoffScorer, ResolvingScorer, ranked_hits
 
 
-class Recall(ResolvingScorer):
+class Recall(CutoffScorer):
     name = "recall"
-    description = "share of the ground truth among the resolved recommendations"
+    description = "share of the ground truth among the resolved recommendations (`recall@k`: among the first k)"
 
     def score(self, x: ScoringInput) -> float | None:
         if not x.sample.ground_truth:
             return None
-        return sum(ranked_hits(x)) / len(set(x.sample.ground_truth))
+        return sum(self.hits(x)) / len(set(x.sample.ground_truth))
 
 
 class Precision(ResolvingScorer):
@@ -32,26 +32,26 @@ class Precision(ResolvingScorer):
         return sum(ranked_hits(x)) / len(x.recommended)
 
 
-class NDCG(ResolvingScorer):
+class NDCG(CutoffScorer):
     name = "ndcg"
-    description = "nDCG with binary relevance; IDCG over min(|G|, k or |R|)"
+    description = "nDCG with binary relevance; IDCG over min(|G|, k or |R|) (`ndcg@k`: the first k, IDCG over min(|G|, k))"
 
     def score(self, x: ScoringInput) -> float | None:
         if not x.sample.ground_truth:
             return None
-        dcg = sum(1.0 / math.log2(i + 2) for i, hit in enumerate(ranked_hits(x)) if hit)
-        idcg = sum(1.0 / math.log2(i + 2) for i in range(ideal_depth(x)))
+        dcg = sum(1.0 / math.log2(i + 2) for i, hit in enumerate(self.hits(x)) if hit)
+        idcg = sum(1.0 / math.log2(i + 2) for i in range(self.depth(x)))
         return dcg / idcg if idcg else 0.0
 
 
-class Hit(ResolvingScorer):
+class Hit(CutoffScorer):
     name = "hit"
-    description = "1 when at least one recommendation is ground truth"
+    description = "1 when at least one recommendation is ground truth (`hit@k`: among the first k)"
 
     def score(self, x: ScoringInput) -> float | None:
         if not x.sample.ground_truth:
             return None
-        return float(any(ranked_hits(x)))
+        return float(any(self.hits(x)))
 
 
 class FTR(Scorer):

@@ -6,12 +6,13 @@ each chunk finishes; the tokenizer's chat template is applied by vLLM. With
 from __future__ import annotations
 
 import importlib.util
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from rbh import ChatRequest, Completion, Model, UsageError
 from rbh.interactive import function_tools
-from rbh.models import check_effort
+from rbh.models import check_effort, request_effort
 from rbh_vllm.data_parallel import layout_from_args, run_data_parallel
 from rbh_vllm.engine import DEFAULT_CHUNK_SIZE, WorkItem, chat_chunk, chunks
 from rbh_vllm.params import ENGINE_ARGS, RBH_ARGS, conversations, engine_kwargs, sampling_kwargs
@@ -67,6 +68,7 @@ class VLLMModel(Model):
             raise UsageError(
                 f'vllm: chat_template_kwargs must be a JSON object, e.g. {{"enable_thinking": false}}, got {template_kwargs!r}'
             )
+        self._template_args: dict[str, Any] = dict(template_kwargs or {})  # as given: they win over any effort
         effort = check_effort(self.name, model_args.get("reasoning_effort"))
         if effort is not None:  # Qwen3 / DeepSeek templates: thinking on or off; an explicit template arg wins
             template_kwargs = {"enable_thinking": effort != "none", **(template_kwargs or {})}
@@ -89,16 +91,26 @@ class VLLMModel(Model):
     def generate(self, requests: Sequence[ChatRequest]) -> Iterator[tuple[int, Completion]]:
         if not requests:
             return
-        items = [
-            WorkItem(i, conv, sampling_kwargs(r.gen), function_tools(r.tools) if r.tools else None)
-            for i, (r, conv) in enumerate(zip(requests, conversations(requests)))
-        ]
-        if self.layout.size > 1:
-            yield from run_data_parallel(self.layout, self.engine_args, self.chat_template_kwargs, items, self.chunk_size)
-            return
-        llm = self.llm()
-        for chunk in chunks(items, self.chunk_size):
-            yield from chat_chunk(llm, chunk, self.chat_template_kwargs)
+        by_template: dict[str, tuple[dict[str, Any] | None, list[WorkItem]]] = {}
+        for i, (r, conv) in enumerate(zip(requests, conversations(requests))):
+            gen = dict(r.gen)
+            template = self.template_kwargs(request_effort(self.name, gen, None))
+            item = WorkItem(i, conv, sampling_kwargs(gen), function_tools(r.tools) if r.tools else None)
+            by_template.setdefault(json.dumps(template, sort_keys=True), (template, []))[1].append(item)
+        for template, items in by_template.values():  # one engine call per chat-template setting (an effort sweep's)
+            if self.layout.size > 1:
+                yield from run_data_parallel(self.layout, self.engine_args, template, items, self.chunk_size)
+                continue
+            llm = self.llm()
+            for chunk in chunks(items, self.chunk_size):
+                yield from chat_chunk(llm, chunk, template)
+
+    def template_kwargs(self, effort: str | None) -> dict[str, Any] | None:
+        """The chat-template arguments of a request: the model's, or those of the request's own
+        effort (`enable_thinking`; an explicit `chat_template_kwargs` still wins)."""
+        if effort is None:
+            return self.chat_template_kwargs
+        return {"enable_thinking": effort != "none", **self._template_args}
 
     def close(self) -> None:
         self._llm = None

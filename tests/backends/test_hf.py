@@ -140,3 +140,8 @@ def test_reasoning_effort_reaches_the_chat_template(tiny_model: Path) -> None:
         tokenizer.chat_template = template
         prompts[effort] = model.prompt_text([{"role": "user", "content": "hi"}])
     assert prompts == {None: "hi", "none": "[thinking=False]hi", "high": "[thinking=True]hi"}
+    off = HFModel(str(tiny_model), reasoning_effort="high")
+    off.load()[0].chat_template = template
+    assert off.prompt_text([{"role": "user", "content": "hi"}], gen={"reasoning_effort": "none"}) == "[thinking=False]hi", (
+        "a request's own effort (an effort sweep's) wins"
+    )

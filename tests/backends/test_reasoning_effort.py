@@ -67,6 +67,45 @@ def test_vllm_maps_effort_onto_the_chat_template(standin: Path) -> None:  # noqa
     assert explicit.chat_template_kwargs == {"enable_thinking": False}, "an explicit template argument wins"
 
 
+def test_a_requests_own_effort_wins_over_the_models(capsys: pytest.CaptureFixture[str]) -> None:
+    """An effort sweep sets `reasoning_effort` in each task's generation arguments: every backend
+    maps it per request, as it maps the model argument."""
+    from rbh_anthropic.model import AnthropicModel
+    from rbh_openai.model import OpenAIChatModel
+
+    plain = OpenAIChatModel("gpt-x", base_url="http://x/v1", api_key="k")
+    high = plain.request_params(_req({"max_tokens": 64, "temperature": 0, "reasoning_effort": "max"}))
+    assert high["reasoning_effort"] == "high" and "temperature" not in high and high["max_completion_tokens"] == 64
+    none = OpenAIChatModel("o", base_url="http://x/v1", api_key="k", reasoning_effort="high").request_params(
+        _req({"reasoning_effort": "none"})
+    )
+    assert none["reasoning_effort"] == "minimal"
+    assert plain.request_params(_req({"reasoning_effort": "minimal"}))["reasoning_effort"] == "minimal", "OpenAI's own word passes"
+    with pytest.raises(UsageError, match="got 'extreme'"):
+        plain.request_params(_req({"reasoning_effort": "extreme"}))
+    claude = AnthropicModel("c", base_url="http://127.0.0.1:9", api_key=SECRET)
+    assert claude.request_params(_req({"max_tokens": 100, "reasoning_effort": "low"}))["thinking"]["budget_tokens"] == 1024
+    assert "reasoning_effort" not in claude.request_params(_req({"max_tokens": 100, "reasoning_effort": "none"}))
+    capsys.readouterr()
+
+
+def test_vllm_sends_each_effort_with_its_own_template(standin: Path) -> None:  # noqa: F811 — the fixture
+    import json
+
+    from rbh_vllm.model import VLLMModel
+
+    model = VLLMModel("Qwen/Qwen3-4B", chat_template_kwargs={"foo": 1})
+    requests = [
+        ChatRequest(key=str(i), messages=MESSAGES, gen={"max_tokens": 16, **({"reasoning_effort": e} if e else {})})
+        for i, e in enumerate(["none", "high", None, "high"])
+    ]
+    assert sorted(i for i, _ in model.generate(requests)) == [0, 1, 2, 3]
+    templates = sorted(json.dumps(json.loads(line)["template"], sort_keys=True) for line in standin.read_text().splitlines())
+    assert templates == sorted(
+        ['{"enable_thinking": false, "foo": 1}', '{"enable_thinking": true, "foo": 1}', '{"enable_thinking": true, "foo": 1}', '{"foo": 1}']
+    )
+
+
 def test_a_bad_effort_is_one_clear_line_and_the_effort_keys_the_cache() -> None:
     from rbh.completion.service import model_identity
     from rbh_anthropic.model import AnthropicModel

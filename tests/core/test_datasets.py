@@ -128,6 +128,7 @@ def test_sample_row_form_has_every_field_and_round_trips() -> None:
         conditions=(Condition("starring", "A"),), bridges=(Bridge("m9", "starring", "A"),),
         misinformation=(Misinformation("m9", "starring", "A", "B"),), user_id="u1", history=("m3", "m4"),
         group={"age": "25-34"}, source="test", official_id="0-1", ground_truth_titles=("T1",), pair_id="p1",
+        candidates=("m1", "m7"),
     )  # fmt: skip
     row = sample.to_dict()
     assert set(row) == {f.name for f in dataclasses.fields(Sample)}
@@ -136,3 +137,6 @@ def test_sample_row_form_has_every_field_and_round_trips() -> None:
     assert Sample.from_dict(row) == sample
     row["history"].append("m5")
     assert sample.history == ("m3", "m4"), "the row is a copy"
+    plain = dataclasses.replace(sample, candidates=())
+    assert "candidates" not in plain.to_dict(), "dataset rows keep their schema: only a rank task's samples carry a list"
+    assert Sample.from_dict(plain.to_dict()) == plain

@@ -215,7 +215,7 @@ def test_profile_queries_are_harder_than_condition_queries(dataset):
     domains — the order the paper reports for every model (interest queries used to name a person
     and were easier than explicit ones)."""
     from rbh.data import load_dataset
-    from rbh_baselines.bm25 import BM25Index
+    from rbh.data.bm25 import BM25Index
 
     folder, _ = dataset
     bench = load_dataset(str(folder))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rbh_baselines.bm25 import BM25Index, item_text
+from rbh.data.bm25 import BM25Index, item_text
 from rbh_kg.curated import load_curated
 from tests.conftest import only_run_dir, run_cli
 

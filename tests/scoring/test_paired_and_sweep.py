@@ -8,7 +8,7 @@ from rbh.errors import ConfigError
 from rbh.models.base import Completion
 from rbh.scoring.paired import paired_drops
 from rbh.scoring.task_scoring import ScoredSample, TaskScores
-from rbh.tasks.config import TaskConfig, expand_history_sweeps
+from rbh.tasks.config import TaskConfig, expand_sweeps
 from tests.scoring.helpers import sample
 
 
@@ -47,7 +47,7 @@ def _task(**extra: object) -> TaskConfig:
 
 
 def test_history_sweep_expands_into_one_task_per_size() -> None:
-    tasks = expand_history_sweeps([_task(history_sweep=[0, 5, 20]), _task()])
+    tasks = expand_sweeps([_task(history_sweep=[0, 5, 20]), _task()])
     assert [t.task for t in tasks] == ["t@h0", "t@h5", "t@h20", "t"]
     assert [t.history_size for t in tasks[:3]] == [0, 5, 20] and all(t.history and t.history_sweep_of == "t" for t in tasks[:3])
     for bad in ([], [5, 5], [-1]):

@@ -16,7 +16,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         description="Rows are runs, columns are tasks, groups and overall × metrics (value ± stderr). For every pair of "
         "runs, the difference on the samples both scored, with a 95%% paired bootstrap interval. Runs that differ in "
         "dataset fingerprint, k, history, scoring set or samples are flagged. Runs over the robustness tasks also show "
-        "their paired drops (explicit → implicit → misinformed) side by side.",
+        "their paired drops (explicit → implicit → misinformed) side by side, and runs over position probes (rank tasks "
+        "as given, reversed and shuffled) their position-bias changes.",
     )
     p.add_argument("runs", type=Path, nargs="+", metavar="RUN", help="run folders (or results files in them)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
@@ -63,12 +64,12 @@ def handle(args: argparse.Namespace) -> int:
             from rbh.ui import print_table
 
             print_table("success by turn (interactive tasks)", ["task", "turn", *(r.label for r in result.runs)], turns, keys=2)
-        drops = result.robustness_rows()
-        if drops:
-            from rbh.ui import print_table
+        for kind, title in compare.DROP_KINDS:
+            drops = result.robustness_rows(kind)
+            if drops:
+                from rbh.ui import print_table
 
-            columns = [*compare.ROBUSTNESS_HEADER, *(r.label for r in result.runs)]
-            print_table("paired robustness drops: source − target [95% interval] (pairs)", columns, drops, keys=3)
+                print_table(title, [*compare.ROBUSTNESS_HEADER, *(r.label for r in result.runs)], drops, keys=3)
         return 0
     text = {
         "markdown": compare.markdown,

@@ -35,6 +35,12 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         metavar="TOOL,...",
         help="interactive tasks: tools the assistant may call (catalog_search), replacing the tasks' own; 'none' for none",
     )
+    p.add_argument(
+        "--negatives",
+        default=None,
+        metavar="STRATEGY",
+        help="rank tasks: draw the negatives by STRATEGY (random, popular, bm25, kg), replacing the tasks' own",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of --shuffle, of sampling baselines and of the bootstrap (default 0)")
     p.add_argument("--output", type=Path, default=Path("results"), help="parent folder of the run folder (default results/)")
     p.add_argument("--run-name", default=None, help="name the run folder (default: <timestamp>_<model>)")
@@ -97,6 +103,7 @@ def handle(args: argparse.Namespace) -> int:
         k=args.k,
         history=args.history,
         tools=args.tools,
+        negatives=args.negatives,
         seed=args.seed,
         output=args.output,
         run_name=args.run_name,

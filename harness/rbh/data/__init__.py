@@ -2,6 +2,7 @@
 samples, catalogs (title resolution), knowledge graphs, interactions and users with their
 loaders, datasets read from folders or the Hub, dataset folders written and published."""
 
+from rbh.data.bm25 import BM25Index, item_text
 from rbh.data.catalog import Catalog, Item
 from rbh.data.dataset import BenchmarkDataset, load_dataset
 from rbh.data.dataset_format import CARD, default_split, sample_row, write_config_table, write_dataset
@@ -17,7 +18,9 @@ from rbh.data.tables import read_columns, read_dat_lines, read_table
 from rbh.gc_pause import gc_paused
 
 __all__ = [
+    "item_text",
     "AGE_BUCKETS",
+    "BM25Index",
     "CARD",
     "CONDITION_SUBTYPES",
     "KG",

@@ -46,6 +46,8 @@ class Sample:
     `ground_truth_titles` keeps ground-truth titles as the source wrote them (official scoring
     compares titles, and imported titles may not resolve to catalog ids). `pair_id` joins the
     explicit, implicit and misinformed versions of one request in a paired robustness set.
+    `candidates` is the list a `protocol: rank` task shows, in the order shown (its ground truth
+    is then the positives among them); empty for every other task.
     """
 
     id: str
@@ -64,6 +66,7 @@ class Sample:
     official_id: str | None = None
     ground_truth_titles: tuple[str, ...] = ()
     pair_id: str | None = None
+    candidates: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, row: Mapping[str, Any]) -> "Sample":
@@ -90,13 +93,15 @@ class Sample:
                 official_id=None if row.get("official_id") is None else str(row["official_id"]),
                 ground_truth_titles=tuple(str(x) for x in row.get("ground_truth_titles") or ()),
                 pair_id=None if row.get("pair_id") is None else str(row["pair_id"]),
+                candidates=tuple(intern(str(x)) for x in row.get("candidates") or ()),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"sample {row.get('id', '?')!r} is malformed: {exc}") from None
 
     def to_dict(self) -> dict[str, Any]:
-        """The row form, with lists instead of tuples (JSON and parquet friendly)."""
-        return {
+        """The row form, with lists instead of tuples (JSON and parquet friendly); `candidates`
+        only when the sample has them (a rank task's), so dataset rows keep their schema."""
+        row = {
             "id": self.id,
             "domain": self.domain,
             "subtype": self.subtype,
@@ -114,6 +119,9 @@ class Sample:
             "ground_truth_titles": list(self.ground_truth_titles),
             "pair_id": self.pair_id,
         }
+        if self.candidates:
+            row["candidates"] = list(self.candidates)
+        return row
 
     @property
     def n_conditions(self) -> int:

@@ -6,7 +6,7 @@ from rbh.models.api_keys import resolve_api_key
 from rbh.models.api_model import ApiModel, classify_sdk_error, connection_cause, import_sdk, short
 from rbh.models.base import ChatRequest, Completion, Message, Model, Usage
 from rbh.models.batch import BATCH_ARGS, PRICE_ARGS, BatchApi, BatchOptions, BatchResult, BatchStatus
-from rbh.models.effort import EFFORTS, RejectedParams, check_effort
+from rbh.models.effort import EFFORTS, RejectedParams, check_effort, request_effort
 from rbh.models.failures import RETRYABLE_STATUS, Failure, FatalBackendError, classify_other, classify_status, parse_retry_after
 from rbh.models.reasoning import REASONING_CUT, finish_reason_of, merge_reasoning, split_think_tags
 from rbh.models.retry import RetryPolicy
@@ -47,6 +47,7 @@ __all__ = [
     "EFFORTS",
     "RejectedParams",
     "check_effort",
+    "request_effort",
     "finish_reason_of",
     "REASONING_CUT",
 ]

@@ -24,6 +24,18 @@ def check_effort(backend: str, value: str | None) -> str | None:
     return effort
 
 
+def request_effort(backend: str, gen: MutableMapping[str, Any], default: str | None, native: Iterable[str] = ()) -> str | None:
+    """The effort of one request: `reasoning_effort` in its generation arguments (taken out of
+    them; a task's `generation:` or an `effort_sweep`), else the model's `default`. A value in
+    `native` (a provider's own word, OpenAI's "minimal") passes unchecked."""
+    value = gen.pop("reasoning_effort", None)
+    if value is None:
+        return default
+    if str(value).lower() in native:
+        return str(value).lower()
+    return check_effort(backend, value)
+
+
 class RejectedParams:
     """Drops the generation parameters a reasoning model rejects, warning once per parameter."""
 

@@ -14,7 +14,12 @@ import numpy as np
 from rbh.results.model import MetricResult, PairedDrop, RunResults, SampleRow
 from rbh.results.table import fmt_value, metric_names
 
-DEFAULT_METRICS = ("success", "recall", "ndcg", "cmr")  # the paper's headline metrics (and interactive success), where a run has them
+# the paper's headline metrics (and interactive success, ranking ndcg@10), where a run has them
+DEFAULT_METRICS = ("success", "recall", "ndcg", "cmr", "ndcg@10")
+DROP_KINDS = (
+    ("robustness", "paired robustness drops: source − target over pairs [95% interval] (pairs)"),
+    ("position_bias", "position bias: given − other order over samples [95% interval] (pairs)"),
+)
 BOOTSTRAP = 1000
 
 
@@ -121,11 +126,13 @@ class Comparison:
                 rows.append([task, str(turn), *cells])
         return rows
 
-    def robustness_rows(self) -> list[list[str]]:
-        """The runs' paired robustness drops side by side (the compared metrics): scope, metric,
-        step, then per run `drop [95% interval] (pairs)`."""
-        by_run = [{(d.scope, d.metric, d.source, d.target): d for d in r.results.robustness} for r in self.runs]
-        keys = dict.fromkeys(key for drops in by_run for key in drops if key[1] in self.metrics)
+    def robustness_rows(self, kind: str = "robustness") -> list[list[str]]:
+        """The runs' paired robustness drops (`kind="position_bias"`: their position-probe
+        changes, position_corr's among them) side by side, for the compared metrics: scope,
+        metric, step, then per run `drop [95% interval] (pairs)`."""
+        shown = set(self.metrics) | ({"position_corr"} if kind == "position_bias" else set())
+        by_run = [{(d.scope, d.metric, d.source, d.target): d for d in getattr(r.results, kind)} for r in self.runs]
+        keys = dict.fromkeys(key for drops in by_run for key in drops if key[1] in shown)
         rows = []
         for scope, metric, source, target in keys:
             cells = [drop_text(drops.get((scope, metric, source, target))) for drops in by_run]
@@ -147,6 +154,7 @@ class Comparison:
             ],
             "differences": [d.__dict__ for d in self.differences],
             "robustness": {r.label: [d.model_dump() for d in r.results.robustness if d.metric in self.metrics] for r in self.runs},
+            "position_bias": {r.label: [d.model_dump() for d in r.results.position_bias] for r in self.runs},
             "warnings": self.warnings,
         }
 
@@ -257,12 +265,13 @@ def markdown(comparison: Comparison) -> str:
     diff_rows = comparison.difference_rows()
     if diff_rows:
         lines += ["", "Paired differences on shared samples (mean [95% bootstrap CI]):", "", *table(diff_rows, "pair")]
-    drops = comparison.robustness_rows()
-    if drops:
-        head = [*ROBUSTNESS_HEADER, *(r.label for r in comparison.runs)]
-        lines += ["", "Paired robustness drops (source − target over pairs, [95% interval], (pairs)):", ""]
-        lines += ["| " + " | ".join(head) + " |", "|---|---|---|" + "---:|" * len(comparison.runs)]
-        lines += ["| " + " | ".join(row) + " |" for row in drops]
+    for kind, title in DROP_KINDS:
+        drops = comparison.robustness_rows(kind)
+        if drops:
+            head = [*ROBUSTNESS_HEADER, *(r.label for r in comparison.runs)]
+            lines += ["", f"{title[0].upper()}{title[1:]}:", ""]
+            lines += ["| " + " | ".join(head) + " |", "|---|---|---|" + "---:|" * len(comparison.runs)]
+            lines += ["| " + " | ".join(row) + " |" for row in drops]
     return "\n".join(lines) + "\n"
 
 
@@ -294,11 +303,12 @@ def html(comparison: Comparison) -> str:
     warnings = "".join(f'<p class="warning">warning: {escape(w)}</p>' for w in comparison.warnings)
     diffs = comparison.difference_rows()
     diff_html = f"<h2>Paired differences on shared samples (mean [95% CI])</h2>{table(diffs, 'pair')}" if diffs else ""
-    drops = comparison.robustness_rows()
-    if drops:
-        head = "".join(f"<th>{escape(h)}</th>" for h in [*ROBUSTNESS_HEADER, *(r.label for r in comparison.runs)])
-        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in drops)
-        diff_html += f"<h2>Paired robustness drops (source − target, [95% interval], (pairs))</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    for kind, title in DROP_KINDS:
+        drops = comparison.robustness_rows(kind)
+        if drops:
+            head = "".join(f"<th>{escape(h)}</th>" for h in [*ROBUSTNESS_HEADER, *(r.label for r in comparison.runs)])
+            body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in drops)
+            diff_html += f"<h2>{escape(title[0].upper() + title[1:])}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     style = (
         "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
         "padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.warning{color:#b00;font-weight:bold}"

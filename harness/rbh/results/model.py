@@ -74,6 +74,18 @@ class SampleRefusal(_Record):
     kind: str
 
 
+class CandidateLists(_Record):
+    """What a `protocol: rank` task showed (its config's `candidates:` says how they were drawn):
+    the candidate-list sizes and positives per list, and the analytic chance level of each rank
+    metric (its expectation under a uniformly random ordering of those lists)."""
+
+    size_mean: float
+    size_min: int
+    size_max: int
+    positives_mean: float
+    chance: dict[str, float] = Field(default_factory=dict)
+
+
 class TaskResult(_Record):
     config: dict[str, Any]
     effective: dict[str, Any]
@@ -89,6 +101,7 @@ class TaskResult(_Record):
     repeats: int = 1
     spread: dict[str, float] = Field(default_factory=dict)  # mean over samples of the std over repeats
     cost: CostResult | None = None
+    candidates: CandidateLists | None = None  # rank tasks: the lists shown and the chance levels
 
 
 class ModelInfo(_Record):
@@ -111,13 +124,14 @@ class GroupResult(_Record):
 
 
 class PairedDrop(_Record):
-    """The paired drop of one metric from one version of the robustness requests to another:
-    the mean over pairs of `source - target`, with a paired bootstrap 95% interval."""
+    """The paired drop of one metric from one version of the robustness requests to another
+    (or, for a position probe, from the candidate order given to another): the mean over pairs
+    of `source - target`, with a paired bootstrap 95% interval."""
 
-    scope: str  # a domain, or "all"
+    scope: str  # a domain, or "all"; a position probe: the task probed
     metric: str
-    source: str  # explicit | implicit
-    target: str  # implicit | misinformed
+    source: str  # explicit | implicit; a position probe: given
+    target: str  # implicit | misinformed; a position probe: reversed | shuffled
     drop: float
     low: float | None
     high: float | None
@@ -151,6 +165,7 @@ class RunResults(_Record):
     overall: GroupResult | None = None
     cost: CostResult | None = None
     robustness: list[PairedDrop] = Field(default_factory=list)  # paired drops, when the run holds paired samples
+    position_bias: list[PairedDrop] = Field(default_factory=list)  # position probes: given − reversed / shuffled, per task probed
 
     @property
     def failed(self) -> int:

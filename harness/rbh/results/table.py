@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
-from rbh.results.model import GroupResult, MetricResult, RunResults
+from rbh.results.model import GroupResult, MetricResult, PairedDrop, RunResults
 
 RECORD_FIELDS = ("kind", "name", "metric", "value", "stderr", "n")
 
@@ -94,20 +95,55 @@ def summary_markdown(results: RunResults) -> str:
 
 
 def robustness_markdown(results: RunResults) -> list[str]:
-    """The paired robustness drops (none when the run has no paired samples)."""
-    if not results.robustness:
-        return []
-    lines = [
-        "",
-        "## Paired robustness",
-        "",
+    """The paired robustness drops and the position-probe changes (none when the run has neither)."""
+    lines = drops_markdown(
+        "Paired robustness",
         "drop = source − target over pairs (one request asked three ways), paired bootstrap 95% interval.",
-        "",
-    ]
-    lines += ["| scope | metric | step | drop | 95% interval | pairs |", "|---|---|---|---:|---|---:|"]
-    for d in results.robustness:
+        results.robustness,
+    )
+    lines += drops_markdown(
+        "Position bias",
+        "change = metric with the candidates in the given order − in another order, over samples (each list shown both ways), "
+        "paired bootstrap 95% interval; position_corr near 1 in every order means the ranking follows the list.",
+        results.position_bias,
+    )
+    return lines + chance_markdown(results)
+
+
+def drops_markdown(title: str, blurb: str, drops: Sequence[PairedDrop]) -> list[str]:
+    if not drops:
+        return []
+    lines = ["", f"## {title}", "", blurb, ""]
+    lines += ["| scope | metric | step | change | 95% interval | pairs |", "|---|---|---|---:|---|---:|"]
+    for d in drops:
         interval = "—" if d.low is None else f"[{d.low:.4f}, {d.high:.4f}]"
         lines.append(f"| {d.scope} | {d.metric} | {d.source} → {d.target} | {d.drop:.4f} | {interval} | {d.pairs} |")
+    return lines
+
+
+def chance_markdown(results: RunResults) -> list[str]:
+    """The rank tasks' candidate lists and the chance level of each rank metric."""
+    ranked = {name: t for name, t in results.tasks.items() if t.candidates is not None}
+    if not ranked:
+        return []
+    metrics = list(dict.fromkeys(m for t in ranked.values() if t.candidates for m in t.candidates.chance))
+    lines = [
+        "",
+        "## Candidate ranking: chance level",
+        "",
+        "What a uniformly random ordering of each task's candidate lists scores (analytic).",
+        "",
+    ]
+    lines += ["| task | negatives | list | positives | " + " | ".join(metrics) + " |", "|---|---|---:|---:|" + "---:|" * len(metrics)]
+    for name, t in ranked.items():
+        c = t.candidates
+        assert c is not None
+        drawn = (t.config.get("candidates") or {}).get("strategy", "?")
+        lines.append(
+            f"| {name} | {drawn} | {c.size_mean:g} | {c.positives_mean:g} | "
+            + " | ".join("—" if m not in c.chance else f"{c.chance[m]:.4f}" for m in metrics)
+            + " |"
+        )
     return lines
 
 

@@ -34,6 +34,7 @@ class RunFlags(TypedDict, total=False):
     k: int | None
     history: bool | None
     tools: str | Sequence[str] | None  # "none" (or []) for none
+    negatives: str | None  # rank tasks: random | popular | bm25 | kg
     seed: int
     output: str | Path
     run_name: str | None
@@ -69,6 +70,7 @@ def run_options(tasks: str | Sequence[str], model: str, *, command: str = "", **
         raise UsageError(f"--log-samples must be one of {', '.join(LOG_SAMPLES)}")
     if refresh and not use_cache:
         raise UsageError("--refresh replaces cached answers: it needs the cache (drop --no-cache)")
+    check_negatives(f["negatives"])
     metric_names = names(f["metrics"])
     if metric_names is not None and not metric_names:
         raise UsageError("--metrics names no metric")
@@ -110,12 +112,13 @@ def run_options(tasks: str | Sequence[str], model: str, *, command: str = "", **
         print_table=f["print_table"],
         max_cost=f["max_cost"],
         tools=parse_tools(f["tools"]),
+        negatives=f["negatives"],
     )
 
 
 _DEFAULTS: dict[str, Any] = {
     "model_args": None, "concurrency": None, "gen_kwargs": None, "dataset": None, "sample_ids": None, "shuffle": False,
-    "limit": None, "shard": None, "repeats": 1, "metrics": None, "k": None, "history": None, "tools": None, "seed": 0,
+    "limit": None, "shard": None, "repeats": 1, "metrics": None, "k": None, "history": None, "tools": None, "negatives": None, "seed": 0,
     "output": "results", "run_name": None, "use_cache": True, "cache": None, "refresh": False, "scoring": "rbh", "batch": False,
     "max_cost": None, "breakdown": False, "show_metrics": None, "log_samples": "slim", "show_progress": True, "print_table": True,
 }  # fmt: skip
@@ -127,6 +130,14 @@ def names(value: str | Sequence[str] | None) -> list[str] | None:
         return None
     parts = value.split(",") if isinstance(value, str) else list(value)
     return [p.strip() for p in parts if p.strip()]
+
+
+def check_negatives(value: str | None) -> None:
+    """`--negatives` names a strategy rank tasks know."""
+    from rbh.tasks.config import NEGATIVE_STRATEGIES
+
+    if value is not None and value not in NEGATIVE_STRATEGIES:
+        raise UsageError(f"--negatives: unknown strategy {value!r} (known: {', '.join(NEGATIVE_STRATEGIES)})")
 
 
 def parse_tools(value: str | Sequence[str] | None) -> list[str] | None:

@@ -22,7 +22,7 @@ from rbh.results.folder import check_output_parent
 from rbh.runner.selection import Selection
 from rbh.scoring.sets import ScoringSet
 from rbh.scoring.task_scoring import BuiltScorer, build_scorers
-from rbh.tasks.config import MetricSpec, check_generation, expand_history_sweeps
+from rbh.tasks.config import MetricSpec, check_generation, expand_sweeps
 
 if TYPE_CHECKING:
     from rbh.data.sample import Sample
@@ -62,6 +62,7 @@ class RunOptions:
     breakdown: bool = False  # also print the breakdown tables
     max_cost: float | None = None  # USD: stop sending before the next request would cross it
     tools: list[str] | None = None  # --tools: the tools of every interactive task (None: the tasks' own)
+    negatives: str | None = None  # --negatives: the negative strategy of every rank task (None: the tasks' own)
 
 
 @dataclass
@@ -148,7 +149,7 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     model_entry = checked_model_entry(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
     index = load_task_index(registry.task_folders())
-    tasks = expand_history_sweeps(index.select(options.tasks))
+    tasks = expand_sweeps([with_negatives(t, options.negatives) for t in index.select(options.tasks)])
     if options.metrics is not None:
         tasks = [t.model_copy(update={"metrics": [MetricSpec(name=m) for m in options.metrics]}) for t in tasks]
     if options.tools is not None:
@@ -175,6 +176,13 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
             for r in range(plan.repeats)
         ]  # interactive tasks: the first turn's requests (what a dry run counts)
     return RunPlan(options, scoring, plans, service, model_entry, index)
+
+
+def with_negatives(task: "TaskConfig", strategy: str | None) -> "TaskConfig":
+    """A rank task with its negatives drawn by `strategy` (`--negatives`); other tasks as they are."""
+    if strategy is None or not task.ranks_candidates:
+        return task
+    return task.model_copy(update={"candidates": task.candidates.model_copy(update={"strategy": strategy})})
 
 
 def check_run_name(options: RunOptions) -> None:

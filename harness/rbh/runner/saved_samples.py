@@ -69,7 +69,10 @@ def rendered_prompts(
     from rbh.tasks.prompts import PromptRenderer
 
     try:
+        from rbh.ranking.candidates import ranking_samples
+
         config = validate_task(dict(result.config), Path(result.config.get("source_path") or "results.json"))
+        samples = ranking_samples(config, samples, dataset)
         renderer = PromptRenderer(config, registry.template_paths())
         catalog = dataset.catalog(config.domain)
         k, history = result.effective.get("k"), bool(result.effective.get("history"))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rbh.errors import UsageError
 from rbh.results.model import DatasetRef, SampleRow, TaskResult
-from rbh.scoring.paired import PairedValues
+from rbh.scoring.paired import PairedValues, PositionValues
 from rbh.scoring.task_scoring import BuiltScorer, TaskScores, TaskScoring, score_task
 
 if TYPE_CHECKING:
@@ -42,10 +42,12 @@ class ScoringJob:
     def score(self, seed: int) -> TaskScores:
         """Parse, resolve, score and aggregate (`score_task`); item popularity is counted over
         the task's whole dataset config and split."""
+        from rbh.ranking.candidates import ranking_samples
+
         task = self.task
         return score_task(
             task,
-            self.samples,
+            ranking_samples(task, self.samples, self.dataset),
             self.completions,
             self.dataset.catalog(task.domain),
             self.dataset.kg(task.domain),
@@ -79,18 +81,26 @@ class RunAssembly:
         self.seed = seed
         self.tasks: dict[str, TaskResult] = {}
         self._paired = PairedValues()
+        self._positions = PositionValues()
 
     def add(self, name: str, result: TaskResult, scores: TaskScores) -> None:
         self.tasks[name] = result
         self._paired.add(scores)
+        self._positions.add(result.config, scores)
 
     def fields(self, index: "TaskIndex") -> dict[str, Any]:
-        """`tasks`, `groups`, `overall` and `robustness` of the run's results (a model_copy
-        update, so no row is left over from results they replace)."""
+        """`tasks`, `groups`, `overall`, `robustness` and `position_bias` of the run's results (a
+        model_copy update, so no row is left over from results they replace)."""
         from rbh.runner.groups import run_groups
 
         groups, overall = run_groups(self.tasks, index)
-        return {"tasks": self.tasks, "groups": groups, "overall": overall, "robustness": self._paired.drops(self.seed)}
+        return {
+            "tasks": self.tasks,
+            "groups": groups,
+            "overall": overall,
+            "robustness": self._paired.drops(self.seed),
+            "position_bias": self._positions.shifts(self.seed),
+        }
 
 
 def saved_task_dataset(

@@ -74,6 +74,10 @@ def task_prompts(
     samples = opened.samples(config, use_split)
     check_unique_ids(task.task, samples)
     samples = (selection or Selection()).apply(task.task, samples)
+    if task.ranks_candidates:
+        from rbh.ranking.candidates import ranking_samples
+
+        samples = ranking_samples(task, samples, opened)
     catalog = opened.catalog(task.domain)
     use_k = k if k is not None else task.k
     use_history = task.history if history is None else history

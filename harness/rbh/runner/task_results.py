@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rbh.results.model import (
+    CandidateLists,
     CostResult,
     DatasetRef,
     MetricResult,
@@ -41,7 +42,26 @@ def scored_fields(scores: "TaskScores") -> dict[str, Any]:
         "refusals": [SampleRefusal(id=s.sample.id, kind=s.refused) for s in scores.samples if s.refused],
         "repeats": scores.repeats,
         "spread": scores.mean_spread(),
+        "candidates": candidate_lists(scores),
     }
+
+
+def candidate_lists(scores: "TaskScores") -> CandidateLists | None:
+    """The candidate lists of a rank task's samples and the chance level of its metrics; None
+    for a task without lists."""
+    from rbh.ranking.chance import chance_levels
+
+    lists = [(len(s.sample.candidates), len(s.sample.ground_truth)) for s in scores.samples[:: scores.repeats] if s.sample.candidates]
+    if not lists:
+        return None
+    sizes = [n for n, _ in lists]
+    return CandidateLists(
+        size_mean=round(sum(sizes) / len(sizes), 3),
+        size_min=min(sizes),
+        size_max=max(sizes),
+        positives_mean=round(sum(m for _, m in lists) / len(lists), 3),
+        chance=chance_levels(scores.metrics, lists),
+    )
 
 
 def task_result(
@@ -106,7 +126,7 @@ def sample_rows(
                 resolved=scored.resolved,
                 metrics=scored.metrics,
                 scorer_errors=scored.scorer_errors,
-                details=scored.details,
+                details={**scored.details, "candidates": list(scored.sample.candidates)} if scored.sample.candidates else scored.details,
                 repeat=request.repeat,
                 spread=scores.spread[n // scores.repeats] if scores.spread else {},
                 sample=scored.sample.to_dict() if full else None,

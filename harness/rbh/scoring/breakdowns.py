@@ -2,8 +2,9 @@
 
 Dimensions: `n_conditions`, `relation` (a sample counts once per relation of its conditions),
 `misinformed_relation` (the relation a misinformed query states wrongly),
-the demographic attributes `age`, `gender`, `occupation`, and `group` (a demographic group such
-as "25-34 / Male", or an interest group's pattern). A dimension with a single group is left out.
+the demographic attributes `age`, `gender`, `occupation`, `group` (a demographic group such
+as "25-34 / Male", or an interest group's pattern), and for rank tasks `positive_position` (where
+the first positive was shown: 1-5, 6-10, ...). A dimension with a single group is left out.
 """
 
 from __future__ import annotations
@@ -34,7 +35,14 @@ def sample_groups(sample: "Sample") -> dict[str, list[str]]:
     label = group_label(group)
     if label:
         out["group"] = [label]
+    shown = [i for i, item in enumerate(sample.candidates) if item in set(sample.ground_truth)]
+    if shown:
+        low = shown[0] // POSITION_BUCKET * POSITION_BUCKET + 1
+        out["positive_position"] = [f"{low}-{low + POSITION_BUCKET - 1}"]
     return out
+
+
+POSITION_BUCKET = 5  # rank tasks: positions shown, in buckets of 5
 
 
 def group_label(group: Mapping[str, Any]) -> str:

@@ -4,8 +4,8 @@ over pairs of the per-pair difference, with a paired bootstrap 95% interval (pai
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rbh.scoring.bootstrap import DEFAULT_BOOTSTRAP
 
@@ -63,10 +63,6 @@ def paired_drops(scores: Iterable["TaskScores"], seed: int = 0, n_boot: int = DE
 
 
 def _drops(pairs: Mapping[str, Mapping[str, Mapping[str, float]]], seed: int, n_boot: int) -> list["PairedDrop"]:
-    import numpy as np
-
-    from rbh.results.model import PairedDrop
-
     if not pairs:
         return []
     by_scope: dict[str, list[Mapping[str, Mapping[str, float]]]] = {}
@@ -75,23 +71,70 @@ def _drops(pairs: Mapping[str, Mapping[str, Mapping[str, float]]], seed: int, n_
         by_scope.setdefault(domain, []).append(versions)
     if len(by_scope) > 1:
         by_scope["all"] = list(pairs.values())
+    return scoped_drops(by_scope, STEPS, seed, n_boot)
+
+
+def scoped_drops(
+    by_scope: Mapping[str, Sequence[Mapping[str, Mapping[str, float]]]], steps: Sequence[tuple[str, str]], seed: int, n_boot: int
+) -> list["PairedDrop"]:
+    """Per scope (`all` last), metric and step (a, b): the mean over the scope's pairs of the
+    paired difference `a − b`, where both versions have the metric, with a paired bootstrap 95%
+    interval (pairs resampled; none for a single pair)."""
+    import numpy as np
+
+    from rbh.results.model import PairedDrop
+
     out = []
-    rng_seed = seed
     for scope in sorted(by_scope, key=lambda s: (s == "all", s)):
         members = by_scope[scope]
-        metrics = sorted({m for v in members for s in ("explicit", "implicit", "misinformed") for m in v.get(s, {})})
+        versions = {v for step in steps for v in step}
+        metrics = sorted({m for v in members for s in versions for m in v.get(s, {})})
         for metric in metrics:
-            for a, b in STEPS:
+            for a, b in steps:
                 diffs = [v[a][metric] - v[b][metric] for v in members if metric in v.get(a, {}) and metric in v.get(b, {})]
                 if not diffs:
                     continue
                 arr = np.asarray(diffs)
                 low = high = None
                 if len(arr) >= 2:
-                    rng = np.random.default_rng(rng_seed)
+                    rng = np.random.default_rng(seed)
                     means = arr[rng.integers(0, len(arr), size=(n_boot, len(arr)))].mean(axis=1)
                     low, high = (float(q) for q in np.percentile(means, [2.5, 97.5]))
                 out.append(
                     PairedDrop(scope=scope, metric=metric, source=a, target=b, drop=float(arr.mean()), low=low, high=high, pairs=len(arr))
                 )
     return out
+
+
+POSITION_STEPS = (("given", "reversed"), ("given", "shuffled"))
+
+
+class PositionValues:
+    """The per-sample metric values of a run's position probes (a rank task run as given,
+    reversed and shuffled: `position_probe`), gathered one task at a time:
+    {(task probed, sample id): {order: {metric: mean over repeats}}}."""
+
+    def __init__(self) -> None:
+        self._sums: dict[tuple[str, str], dict[str, dict[str, list[float]]]] = {}
+
+    def add(self, config: Mapping[str, Any], task: "TaskScores") -> None:
+        probed = config.get("position_probe_of")
+        if not probed:
+            return
+        order = str((config.get("candidates") or {}).get("order", "given"))
+        for row in task.samples:
+            if row.completion.error is not None:
+                continue
+            cell = self._sums.setdefault((str(probed), row.sample.id), {}).setdefault(order, {})
+            for metric, value in row.metrics.items():
+                if value is not None:
+                    cell.setdefault(metric, []).append(float(value))
+
+    def shifts(self, seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> list["PairedDrop"]:
+        """Per task probed, metric and other order: the mean paired change `given − other` with
+        its 95% interval (scope: the task probed)."""
+        by_scope: dict[str, list[dict[str, dict[str, float]]]] = {}
+        for (probed, _), orders in self._sums.items():
+            means = {order: {m: sum(v) / len(v) for m, v in cell.items()} for order, cell in orders.items()}
+            by_scope.setdefault(probed, []).append(means)
+        return scoped_drops(by_scope, POSITION_STEPS, seed, n_boot)

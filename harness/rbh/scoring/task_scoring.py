@@ -8,6 +8,7 @@ scorer and its plugin.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -92,13 +93,18 @@ def build_scorers(task: "TaskConfig", registry: "Registry", scoring: ScoringSet 
     an unknown metric or bad options is a ConfigError naming the task."""
     built = []
     for spec in task.metrics:
-        name = scoring.scorer_for(spec.name)
+        name, options = scoring.scorer_for(spec.name), dict(spec.options)
+        cutoff = re.fullmatch(r"(.+)@(\d+)", name)
+        if cutoff and cutoff.group(1) in registry.scorers() and name not in registry.scorers():
+            name, options = cutoff.group(1), {"at": int(cutoff.group(2)), **options}  # `ndcg@10`: ndcg with at=10
         try:
             entry = registry.scorer(name)
         except RbhError as exc:
             raise ConfigError(f"task {task.task}: metric {spec.name}: {exc}") from None
+        if cutoff and "at" in options and "at" not in entry.obj.Options.model_fields:
+            raise ConfigError(f"task {task.task}: metric {spec.name}: {name} takes no cutoff (@k)")
         try:
-            scorer = entry.obj(metric=spec.name, **spec.options)
+            scorer = entry.obj(metric=spec.name, **options)
         except Exception as exc:  # pydantic ValidationError or a scorer's own check
             first = str(exc).splitlines()
             raise ConfigError(f"task {task.task}: metric {spec.name}: bad options: {first[0] if first else exc}") from None

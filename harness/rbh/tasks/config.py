@@ -49,6 +49,29 @@ class SimulatorConfig(_Strict):
 TOOLS = ("catalog_search",)  # tools rbh can give an assistant (docs/interactive.md)
 
 
+NEGATIVE_STRATEGIES = ("random", "popular", "bm25", "kg")
+CANDIDATE_ORDERS = ("given", "reversed", "shuffled")
+
+
+class CandidatesConfig(_Strict):
+    """The candidate list of a `protocol: rank` task (docs/tasks.md, "Candidate ranking"): the
+    sample's positives (one ground-truth item, or all) and `negatives` items drawn by `strategy`,
+    seeded per sample; `order` is how the list is shown (the given order is a seeded shuffle)."""
+
+    negatives: int = Field(default=19, ge=1, le=500)
+    strategy: Literal["random", "popular", "bm25", "kg"] = "random"
+    positives: int | Literal["all"] = 1
+    seed: int = 0
+    order: Literal["given", "reversed", "shuffled"] = "given"
+
+    @field_validator("positives")
+    @classmethod
+    def _some_positives(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and value < 1:
+            raise ValueError("positives must be a number >= 1 or 'all'")
+        return value
+
+
 class MetricSpec(_Strict):
     """A scorer name and its options."""
 
@@ -119,7 +142,12 @@ class TaskConfig(_Strict):
     resolution: ResolutionOptions = Field(default_factory=ResolutionOptions)
     refusals: Literal["include", "exclude"] = "include"  # a refusal counts as an empty answer (0), or leaves the relevance means
     metrics: list[MetricSpec] = Field(default_factory=lambda: [MetricSpec(name=n) for n in ("recall", "precision", "ndcg", "ftr")])
-    protocol: Literal["single", "interactive"] = "single"  # interactive: a conversation with a simulated user
+    protocol: Literal["single", "interactive", "rank"] = "single"  # interactive: a conversation; rank: order a candidate list
+    candidates: CandidatesConfig = Field(default_factory=CandidatesConfig)  # rank: how the candidate list is built and shown
+    position_probe: list[Literal["reversed", "shuffled"]] | None = None  # rank: also run reversed / shuffled (`<task>@<order>`)
+    position_probe_of: str | None = None  # set on the tasks a position probe expands into: the task probed
+    effort_sweep: list[str] | None = None  # run once per reasoning effort (tasks `<task>@effort-<e>`), reported as a curve
+    effort_sweep_of: str | None = None  # set on the tasks an effort sweep expands into: the task swept
     max_turns: int = Field(default=5, ge=1, le=50)  # interactive: assistant turns at most
     simulator: SimulatorConfig = Field(default_factory=SimulatorConfig)  # interactive: who plays the user
     tools: list[str] = Field(default_factory=list)  # interactive: tools the assistant may call
@@ -137,6 +165,23 @@ class TaskConfig(_Strict):
     @property
     def interactive(self) -> bool:
         return self.protocol == "interactive"
+
+    @property
+    def ranks_candidates(self) -> bool:
+        """A `protocol: rank` task: the model orders a given candidate list."""
+        return self.protocol == "rank"
+
+    @field_validator("effort_sweep")
+    @classmethod
+    def _sweep_efforts(cls, value: list[str] | None) -> list[str] | None:
+        from rbh.models.effort import EFFORTS
+
+        if value is None:
+            return value
+        unknown = [e for e in value if e not in EFFORTS]
+        if not value or unknown or len(set(value)) != len(value):
+            raise ValueError(f"effort_sweep must list distinct efforts among {', '.join(EFFORTS)}")
+        return value
 
     @field_validator("metrics", mode="before")
     @classmethod
@@ -183,9 +228,48 @@ class TaskConfig(_Strict):
         return self.model_dump(mode="json")
 
 
-def expand_history_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
-    """Each task with `history_sweep` becomes one history task per size, `<task>@h<size>`
-    (size 0: the history prompt with no items); other tasks are kept as they are."""
+def expand_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
+    """Sweeps and probes become tasks: `history_sweep` one history task per size (`<task>@h<size>`;
+    size 0: the history prompt with no items), `effort_sweep` one task per reasoning effort
+    (`<task>@effort-<e>`, the effort in its generation arguments), `position_probe` the task in
+    its given order plus one task per other order (`<task>@reversed`, `<task>@shuffled`)."""
+    return _expand_position_probes(_expand_effort_sweeps(_expand_history_sweeps(tasks)))
+
+
+def _expand_effort_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
+    out: list[TaskConfig] = []
+    for task in tasks:
+        if not task.effort_sweep:
+            out.append(task)
+            continue
+        for effort in task.effort_sweep:
+            update = {
+                "task": f"{task.task}@effort-{effort}",
+                "generation": {**task.generation, "reasoning_effort": effort},
+                "effort_sweep": None,
+                "effort_sweep_of": task.task,
+            }
+            out.append(task.model_copy(update=update))
+    return out
+
+
+def _expand_position_probes(tasks: list[TaskConfig]) -> list[TaskConfig]:
+    out: list[TaskConfig] = []
+    for task in tasks:
+        if not task.position_probe:
+            out.append(task)
+            continue
+        if not task.ranks_candidates:
+            raise ConfigError(f"task {task.task}: position_probe needs protocol: rank")
+        out.append(task.model_copy(update={"position_probe": None, "position_probe_of": task.task}))
+        for order in dict.fromkeys(task.position_probe):
+            candidates = task.candidates.model_copy(update={"order": order})
+            update = {"task": f"{task.task}@{order}", "candidates": candidates, "position_probe": None, "position_probe_of": task.task}
+            out.append(task.model_copy(update=update))
+    return out
+
+
+def _expand_history_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
     out: list[TaskConfig] = []
     for task in tasks:
         if not task.history_sweep:

@@ -108,8 +108,12 @@ class PromptRenderer:
             titles = [
                 catalog[i].display if i in catalog else i for i in sample.history[-self.task.history_size :]
             ]  # 'Title (YYYY)', as the official prompt
+        candidates: list[str] = []
+        if sample.candidates and (needs is None or "candidates" in needs):
+            candidates = [catalog[i].display if i in catalog else i for i in sample.candidates]  # 'Title (YYYY)', as shown
         return {
             **fields,
+            "candidates": candidates,
             **self._domain_words(sample.domain),
             **self.task.prompt.vars,
             "k": k,

@@ -7,7 +7,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from rbh.errors import RbhError
-from rbh.results.curves import history_curves, turn_curves
+from rbh.models.effort import EFFORTS
+from rbh.results.curves import effort_curves, history_curves, turn_curves
 from rbh.results.model import MetricResult, RunResults, SampleRow
 from rbh.results.table import metric_names
 
@@ -94,9 +95,17 @@ def run_tables(r: RunResults) -> dict[str, Any]:
             "metrics": {m: _metric(v) for m, v in r.overall.metrics.items()},
         },
         "robustness": [d.model_dump() for d in r.robustness],
+        "position_bias": [d.model_dump() for d in r.position_bias],
         "curves": {
             name: [[size, {m: _metric(v) for m, v in values.items()}] for size, values in points]
             for name, points in history_curves(r).items()
+        },
+        "effort_curves": {
+            name: [
+                [EFFORTS.index(effort) if effort in EFFORTS else -1, {m: _metric(v) for m, v in values.items()}]
+                for effort, values in points
+            ]
+            for name, points in effort_curves(r).items()
         },
         "turn_curves": {
             name: [[turn, {m: _metric(v) for m, v in values.items()}] for turn, values in points] for name, points in turn_curves(r).items()

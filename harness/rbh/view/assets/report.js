@@ -78,23 +78,32 @@
     });
   }
 
+  // Paired drops: robustness (explicit → implicit → misinformed) and position probes (given →
+  // reversed / shuffled), one table per run, drawn by the same code.
+  const DROPS = [
+    { key: "robustness", section: "robustness", tables: "robustness-tables", change: "drop" },
+    { key: "position_bias", section: "position-bias", tables: "position-bias-tables", change: "change" },
+  ];
+
   function robustnessTables() {
-    const box = document.getElementById("robustness-tables");
-    const withDrops = runs.filter((run) => (run.robustness || []).length);
-    if (!withDrops.length) return;
-    document.getElementById("robustness").hidden = false;
-    for (const run of withDrops) {
-      const table = el("table", { class: "metric-table robustness-table", "data-run": run.header.label });
-      const head = el("tr", {});
-      for (const c of ["scope", "metric", "step", "drop", "95% interval", "pairs"]) head.append(el("th", { text: c }));
-      table.append(el("thead", {}, head));
-      const body = el("tbody", {});
-      for (const d of run.robustness) {
-        const interval = d.low === null ? "—" : `[${fmt(d.low)}, ${fmt(d.high)}]`;
-        body.append(el("tr", {}, ...[d.scope, d.metric, `${d.source} → ${d.target}`, fmt(d.drop), interval, String(d.pairs)].map((t) => el("td", { text: t }))));
+    for (const kind of DROPS) {
+      const box = document.getElementById(kind.tables);
+      const withDrops = runs.filter((run) => (run[kind.key] || []).length);
+      if (!withDrops.length) continue;
+      document.getElementById(kind.section).hidden = false;
+      for (const run of withDrops) {
+        const table = el("table", { class: `metric-table ${kind.section}-table`, "data-run": run.header.label });
+        const head = el("tr", {});
+        for (const c of ["scope", "metric", "step", kind.change, "95% interval", "pairs"]) head.append(el("th", { text: c }));
+        table.append(el("thead", {}, head));
+        const body = el("tbody", {});
+        for (const d of run[kind.key]) {
+          const interval = d.low === null ? "—" : `[${fmt(d.low)}, ${fmt(d.high)}]`;
+          body.append(el("tr", {}, ...[d.scope, d.metric, `${d.source} → ${d.target}`, fmt(d.drop), interval, String(d.pairs)].map((t) => el("td", { text: t }))));
+        }
+        table.append(body);
+        box.append(el("h3", { text: run.header.label }), table);
       }
-      table.append(body);
-      box.append(el("h3", { text: run.header.label }), table);
     }
   }
 
@@ -102,6 +111,7 @@
   // section each, drawn by the same code.
   const CURVES = [
     { key: "curves", section: "curves", tables: "curve-tables", plot: "plot-curves", select: "curve-metric", axis: "history size (items)", column: "history", title: "by history size", metric: "recall" },
+    { key: "effort_curves", section: "effort-curves", tables: "effort-curve-tables", plot: "plot-effort-curves", select: "effort-curve-metric", axis: "reasoning effort", column: "effort", title: "by reasoning effort", metric: "recall", labels: ["none", "low", "medium", "high", "max"] },
     { key: "turn_curves", section: "turn-curves", tables: "turn-curve-tables", plot: "plot-turn-curves", select: "turn-curve-metric", axis: "turn", column: "turn", title: "by turn", metric: "success" },
   ];
 
@@ -123,7 +133,8 @@
       table.append(el("thead", {}, head));
       const body = el("tbody", {});
       for (const [x, values] of points) {
-        const tr = el("tr", { ["data-" + kind.column]: String(x) }, el("td", { text: String(x) }));
+        const label = kind.labels ? kind.labels[x] : String(x);
+        const tr = el("tr", { ["data-" + kind.column]: label }, el("td", { text: label }));
         for (const m of shown) tr.append(metricCell(m, values[m]));
         body.append(tr);
       }
@@ -152,7 +163,10 @@
       options: {
         animation: false, maintainAspectRatio: false, responsive: true,
         plugins: { title: { display: true, text: `${metric} ${kind.title} (± stderr)` }, legend: { display: true } },
-        scales: { x: { type: "linear", min: 0, ticks: { precision: 0 }, title: { display: true, text: kind.axis } }, y: { beginAtZero: true } },
+        scales: {
+          x: { type: "linear", min: 0, ticks: { precision: 0, stepSize: 1, callback: (v) => (kind.labels ? kind.labels[v] ?? "" : v) }, title: { display: true, text: kind.axis } },
+          y: { beginAtZero: true },
+        },
       },
     });
   }

@@ -1,0 +1,1 @@
+"""Candidate ranking (`protocol: rank` tasks): candidate lists, chance levels, position bias."""
