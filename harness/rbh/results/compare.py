@@ -308,7 +308,9 @@ def html(comparison: Comparison) -> str:
         if drops:
             head = "".join(f"<th>{escape(h)}</th>" for h in [*ROBUSTNESS_HEADER, *(r.label for r in comparison.runs)])
             body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in drops)
-            diff_html += f"<h2>{escape(title[0].upper() + title[1:])}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            diff_html += (
+                f"<h2>{escape(title[0].upper() + title[1:])}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            )
     style = (
         "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
         "padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.warning{color:#b00;font-weight:bold}"
