@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,3 +31,19 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def open_report(browser: Any, *runs: Path, out: Path) -> tuple[Any, list[str]]:
+    """`rbh view RUN... --out OUT`, then the report opened in a new page once it is drawn: the
+    page and the errors it reported (page errors and console errors, as they come)."""
+    from tests.backends.conftest import rbh_main
+
+    code, _, stderr = rbh_main("view", *map(str, runs), "--out", str(out))
+    assert code == 0, stderr
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(out.as_uri())
+    page.wait_for_selector("body[data-ready='1']", timeout=20_000)
+    return page, errors

@@ -11,6 +11,7 @@ import pytest
 from rbh.results import read_run
 from tests.backends.conftest import rbh_main
 from tests.conftest import MINI_BENCHMARK
+from tests.view.conftest import open_report
 
 SIZES = (0, 2, 5)
 
@@ -52,14 +53,7 @@ def test_one_task_per_size_in_results_console_and_summary(swept_run: tuple[Path,
 def test_report_draws_the_curve_and_its_table(browser: Any, swept_run: tuple[Path, str], tmp_path: Path) -> None:
     run, _ = swept_run
     results, _ = read_run(run)
-    out = tmp_path / "sweep.html"
-    code, _, stderr = rbh_main("view", str(run), "--out", str(out))
-    assert code == 0, stderr
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(out.as_uri())
-    page.wait_for_selector("body[data-ready='1']", timeout=20_000)
+    page, errors = open_report(browser, run, out=tmp_path / "sweep.html")
     assert errors == [] and page.locator("#curves").is_visible()
     chart = page.evaluate(
         "() => { const c = window.rbhCharts['plot-curves']; return [c.config.type, c.data.datasets[0].data.map((p) => p.x), c.data.datasets.map((d) => [d.label, d.data.map((p) => p.y)])]; }"

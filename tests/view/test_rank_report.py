@@ -11,6 +11,7 @@ import pytest
 from rbh.results import read_run
 from tests.backends.conftest import rbh_main
 from tests.conftest import MINI_BENCHMARK
+from tests.view.conftest import open_report
 
 EFFORTS = ("none", "low", "high")
 
@@ -34,14 +35,7 @@ def test_report_shows_position_bias_and_the_effort_curve(browser: Any, run: Path
         ("movie_interest_rank_position", "reversed"),
         ("movie_interest_rank_position", "shuffled"),
     }
-    out = tmp_path / "report.html"
-    code, _, stderr = rbh_main("view", str(run), "--out", str(out))
-    assert code == 0, stderr
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(out.as_uri())
-    page.wait_for_selector("body[data-ready='1']", timeout=20_000)
+    page, errors = open_report(browser, run, out=tmp_path / "report.html")
     assert errors == [] and page.locator("#position-bias").is_visible() and page.locator("#effort-curves").is_visible()
     assert page.locator("table.position-bias-table tbody tr").count() == len(results.position_bias)
     xs = page.evaluate("() => window.rbhCharts['plot-effort-curves'].data.datasets[0].data.map((p) => p.x)")

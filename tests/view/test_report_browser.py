@@ -11,6 +11,7 @@ import pytest
 from rbh.results import read_run
 from tests.backends.conftest import rbh_main
 from tests.results.conftest import make_run
+from tests.view.conftest import open_report
 
 TASKS = "movie,book_misinformed"
 
@@ -126,15 +127,7 @@ def test_sample_panel_shows_response_and_coloured_titles(page: Any, runs: tuple[
 
 
 def test_two_runs_side_by_side(browser: Any, runs: tuple[Path, Path], tmp_path: Path) -> None:
-    out = tmp_path / "both.html"
-    code, _, stderr = rbh_main("view", str(runs[0]), str(runs[1]), "--out", str(out))
-    assert code == 0, stderr
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(out.as_uri())
-    page.wait_for_selector("body[data-ready='1']")
+    page, errors = open_report(browser, runs[0], runs[1], out=tmp_path / "both.html")
     assert page.locator("table.metric-table").count() == 2
     assert page.evaluate("() => window.rbhCharts['plot-tasks'].data.datasets.map((d) => d.label)") == ["oracle", "random"]
     _, oracle_rows = read_run(runs[0])

@@ -233,55 +233,45 @@ def expand_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
     size 0: the history prompt with no items), `effort_sweep` one task per reasoning effort
     (`<task>@effort-<e>`, the effort in its generation arguments), `position_probe` the task in
     its given order plus one task per other order (`<task>@reversed`, `<task>@shuffled`)."""
-    return _expand_position_probes(_expand_effort_sweeps(_expand_history_sweeps(tasks)))
-
-
-def _expand_effort_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
     out: list[TaskConfig] = []
     for task in tasks:
-        if not task.effort_sweep:
-            out.append(task)
-            continue
-        for effort in task.effort_sweep:
-            update = {
-                "task": f"{task.task}@effort-{effort}",
-                "generation": {**task.generation, "reasoning_effort": effort},
-                "effort_sweep": None,
-                "effort_sweep_of": task.task,
-            }
-            out.append(task.model_copy(update=update))
+        variants = [task]
+        for expand in (_history_sizes, _efforts, _orders):
+            variants = [v.model_copy(update=update) for v in variants for update in expand(v)]
+        out.extend(variants)
     return out
 
 
-def _expand_position_probes(tasks: list[TaskConfig]) -> list[TaskConfig]:
-    out: list[TaskConfig] = []
-    for task in tasks:
-        if not task.position_probe:
-            out.append(task)
-            continue
-        if not task.ranks_candidates:
-            raise ConfigError(f"task {task.task}: position_probe needs protocol: rank")
-        out.append(task.model_copy(update={"position_probe": None, "position_probe_of": task.task}))
-        for order in dict.fromkeys(task.position_probe):
-            candidates = task.candidates.model_copy(update={"order": order})
-            update = {"task": f"{task.task}@{order}", "candidates": candidates, "position_probe": None, "position_probe_of": task.task}
-            out.append(task.model_copy(update=update))
-    return out
+def _history_sizes(task: TaskConfig) -> list[dict[str, Any]]:
+    if not task.history_sweep:
+        return [{}]
+    return [
+        {"task": f"{task.task}@h{size}", "history": True, "history_size": size, "history_sweep": None, "history_sweep_of": task.task}
+        for size in task.history_sweep
+    ]
 
 
-def _expand_history_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
-    out: list[TaskConfig] = []
-    for task in tasks:
-        if not task.history_sweep:
-            out.append(task)
-            continue
-        for size in task.history_sweep:
-            update = {
-                "task": f"{task.task}@h{size}",
-                "history": True,
-                "history_size": size,
-                "history_sweep": None,
-                "history_sweep_of": task.task,
-            }
-            out.append(task.model_copy(update=update))
-    return out
+def _efforts(task: TaskConfig) -> list[dict[str, Any]]:
+    if not task.effort_sweep:
+        return [{}]
+    return [
+        {
+            "task": f"{task.task}@effort-{effort}",
+            "generation": {**task.generation, "reasoning_effort": effort},
+            "effort_sweep": None,
+            "effort_sweep_of": task.task,
+        }
+        for effort in task.effort_sweep
+    ]
+
+
+def _orders(task: TaskConfig) -> list[dict[str, Any]]:
+    if not task.position_probe:
+        return [{}]
+    if not task.ranks_candidates:
+        raise ConfigError(f"task {task.task}: position_probe needs protocol: rank")
+    given: dict[str, Any] = {"position_probe": None, "position_probe_of": task.task}
+    return [given] + [
+        {**given, "task": f"{task.task}@{order}", "candidates": task.candidates.model_copy(update={"order": order})}
+        for order in dict.fromkeys(task.position_probe)
+    ]
