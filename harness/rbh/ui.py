@@ -320,17 +320,14 @@ def print_paired_drops(results: "RunResults", metrics: Sequence[str] = ("recall"
 
 def print_chance_levels(results: "RunResults") -> None:
     """Per rank task, what a uniformly random ordering of its candidate lists scores (analytic)."""
-    rows = [
-        [name, f"{t.candidates.size_mean:g}", f"{t.candidates.positives_mean:g}", *(t.candidates.chance.get(m) for m in CHANCE_METRICS)]
-        for name, t in results.tasks.items()
-        if t.candidates is not None
-    ]
-    if rows:
-        print_table(
-            "candidate ranking: chance level (a uniformly random ordering, analytic)",
-            ("task", "list", "positives", *CHANCE_METRICS),
-            rows,
-        )
+    ranked = {name: t.candidates for name, t in results.tasks.items() if t.candidates is not None}
+    if not ranked:
+        return
+    rows = [[name, *(c.chance.get(m) for m in CHANCE_METRICS)] for name, c in ranked.items()]
+    shapes = sorted({f"{c.size_mean:g} items, {c.positives_mean:g} positive(s)" for c in ranked.values()})
+    print_table(
+        "chance level: a uniformly random ordering (analytic)", ("task", *CHANCE_METRICS), rows, caption="lists of " + "; ".join(shapes)
+    )
 
 
 CHANCE_METRICS = ("ndcg@10", "recall@10", "mrr")

@@ -20,10 +20,15 @@ SEPARATOR = " [SEP] "
 
 
 def target_text(sample: "Sample", catalog: "Catalog", k: int | None, fmt: str = "sep") -> str:
-    """The ideal answer: the ground-truth titles ('Title (YYYY)'), cut to k, in the task's format."""
-    titles = [catalog[i].display if i in catalog else i for i in sample.ground_truth]
+    """The ideal answer: the ground-truth titles ('Title (YYYY)'), cut to k, in the task's format;
+    for a rank task's sample, the whole list ranked: its positives, then the rest as shown."""
+    truth = set(sample.ground_truth)
+    ids = [*sample.ground_truth, *(c for c in sample.candidates if c not in truth)]
+    titles = [catalog[i].display if i in catalog else i for i in ids]
     titles = titles[:k] if k else titles
-    return json.dumps(titles, ensure_ascii=False) if fmt == "json" else SEPARATOR.join(titles)
+    if fmt == "json":
+        return json.dumps(titles, ensure_ascii=False)
+    return "\n".join(titles) if fmt == "lines" else SEPARATOR.join(titles)
 
 
 def export_rows(prompts: "TaskPrompts", fmt: str = "messages") -> list[dict[str, Any]]:

@@ -96,3 +96,15 @@ def test_chance_levels_by_hand_and_by_simulation() -> None:
     assert chance_levels(["ndcg@10", "candidate_error"], [(20, 1), (10, 1)]) == {
         "ndcg@10": round((sum(gains) / 20 + sum(gains) / 10) / 2, 6)  # the mean of a list of 20 and one of 10
     }
+
+
+def test_the_fine_tuning_target_of_a_rank_sample_ranks_the_whole_list() -> None:
+    from rbh_recbench.sft_export import target_text
+    from tests.scoring.helpers import CATALOG
+
+    s = sample(ground_truth=("2",), candidates=SHOWN)
+    assert target_text(s, CATALOG, None, "lines").splitlines() == [
+        "Alien (1979)", "Psycho (1960)", "Heat (1995)", "Toy Story (1995)", "Aliens (1986)"
+    ]  # fmt: skip
+    assert _score("ndcg@10", target_text(s, CATALOG, None, "lines").replace("\n", " [SEP] ")) == 1.0
+    assert target_text(sample(ground_truth=("2", "3")), CATALOG, None, "sep") == "Alien (1979) [SEP] Aliens (1986)"
