@@ -180,3 +180,16 @@ def test_an_effort_sweep_sends_each_effort_and_draws_the_curve(llm_server: Any, 
     assert "## Reasoning-effort curves" in summary and "### sweep by reasoning effort" in summary
     rows = [line for line in summary.splitlines() if line.startswith(("| none |", "| low |", "| high |"))]
     assert [r.split(" |")[0] for r in rows] == ["| none", "| low", "| high"]
+
+
+def test_effort_sweep_from_the_command_line(llm_server: Any, tmp_path: Path) -> None:
+    efforts: list[Any] = []
+    server = llm_server(responder=lambda route, body: efforts.append(body.get("reasoning_effort")) or Reply("Heat"), api_key=SECRET)
+    _, results = _run(tmp_path / "o", "movie_explicit", "openai:o-mini", *_api(server), "--limit", "2", "--effort-sweep", "low,max")
+    assert list(results["tasks"]) == ["movie_explicit@effort-low", "movie_explicit@effort-max"]
+    assert sorted(efforts) == ["high", "high", "low", "low"], "max is OpenAI's high"
+    for bad in ("low,low", "turbo"):
+        code, _, err = rbh_main(
+            "run", "--tasks", "movie_explicit", "--model", "oracle", "--effort-sweep", bad, "--output", str(tmp_path / "x")
+        )
+        assert code == 2 and "--effort-sweep must list distinct efforts among none, low, medium, high, max" in err

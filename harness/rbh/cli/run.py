@@ -41,6 +41,12 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         metavar="STRATEGY",
         help="rank tasks: draw the negatives by STRATEGY (random, popular, bm25, kg), replacing the tasks' own",
     )
+    p.add_argument(
+        "--effort-sweep",
+        default=None,
+        metavar="EFFORT,...",
+        help="run every task once per reasoning effort (none, low, medium, high, max) and draw the curve",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of --shuffle, of sampling baselines and of the bootstrap (default 0)")
     p.add_argument("--output", type=Path, default=Path("results"), help="parent folder of the run folder (default results/)")
     p.add_argument("--run-name", default=None, help="name the run folder (default: <timestamp>_<model>)")
@@ -104,6 +110,7 @@ def handle(args: argparse.Namespace) -> int:
         history=args.history,
         tools=args.tools,
         negatives=args.negatives,
+        effort_sweep=args.effort_sweep,
         seed=args.seed,
         output=args.output,
         run_name=args.run_name,

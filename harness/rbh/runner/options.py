@@ -35,6 +35,7 @@ class RunFlags(TypedDict, total=False):
     history: bool | None
     tools: str | Sequence[str] | None  # "none" (or []) for none
     negatives: str | None  # rank tasks: random | popular | bm25 | kg
+    effort_sweep: str | Sequence[str] | None  # "none,low,high": every task once per reasoning effort
     seed: int
     output: str | Path
     run_name: str | None
@@ -113,12 +114,13 @@ def run_options(tasks: str | Sequence[str], model: str, *, command: str = "", **
         max_cost=f["max_cost"],
         tools=parse_tools(f["tools"]),
         negatives=f["negatives"],
+        effort_sweep=parse_efforts(f["effort_sweep"]),
     )
 
 
 _DEFAULTS: dict[str, Any] = {
     "model_args": None, "concurrency": None, "gen_kwargs": None, "dataset": None, "sample_ids": None, "shuffle": False,
-    "limit": None, "shard": None, "repeats": 1, "metrics": None, "k": None, "history": None, "tools": None, "negatives": None, "seed": 0,
+    "limit": None, "shard": None, "repeats": 1, "metrics": None, "k": None, "history": None, "tools": None, "negatives": None, "effort_sweep": None, "seed": 0,
     "output": "results", "run_name": None, "use_cache": True, "cache": None, "refresh": False, "scoring": "rbh", "batch": False,
     "max_cost": None, "breakdown": False, "show_metrics": None, "log_samples": "slim", "show_progress": True, "print_table": True,
 }  # fmt: skip
@@ -130,6 +132,19 @@ def names(value: str | Sequence[str] | None) -> list[str] | None:
         return None
     parts = value.split(",") if isinstance(value, str) else list(value)
     return [p.strip() for p in parts if p.strip()]
+
+
+def parse_efforts(value: str | Sequence[str] | None) -> list[str] | None:
+    """`--effort-sweep none,low,high` → the efforts, checked (distinct, known)."""
+    from rbh.models.effort import EFFORTS
+
+    efforts = names(value)
+    if efforts is None:
+        return None
+    unknown = [e for e in efforts if e not in EFFORTS]
+    if not efforts or unknown or len(set(efforts)) != len(efforts):
+        raise UsageError(f"--effort-sweep must list distinct efforts among {', '.join(EFFORTS)}, got {','.join(efforts) or 'none'!r}")
+    return efforts
 
 
 def check_negatives(value: str | None) -> None:

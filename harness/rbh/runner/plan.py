@@ -63,6 +63,7 @@ class RunOptions:
     max_cost: float | None = None  # USD: stop sending before the next request would cross it
     tools: list[str] | None = None  # --tools: the tools of every interactive task (None: the tasks' own)
     negatives: str | None = None  # --negatives: the negative strategy of every rank task (None: the tasks' own)
+    effort_sweep: list[str] | None = None  # --effort-sweep: every task once per reasoning effort (None: the tasks' own sweeps)
 
 
 @dataclass
@@ -149,7 +150,10 @@ def plan_run(options: RunOptions, registry: "Registry") -> RunPlan:
     model_entry = checked_model_entry(options.model, registry)
     check_generation(options.gen_kwargs, "--gen-kwargs")
     index = load_task_index(registry.task_folders())
-    tasks = expand_sweeps([with_negatives(t, options.negatives) for t in index.select(options.tasks)])
+    selected = [with_negatives(t, options.negatives) for t in index.select(options.tasks)]
+    if options.effort_sweep is not None:
+        selected = [t.model_copy(update={"effort_sweep": list(options.effort_sweep)}) for t in selected]
+    tasks = expand_sweeps(selected)
     if options.metrics is not None:
         tasks = [t.model_copy(update={"metrics": [MetricSpec(name=m) for m in options.metrics]}) for t in tasks]
     if options.tools is not None:
