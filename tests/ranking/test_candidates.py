@@ -109,3 +109,33 @@ def test_bm25_negatives_are_close_to_the_query_and_popular_ones_popular(bench: B
 
     assert lexical(bm25) > 3 * lexical(random_builder)
     assert popularity(popular) > 2 * popularity(random_builder), "drawn in proportion to popularity"
+
+
+def test_lists_are_the_same_in_another_process(bench: BenchmarkDataset, default_cache: Path) -> None:
+    """String hashing differs between processes (PYTHONHASHSEED): no draw may follow a set's order."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from rbh.data.dataset import load_dataset\n"
+        "from rbh.ranking.candidates import CandidateBuilder\n"
+        "from rbh.tasks.config import CandidatesConfig\n"
+        "bench = load_dataset(sys.argv[1])\n"
+        "out = {}\n"
+        "for strategy in ('random', 'popular', 'bm25', 'kg'):\n"
+        "    population = bench.samples('book_implicit', 'test')\n"
+        "    b = CandidateBuilder(CandidatesConfig(strategy=strategy), bench.catalog('book'), bench.kg('book'), population)\n"
+        "    out[strategy] = [list(b.build(s).candidates) for s in population[:15]]\n"
+        "print(json.dumps(out))\n"
+    )
+    lists = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(_folder(default_cache))], env=env, capture_output=True, text=True, check=True
+        )
+        lists.append(json.loads(done.stdout))
+    assert lists[0] == lists[1]

@@ -122,7 +122,7 @@ class CandidateBuilder:
         if held:
             excluded = excluded | frozenset.intersection(*held)  # holds every condition: the request asks for it
         if strategy == "popular":
-            picked = weighted_draw([i for i in self.popularity if i not in excluded and i in self.catalog], self.popularity, n, rng)
+            picked = weighted_draw([i for i in self.ids if i not in excluded], self.popularity, n, rng)
         elif strategy == "bm25":
             picked = [i for i, _ in self.bm25().scored(sample.query, len(self.ids)) if i not in excluded][:n]
         elif strategy == "kg":
@@ -147,13 +147,15 @@ class CandidateBuilder:
         shared: Counter[str] = Counter()
         for relation, entity in set(chain.from_iterable(self.kg.facts(p) for p in positives)):
             shared.update(self.kg.items_with(relation, entity))
-        scored = [(-met[i], -shared[i], rng.random(), i) for i in set(met) | set(shared) if i not in excluded and i in self.catalog]
+        near = sorted(i for i in set(met) | set(shared) if i not in excluded and i in self.catalog)  # sorted: not hash order
+        scored = [(-met[i], -shared[i], rng.random(), i) for i in near]
         return [item for *_, item in sorted(scored)[:n]]
 
 
 def weighted_draw(items: Sequence[str], weights: dict[str, int], n: int, rng: random.Random) -> list[str]:
     """`n` items drawn without replacement with probability proportional to weight (items of
-    weight 0 never; Efraimidis–Spirakis keys u^(1/w))."""
+    weight 0 never; Efraimidis–Spirakis keys u^(1/w)); `items` in a stable order (a set's order
+    changes from process to process, and with it the draw)."""
     keyed = [(rng.random() ** (1.0 / weights[i]), i) for i in items if weights.get(i, 0) > 0]
     return [i for _, i in sorted(keyed, reverse=True)[:n]]
 
