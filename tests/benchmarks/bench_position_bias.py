@@ -1,13 +1,13 @@
 """Benchmark: the position probe on a deliberately position-biased local model, against a
 content-based one (the bm25 baseline), on `rbh-default`.
 
-Run: `.venv/bin/python -m tests.benchmarks.bench_position_bias [--tasks rank_position] [--attention 10] [--limit N]`.
+Run: `.venv/bin/python -m tests.benchmarks.bench_position_bias [--orders reversed,shuffled,positive_first,positive_last] [--attention 10] [--limit N]`.
 The biased model (`tests/servers/rankers.py`, `primacy`) is an OpenAI-compatible server on
 127.0.0.1 that knows every list's positive but reads only the first `attention` candidates: a
-positive shown there goes first, otherwise it echoes the list as shown. Printed, per model: per
-order (given, reversed, shuffled) ndcg@10, position_corr and copy_error (the group's macro mean),
-the paired changes given − other with their 95% intervals (pooled over the probed tasks'
-samples), and ndcg@10 by where the positive was shown.
+positive shown there goes first, otherwise it echoes the list as shown. Every task of the `rank`
+group is probed with `--orders`. Printed, per model: per order ndcg@10, position_corr and
+copy_error (the macro mean over tasks), the paired changes given − other with their 95%
+intervals (pooled over the probed tasks' samples), and ndcg@10 by where the positive was shown.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 from collections import defaultdict
+from pathlib import Path
 from statistics import mean
 
 from tests.servers.llm_server import LLMServer
@@ -24,7 +25,7 @@ import rbh
 from rbh.runner.task_prompts import render_task_prompts
 from rbh.scoring.paired import scoped_drops
 
-ORDERS = ("given", "reversed", "shuffled")
+RANK_TASKS = [f"{d}_{s}_rank" for d in ("movie", "book") for s in ("explicit", "implicit", "misinformed", "interest", "demographics")]
 
 
 def positives_by_query(tasks: str, limit: str | None) -> dict[str, set[str]]:
@@ -36,7 +37,14 @@ def positives_by_query(tasks: str, limit: str | None) -> dict[str, set[str]]:
     return known
 
 
-def report(label: str, results: rbh.Results) -> None:
+def probe_tasks(folder: Path, orders: list[str]) -> Path:
+    """One task file per rank task, probed in `orders`."""
+    for name in RANK_TASKS:
+        (folder / f"{name}_probe.yaml").write_text(f"include: {name}\ntask: {name}_probe\nposition_probe: [{', '.join(orders)}]\n")
+    return folder
+
+
+def report(label: str, results: rbh.Results, orders: list[str]) -> None:
     run = results.results
     by_order: dict[str, list[dict[str, float | None]]] = defaultdict(list)
     buckets: dict[str, list[tuple[float, int]]] = defaultdict(list)
@@ -49,11 +57,11 @@ def report(label: str, results: rbh.Results) -> None:
             if "ndcg@10" in cell and cell["ndcg@10"].value is not None:
                 buckets[bucket].append((cell["ndcg@10"].value, cell["ndcg@10"].n))
     print(f"\n{label}: {len(run.tasks)} tasks")
-    print(f"{'order':<10}{'ndcg@10':>9}{'position_corr':>15}{'copy_error':>12}")
-    for order in ORDERS:
+    print(f"{'order':<16}{'ndcg@10':>9}{'position_corr':>15}{'copy_error':>12}")
+    for order in ["given", *orders]:
         rows = by_order[order]
         cells = [mean(v for r in rows if (v := r[m]) is not None) for m in ("ndcg@10", "position_corr", "copy_error")]
-        print(f"{order:<10}{cells[0]:>9.3f}{cells[1]:>15.3f}{cells[2]:>12.3f}")
+        print(f"{order:<16}{cells[0]:>9.3f}{cells[1]:>15.3f}{cells[2]:>12.3f}")
     # the changes, pooled over every probed task's samples (scope "all")
     gathered: dict[tuple[str, str], dict[str, dict[str, float]]] = defaultdict(dict)
     for task_name, rows in results.samples.items():
@@ -62,9 +70,9 @@ def report(label: str, results: rbh.Results) -> None:
         for row in rows:
             gathered[(probed, row.id)][order] = {m: v for m, v in row.metrics.items() if v is not None}
     per_pair = list(gathered.values())
-    for d in scoped_drops({"all": per_pair}, (("given", "reversed"), ("given", "shuffled")), 0, 1000):
+    for d in scoped_drops({"all": per_pair}, [("given", o) for o in orders], 0, 1000):
         if d.metric in ("ndcg@10", "position_corr"):
-            print(f"change {d.metric:<14} given − {d.target:<9} {d.drop:+.4f} [{d.low:+.4f}, {d.high:+.4f}] over {d.pairs} lists")
+            print(f"change {d.metric:<14} given − {d.target:<15} {d.drop:+.4f} [{d.low:+.4f}, {d.high:+.4f}] over {d.pairs} lists")
     print("ndcg@10 by the positive's shown position (all orders):")
     for bucket in sorted(buckets, key=lambda b: int(b.split("-")[0])):
         cells = buckets[bucket]
@@ -74,19 +82,21 @@ def report(label: str, results: rbh.Results) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tasks", default="rank_position")
+    parser.add_argument("--orders", default="reversed,shuffled,positive_first,positive_last")
     parser.add_argument("--attention", type=int, default=10)
     parser.add_argument("--limit", default=None)
     args = parser.parse_args()
-    server = LLMServer(responder=primacy(positives_by_query(args.tasks, args.limit), attention=args.attention), api_key="sk-local").start()
-    try:
-        with tempfile.TemporaryDirectory() as out:
+    orders = args.orders.split(",")
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as out:
+        tasks = str(probe_tasks(Path(folder), orders))
+        server = LLMServer(responder=primacy(positives_by_query(tasks, args.limit), attention=args.attention), api_key="sk-local").start()
+        try:
             common = {"use_cache": False, "output": out, "limit": args.limit}
-            biased = rbh.evaluate(args.tasks, "openai:primacy", model_args=f"base_url={server.url}/v1,api_key=sk-local", **common)
-            report(f"position-biased model (reads the first {args.attention} candidates)", biased)
-            report("bm25 baseline (content only)", rbh.evaluate(args.tasks, "bm25", **common))
-    finally:
-        server.stop()
+            biased = rbh.evaluate(tasks, "openai:primacy", model_args=f"base_url={server.url}/v1,api_key=sk-local", **common)
+            report(f"position-biased model (reads the first {args.attention} candidates)", biased, orders)
+            report("bm25 baseline (content only)", rbh.evaluate(tasks, "bm25", **common), orders)
+        finally:
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -72,6 +72,26 @@ def test_an_echoing_model_scores_what_its_positions_give(llm_server: Any, tmp_pa
     assert "## Candidate ranking: chance level" in summary
 
 
+def test_moving_the_positive_to_either_end_probes_an_echo(llm_server: Any, tmp_path: Path) -> None:
+    """positive_first / positive_last: the same lists with the positive shown first or last; a
+    model that echoes the list scores 1 and 0, and the paired change is its given-order mean."""
+    server = llm_server(responder=echo, api_key=SECRET)
+    task = tmp_path / "ends.yaml"
+    task.write_text("include: movie_explicit_rank\ntask: ends\nposition_probe: [positive_first, positive_last]\n")
+    folder, results = _run(tmp_path / "o", str(task), "openai:echo", *_api(server))
+    assert list(results["tasks"]) == ["ends", "ends@positive_first", "ends@positive_last"]
+    assert results["tasks"]["ends@positive_first"]["metrics"]["ndcg@10"]["value"] == 1.0
+    assert results["tasks"]["ends@positive_last"]["metrics"]["ndcg@10"]["value"] == 0.0
+    given = results["tasks"]["ends"]["metrics"]["ndcg@10"]["value"]
+    shifts = {(d["metric"], d["target"]): d["drop"] for d in results["position_bias"]}
+    assert shifts[("ndcg@10", "positive_last")] == pytest.approx(given)
+    assert shifts[("ndcg@10", "positive_first")] == pytest.approx(given - 1.0)
+    for order in ("positive_first", "positive_last"):
+        rows = _rows(folder, f"ends@{order}")
+        lists = {r["id"]: r["details"]["candidates"] for r in rows}
+        assert {i: sorted(c) for i, c in lists.items()} == {r["id"]: sorted(r["details"]["candidates"]) for r in _rows(folder, "ends")}
+
+
 def _positives(folder: Path, task: str) -> dict[str, str]:
     """query -> the positive's title, from a run's full rows (what the biased model is told)."""
     from rbh.data.dataset import load_dataset

@@ -16,8 +16,9 @@ of the request (for profile requests the theme: genre, decade, ...), so a "negat
 asks for cannot slip in. A strategy that runs short fills up with random items. Every draw comes
 from a generator seeded by the seed, the sample id and what is drawn (the positives, the
 strategy's negatives, the order): the same list in every run, process and shard, and the same
-positives whatever the strategy. The given order is a seeded shuffle; `reversed` and `shuffled`
-reorder it, so the three orders of a position probe hold the same items.
+positives whatever the strategy. The given order is a seeded shuffle; `reversed`, `shuffled`,
+`positive_first` and `positive_last` reorder it, so the orders of a position probe hold the same
+items.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -101,7 +102,8 @@ class CandidateBuilder:
         negatives = self.negatives(sample, positives, conditions, excluded, sample_rng(config.seed, config.strategy, sample.id))
         given = positives + negatives
         sample_rng(config.seed, "given", sample.id).shuffle(given)
-        return replace(sample, ground_truth=tuple(positives), candidates=tuple(ordered(given, config.order, config.seed, sample.id)))
+        shown = ordered(given, config.order, config.seed, sample.id, set(positives))
+        return replace(sample, ground_truth=tuple(positives), candidates=tuple(shown))
 
     def holding(self, condition: Condition) -> frozenset[str]:
         """The items that hold a condition; `decade` (a profile theme) is read from the years."""
@@ -160,8 +162,13 @@ def weighted_draw(items: Sequence[str], weights: dict[str, int], n: int, rng: ra
     return [i for _, i in sorted(keyed, reverse=True)[:n]]
 
 
-def ordered(given: Sequence[str], order: str, seed: int, sample_id: str) -> list[str]:
-    """The list as shown: as given, reversed, or shuffled with its own seeded generator."""
+def ordered(given: Sequence[str], order: str, seed: int, sample_id: str, positives: Collection[str] = ()) -> list[str]:
+    """The list as shown: as given, reversed, shuffled with its own seeded generator, or with
+    the positives moved to the front or the back (the rest as given)."""
+    if order in ("positive_first", "positive_last"):
+        front = [i for i in given if i in positives]
+        rest = [i for i in given if i not in positives]
+        return front + rest if order == "positive_first" else rest + front
     if order == "reversed":
         return list(reversed(given))
     if order == "shuffled":

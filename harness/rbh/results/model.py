@@ -131,7 +131,7 @@ class PairedDrop(_Record):
     scope: str  # a domain, or "all"; a position probe: the task probed
     metric: str
     source: str  # explicit | implicit; a position probe: given
-    target: str  # implicit | misinformed; a position probe: reversed | shuffled
+    target: str  # implicit | misinformed; a position probe: the other order (reversed, shuffled, positive_first, ...)
     drop: float
     low: float | None
     high: float | None

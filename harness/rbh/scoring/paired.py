@@ -106,12 +106,9 @@ def scoped_drops(
     return out
 
 
-POSITION_STEPS = (("given", "reversed"), ("given", "shuffled"))
-
-
 class PositionValues:
     """The per-sample metric values of a run's position probes (a rank task run as given,
-    reversed and shuffled: `position_probe`), gathered one task at a time:
+    reversed, shuffled, ...: `position_probe`), gathered one task at a time:
     {(task probed, sample id): {order: {metric: mean over repeats}}}."""
 
     def __init__(self) -> None:
@@ -133,8 +130,12 @@ class PositionValues:
     def shifts(self, seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP) -> list["PairedDrop"]:
         """Per task probed, metric and other order: the mean paired change `given − other` with
         its 95% interval (scope: the task probed)."""
+        from rbh.tasks.config import CANDIDATE_ORDERS
+
         by_scope: dict[str, list[dict[str, dict[str, float]]]] = {}
         for (probed, _), orders in self._sums.items():
             means = {order: {m: sum(v) / len(v) for m, v in cell.items()} for order, cell in orders.items()}
             by_scope.setdefault(probed, []).append(means)
-        return scoped_drops(by_scope, POSITION_STEPS, seed, n_boot)
+        shown = {order for orders in self._sums.values() for order in orders}
+        steps = [("given", order) for order in CANDIDATE_ORDERS[1:] if order in shown]
+        return scoped_drops(by_scope, steps, seed, n_boot)

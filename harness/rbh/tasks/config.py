@@ -50,19 +50,22 @@ TOOLS = ("catalog_search",)  # tools rbh can give an assistant (docs/interactive
 
 
 NEGATIVE_STRATEGIES = ("random", "popular", "bm25", "kg")
-CANDIDATE_ORDERS = ("given", "reversed", "shuffled")
+CANDIDATE_ORDERS = ("given", "reversed", "shuffled", "positive_first", "positive_last")
+CandidateOrder = Literal["given", "reversed", "shuffled", "positive_first", "positive_last"]
+ProbeOrder = Literal["reversed", "shuffled", "positive_first", "positive_last"]
 
 
 class CandidatesConfig(_Strict):
     """The candidate list of a `protocol: rank` task (docs/tasks.md, "Candidate ranking"): the
     sample's positives (one ground-truth item, or all) and `negatives` items drawn by `strategy`,
-    seeded per sample; `order` is how the list is shown (the given order is a seeded shuffle)."""
+    seeded per sample; `order` is how the list is shown (the given order is a seeded shuffle;
+    `positive_first` / `positive_last` move the positives to either end of it)."""
 
     negatives: int = Field(default=19, ge=1, le=500)
     strategy: Literal["random", "popular", "bm25", "kg"] = "random"
     positives: int | Literal["all"] = 1
     seed: int = 0
-    order: Literal["given", "reversed", "shuffled"] = "given"
+    order: CandidateOrder = "given"
 
     @field_validator("positives")
     @classmethod
@@ -144,7 +147,7 @@ class TaskConfig(_Strict):
     metrics: list[MetricSpec] = Field(default_factory=lambda: [MetricSpec(name=n) for n in ("recall", "precision", "ndcg", "ftr")])
     protocol: Literal["single", "interactive", "rank"] = "single"  # interactive: a conversation; rank: order a candidate list
     candidates: CandidatesConfig = Field(default_factory=CandidatesConfig)  # rank: how the candidate list is built and shown
-    position_probe: list[Literal["reversed", "shuffled"]] | None = None  # rank: also run reversed / shuffled (`<task>@<order>`)
+    position_probe: list[ProbeOrder] | None = None  # rank: also run reversed / shuffled (`<task>@<order>`)
     position_probe_of: str | None = None  # set on the tasks a position probe expands into: the task probed
     effort_sweep: list[str] | None = None  # run once per reasoning effort (tasks `<task>@effort-<e>`), reported as a curve
     effort_sweep_of: str | None = None  # set on the tasks an effort sweep expands into: the task swept
@@ -232,7 +235,7 @@ def expand_sweeps(tasks: list[TaskConfig]) -> list[TaskConfig]:
     """Sweeps and probes become tasks: `history_sweep` one history task per size (`<task>@h<size>`;
     size 0: the history prompt with no items), `effort_sweep` one task per reasoning effort
     (`<task>@effort-<e>`, the effort in its generation arguments), `position_probe` the task in
-    its given order plus one task per other order (`<task>@reversed`, `<task>@shuffled`)."""
+    its given order plus one task per other order (`<task>@reversed`, `<task>@positive_last`, ...)."""
     out: list[TaskConfig] = []
     for task in tasks:
         variants = [task]
