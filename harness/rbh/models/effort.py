@@ -24,6 +24,13 @@ def check_effort(backend: str, value: str | None) -> str | None:
     return effort
 
 
+def sweep_problem(efforts: list[str]) -> str | None:
+    """Why a list of efforts to sweep is not one (empty, unknown or repeated efforts), or None."""
+    if not efforts or any(e not in EFFORTS for e in efforts) or len(set(efforts)) != len(efforts):
+        return f"must list distinct efforts among {', '.join(EFFORTS)}"
+    return None
+
+
 def request_effort(backend: str, gen: MutableMapping[str, Any], default: str | None, native: Iterable[str] = ()) -> str | None:
     """The effort of one request: `reasoning_effort` in its generation arguments (taken out of
     them; a task's `generation:` or an `effort_sweep`), else the model's `default`. A value in

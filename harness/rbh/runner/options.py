@@ -136,14 +136,12 @@ def names(value: str | Sequence[str] | None) -> list[str] | None:
 
 def parse_efforts(value: str | Sequence[str] | None) -> list[str] | None:
     """`--effort-sweep none,low,high` → the efforts, checked (distinct, known)."""
-    from rbh.models.effort import EFFORTS
+    from rbh.models.effort import sweep_problem
 
     efforts = names(value)
-    if efforts is None:
-        return None
-    unknown = [e for e in efforts if e not in EFFORTS]
-    if not efforts or unknown or len(set(efforts)) != len(efforts):
-        raise UsageError(f"--effort-sweep must list distinct efforts among {', '.join(EFFORTS)}, got {','.join(efforts) or 'none'!r}")
+    problem = None if efforts is None else sweep_problem(efforts)
+    if problem:
+        raise UsageError(f"--effort-sweep {problem}, got {','.join(efforts or [])!r}")
     return efforts
 
 

@@ -177,13 +177,11 @@ class TaskConfig(_Strict):
     @field_validator("effort_sweep")
     @classmethod
     def _sweep_efforts(cls, value: list[str] | None) -> list[str] | None:
-        from rbh.models.effort import EFFORTS
+        from rbh.models.effort import sweep_problem
 
-        if value is None:
-            return value
-        unknown = [e for e in value if e not in EFFORTS]
-        if not value or unknown or len(set(value)) != len(value):
-            raise ValueError(f"effort_sweep must list distinct efforts among {', '.join(EFFORTS)}")
+        problem = None if value is None else sweep_problem(value)
+        if problem:
+            raise ValueError(f"effort_sweep {problem}")
         return value
 
     @field_validator("metrics", mode="before")
