@@ -14,13 +14,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rbh import ChatRequest, Completion
+from rbh.data import items_holding_all, request_conditions
 from rbh_baselines.base import how_many, titles_answer
 from rbh_baselines.popularity import PopularityModel
 
 if TYPE_CHECKING:
     from rbh import KG, Catalog, Sample
-
-DECADE = "decade"  # a theme fact read from the catalog year ("1980s")
 
 
 class KGOracleModel(PopularityModel):
@@ -59,23 +58,8 @@ class KGOracleModel(PopularityModel):
 
 def valid_items(sample: "Sample", catalog: "Catalog", kg: "KG") -> set[str] | None:
     """Catalog items satisfying the sample's conditions, or its profile theme; None without either."""
-    facts = [(c.relation, c.entity) for c in sample.conditions]
-    if not facts:
-        facts = [(str(t["relation"]), str(t["entity"])) for t in (sample.group or {}).get("theme") or ()]
-    if not facts:
-        return None
-    decades = {e for r, e in facts if r == DECADE}
-    kg_facts = [(r, e) for r, e in facts if r != DECADE]
-    if kg_facts:
-        items = set(kg.items_with(*kg_facts[0]))
-        for relation, entity in kg_facts[1:]:
-            items &= kg.items_with(relation, entity)
-    else:
-        items = set(catalog.items)
-    items &= set(catalog.items)
-    for decade in decades:
-        items = {i for i in items if (year := catalog[i].year) and f"{year // 10 * 10}s" == decade}
-    return items
+    conditions = request_conditions(sample)
+    return set(items_holding_all(catalog, kg, conditions)) if conditions else None
 
 
 def named_items(sample: "Sample") -> set[str]:

@@ -8,9 +8,10 @@ from statistics import mean
 
 import pytest
 
+from rbh.data import request_conditions
 from rbh.data.dataset import BenchmarkDataset, load_dataset
 from rbh.data.sample import Sample
-from rbh.ranking.candidates import CandidateBuilder, request_conditions
+from rbh.ranking.candidates import CandidateBuilder
 from rbh.tasks.config import CandidatesConfig
 from tests.generator.test_default_dataset import _folder
 

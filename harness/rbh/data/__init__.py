@@ -4,6 +4,7 @@ loaders, datasets read from folders or the Hub, dataset folders written and publ
 
 from rbh.data.bm25 import BM25Index, item_text
 from rbh.data.catalog import Catalog, Item
+from rbh.data.conditions import DECADE, decade_of, items_holding, items_holding_all, request_conditions
 from rbh.data.dataset import BenchmarkDataset, load_dataset
 from rbh.data.dataset_format import CARD, default_split, sample_row, write_config_table, write_dataset
 from rbh.data.hub import HubError, push_dataset
@@ -18,11 +19,16 @@ from rbh.data.tables import read_columns, read_dat_lines, read_table
 from rbh.gc_pause import gc_paused
 
 __all__ = [
+    "decade_of",
+    "items_holding",
+    "items_holding_all",
+    "request_conditions",
     "item_text",
     "AGE_BUCKETS",
     "BM25Index",
     "CARD",
     "CONDITION_SUBTYPES",
+    "DECADE",
     "KG",
     "OCCUPATIONS",
     "SUBTYPES",

@@ -26,11 +26,13 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from rbh.data.conditions import items_holding, request_conditions
 from rbh.data.sample import Condition, Sample
 
 if TYPE_CHECKING:
@@ -47,14 +49,6 @@ def sample_rng(*parts: object) -> random.Random:
     return random.Random(int(digest[:16], 16))
 
 
-def request_conditions(sample: Sample) -> tuple[Condition, ...]:
-    """What the request asks of every item: its hard conditions, or a profile request's theme."""
-    if sample.conditions:
-        return sample.conditions
-    theme = (sample.group or {}).get("theme") or ()
-    return tuple(Condition(str(t["relation"]), str(t["entity"])) for t in theme if t.get("relation") and t.get("entity"))
-
-
 @dataclass
 class CandidateBuilder:
     """Builds the candidate list of each sample of one task (its dataset, catalog and KG)."""
@@ -64,9 +58,8 @@ class CandidateBuilder:
     kg: "KG"
     population: Sequence[Sample]
     _bm25: "BM25Index | None" = None
-    _popularity: dict[str, int] | None = None
     _ids: list[str] | None = None
-    _holding: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    _holding: dict[Condition, frozenset[str]] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
@@ -74,12 +67,12 @@ class CandidateBuilder:
             self._ids = sorted(self.catalog.items)
         return self._ids
 
-    @property
+    @cached_property
     def popularity(self) -> dict[str, int]:
-        """Item id -> samples of the population whose history holds it."""
-        if self._popularity is None:
-            self._popularity = dict(Counter(chain.from_iterable(set(s.history) for s in self.population)))
-        return self._popularity
+        """Item id -> samples of the population whose history holds it (as the popularity metrics count it)."""
+        from rbh.scoring.context import TaskContext
+
+        return TaskContext(self.catalog, self.population).popularity
 
     def bm25(self) -> "BM25Index":
         if self._bm25 is None:
@@ -106,15 +99,10 @@ class CandidateBuilder:
         return replace(sample, ground_truth=tuple(positives), candidates=tuple(shown))
 
     def holding(self, condition: Condition) -> frozenset[str]:
-        """The items that hold a condition; `decade` (a profile theme) is read from the years."""
-        key = (condition.relation, condition.entity)
-        if key not in self._holding:
-            if condition.relation == "decade":
-                found = frozenset(i for i in self.ids if (y := self.catalog[i].year) is not None and f"{y // 10 * 10}s" == condition.entity)
-            else:
-                found = self.kg.items_with(condition.relation, condition.entity)
-            self._holding[key] = found
-        return self._holding[key]
+        """The catalog items that hold a condition (looked up once per task)."""
+        if condition not in self._holding:
+            self._holding[condition] = items_holding(self.catalog, self.kg, condition)
+        return self._holding[condition]
 
     def negatives(
         self, sample: Sample, positives: list[str], conditions: tuple[Condition, ...], excluded: set[str], rng: random.Random
@@ -178,10 +166,9 @@ def ordered(given: Sequence[str], order: str, seed: int, sample_id: str, positiv
     return list(given)
 
 
-def ranking_samples(task: "TaskConfig", samples: Iterable[Sample], dataset: "BenchmarkDataset") -> list[Sample]:
+def ranking_samples(task: "TaskConfig", samples: Sequence[Sample], dataset: "BenchmarkDataset") -> Sequence[Sample]:
     """A rank task's samples with their candidate lists (samples that have one already, read back
-    from a run folder, are kept as they are); any other task's samples unchanged."""
-    samples = list(samples)
+    from a run folder, are kept as they are); any other task's samples as they are."""
     if not task.ranks_candidates or all(s.candidates for s in samples):
         return samples
     builder = CandidateBuilder(

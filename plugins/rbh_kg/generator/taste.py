@@ -11,9 +11,8 @@ from collections.abc import Collection, Iterable, Sequence
 from itertools import combinations
 
 from rbh import KG, Catalog
-from rbh.data import Condition
+from rbh.data import DECADE, Condition, decade_of
 
-DECADE = "decade"  # derived from the catalog year: ("decade", "1980s")
 # Relations that describe a taste on their own (people, franchises).
 STRONG = frozenset({"directed_by", "starring", "written_by", "music_by", "series"})
 # Relations that only narrow a taste (never its whole description).
@@ -26,10 +25,6 @@ YEAR_RELATIONS = frozenset({"release_year", "publication_year"})
 USUAL_SHARE = 0.30  # a language or country held by more of the catalog is its usual one, no taste
 
 Fact = tuple[str, str]
-
-
-def decade_of(year: int | None) -> str | None:
-    return f"{year // 10 * 10}s" if year else None
 
 
 class TasteIndex:
