@@ -46,7 +46,7 @@ def ranked_answer(request: ChatRequest, order: Sequence[str]) -> Completion:
     """A rank request's answer: the candidates in `order` (ids), one title per line."""
     assert request.sample is not None and request.dataset is not None
     catalog = request.dataset.catalog(request.sample.domain)
-    return Completion(text="\n".join(catalog[i].display if i in catalog else i for i in order))
+    return Completion(text="\n".join(catalog.display_of(i) for i in order))
 
 
 def positive(backend: str, name: str, value: int) -> int:

@@ -15,5 +15,5 @@ class OracleModel(SampleBaseline):
         if sample is None or request.dataset is None:
             return Completion(error="oracle needs the sample and dataset")
         catalog = request.dataset.catalog(sample.domain)
-        titles = [catalog[i].display if i in catalog else i for i in sample.ground_truth]
+        titles = [catalog.display_of(i) for i in sample.ground_truth]
         return titles_answer(titles[: request.k] if request.k else titles)

@@ -97,7 +97,7 @@ def truth_titles(x: ScoringInput) -> list[str]:
     """Ground-truth titles as the official files write them (imported), else 'Title (Year)'."""
     if x.sample.ground_truth_titles:
         return list(x.sample.ground_truth_titles)
-    return [x.catalog[i].display if i in x.catalog else i for i in x.sample.ground_truth]
+    return [x.catalog.display_of(i) for i in x.sample.ground_truth]
 
 
 def official_scores(x: ScoringInput, threshold: float | None = None) -> OfficialScores:

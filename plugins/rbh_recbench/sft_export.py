@@ -24,7 +24,7 @@ def target_text(sample: "Sample", catalog: "Catalog", k: int | None, fmt: str = 
     for a rank task's sample, the whole list ranked: its positives, then the rest as shown."""
     truth = set(sample.ground_truth)
     ids = [*sample.ground_truth, *(c for c in sample.candidates if c not in truth)]
-    titles = [catalog[i].display if i in catalog else i for i in ids]
+    titles = [catalog.display_of(i) for i in ids]
     titles = titles[:k] if k else titles
     if fmt == "json":
         return json.dumps(titles, ensure_ascii=False)

@@ -79,6 +79,11 @@ class Catalog:
         item = self.items.get(item_id)
         return item.title if item else item_id
 
+    def display_of(self, item_id: str) -> str:
+        """'Title (YYYY)' of an id, as prompts and answers show items; unknown ids unchanged."""
+        item = self.items.get(item_id)
+        return item.display if item else item_id
+
     def resolver(self, options: ResolutionOptions | None = None) -> TitleResolver:
         """The (memoizing) resolver for these options, built on first use."""
         options = options or ResolutionOptions()

@@ -105,12 +105,10 @@ class PromptRenderer:
             fields = {name: getattr(sample, name) for name in needs & _PLAIN_FIELDS}
         titles: list[str] = []
         if history and self.task.history_size and (needs is None or "history_titles" in needs):
-            titles = [
-                catalog[i].display if i in catalog else i for i in sample.history[-self.task.history_size :]
-            ]  # 'Title (YYYY)', as the official prompt
+            titles = [catalog.display_of(i) for i in sample.history[-self.task.history_size :]]  # 'Title (YYYY)', as the official prompt
         candidates: list[str] = []
         if sample.candidates and (needs is None or "candidates" in needs):
-            candidates = [catalog[i].display if i in catalog else i for i in sample.candidates]  # 'Title (YYYY)', as shown
+            candidates = [catalog.display_of(i) for i in sample.candidates]  # 'Title (YYYY)', as shown
         return {
             **fields,
             "candidates": candidates,
