@@ -290,6 +290,7 @@ def print_group_table(results: "RunResults", hidden: Mapping[str, str] | None = 
 
 
 POSITION_METRICS = ("ndcg@10", "ndcg", "mrr", "position_corr")
+CHANCE_METRICS = ("ndcg@10", "recall@10", "mrr")
 
 
 def print_paired_drops(results: "RunResults", metrics: Sequence[str] = ("recall", "ndcg")) -> None:
@@ -328,9 +329,6 @@ def print_chance_levels(results: "RunResults") -> None:
     print_table(
         "chance level: a uniformly random ordering (analytic)", ("task", *CHANCE_METRICS), rows, caption="lists of " + "; ".join(shapes)
     )
-
-
-CHANCE_METRICS = ("ndcg@10", "recall@10", "mrr")
 
 
 def print_history_curves(results: "RunResults", hidden: Mapping[str, str] | None = None) -> None:

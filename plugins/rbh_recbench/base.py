@@ -86,18 +86,29 @@ def candidate_positions(x: ScoringInput) -> tuple[int | None, ...]:
     cached: tuple[int | None, ...] | None = x.memo.get(key)
     if cached is None:
         where = {item: i for i, item in enumerate(x.sample.candidates)}
-        by_key: dict[str, int] = {}
-        for i, item in enumerate(x.sample.candidates):
-            by_key.setdefault(x.catalog.key_of(item) if item in x.catalog else title_key(item), i)
-        cached = x.memo[key] = tuple(
-            where[item]
-            if item is not None and item in where
-            else (by_key.get(title_key(parsed.title)) if item is None or parsed.year is None else None)
-            for parsed, item in zip(x.recommended, x.resolved)
-        )
+        by_key: dict[str, int] | None = None  # the candidates' title keys, made only when a title needs them
+        positions: list[int | None] = []
+        for parsed, item in zip(x.recommended, x.resolved):
+            if item is not None and item in where:
+                positions.append(where[item])
+            elif item is None or parsed.year is None:
+                if by_key is None:
+                    by_key = {}
+                    for i, candidate in enumerate(x.sample.candidates):
+                        by_key.setdefault(title_key(x.catalog.title_of(candidate)), i)
+                positions.append(by_key.get(title_key(parsed.title)))
+            else:
+                positions.append(None)
+        cached = x.memo[key] = tuple(positions)
     return cached
 
 
 def candidate_items(x: ScoringInput) -> tuple[str | None, ...]:
-    """Per recommended title, the candidate it names (its resolved id when it names none)."""
-    return tuple(x.sample.candidates[p] if p is not None else item for p, item in zip(candidate_positions(x), x.resolved))
+    """Per recommended title, the candidate it names (its resolved id when it names none);
+    memoized per sample and resolution."""
+    key = memo_key("candidate_items", x)
+    cached: tuple[str | None, ...] | None = x.memo.get(key)
+    if cached is None:
+        shown = x.sample.candidates
+        cached = x.memo[key] = tuple(shown[p] if p is not None else item for p, item in zip(candidate_positions(x), x.resolved))
+    return cached

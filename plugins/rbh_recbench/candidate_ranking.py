@@ -10,7 +10,7 @@ from pydantic import Field
 
 from rbh import ScoringInput
 from rbh.scoring import TaskContext
-from rbh_recbench.base import ResolvingScorer, candidate_items, candidate_positions
+from rbh_recbench.base import ResolvingScorer, candidate_positions
 from rbh_recbench.quality import HistoryRepeat
 
 COPY_DEPTH = 5  # an answer whose first 5 items are the first 5 candidates in the order shown copies the list
@@ -106,7 +106,7 @@ class TopPopularShare(ResolvingScorer):
 
     def score(self, x: ScoringInput) -> float | None:
         decile = _decile(x)
-        top = [item for item in dict.fromkeys(candidate_items(x)) if item in x.sample.candidates][: self.options.k]
+        top = [x.sample.candidates[p] for p in shown_order(x)[: self.options.k]]
         if decile is None or not top:
             return None
         return sum(1 for item in top if item in decile) / len(top)

@@ -90,24 +90,34 @@ def summary_markdown(results: RunResults) -> str:
     tail = ["", "## Cost", "", *(f"- {line}" for line in cost), ""] if cost else []
     from rbh.results.curves import curves_markdown, turn_curves_markdown
 
-    extra = [*robustness_markdown(results), *curves_markdown(results), *turn_curves_markdown(results), *diagnosis_markdown(results)]
+    extra = [
+        *robustness_markdown(results),
+        *position_markdown(results),
+        *chance_markdown(results),
+        *curves_markdown(results),
+        *turn_curves_markdown(results),
+        *diagnosis_markdown(results),
+    ]
     return "\n".join(line for line in head if line is not None) + markdown_table(results) + "\n".join(extra + tail)
 
 
 def robustness_markdown(results: RunResults) -> list[str]:
-    """The paired robustness drops and the position-probe changes (none when the run has neither)."""
-    lines = drops_markdown(
+    """The paired robustness drops (none when the run has no paired samples)."""
+    return drops_markdown(
         "Paired robustness",
         "drop = source − target over pairs (one request asked three ways), paired bootstrap 95% interval.",
         results.robustness,
     )
-    lines += drops_markdown(
+
+
+def position_markdown(results: RunResults) -> list[str]:
+    """The position probes' paired changes (none when the run probed no rank task)."""
+    return drops_markdown(
         "Position bias",
         "change = metric with the candidates in the given order − in another order, over samples (each list shown both ways), "
         "paired bootstrap 95% interval; position_corr near 1 in every order means the ranking follows the list.",
         results.position_bias,
     )
-    return lines + chance_markdown(results)
 
 
 def drops_markdown(title: str, blurb: str, drops: Sequence[PairedDrop]) -> list[str]:

@@ -72,12 +72,12 @@ def rendered_prompts(
         from rbh.ranking.candidates import ranking_samples
 
         config = validate_task(dict(result.config), Path(result.config.get("source_path") or "results.json"))
-        samples = ranking_samples(config, samples, dataset)
+        shown = ranking_samples(config, samples, dataset)  # a rank task's lists, rebuilt
         renderer = PromptRenderer(config, registry.template_paths())
         catalog = dataset.catalog(config.domain)
         k, history = result.effective.get("k"), bool(result.effective.get("history"))
         out = []
-        for row, sample in zip(rows, samples):
+        for row, sample in zip(rows, shown):
             if row.prompt or row.prompt_sha is None:
                 out.append(row.prompt)
                 continue

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rbh.errors import UsageError
+from rbh.ranking.candidates import ranking_samples
 from rbh.results.model import DatasetRef, SampleRow, TaskResult
 from rbh.scoring.paired import PairedValues, PositionValues
 from rbh.scoring.task_scoring import BuiltScorer, TaskScores, TaskScoring, score_task
@@ -42,8 +43,6 @@ class ScoringJob:
     def score(self, seed: int) -> TaskScores:
         """Parse, resolve, score and aggregate (`score_task`); item popularity is counted over
         the task's whole dataset config and split."""
-        from rbh.ranking.candidates import ranking_samples
-
         task = self.task
         return score_task(
             task,

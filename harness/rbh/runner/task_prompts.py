@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rbh.errors import DataError
+from rbh.ranking.candidates import ranking_samples
 from rbh.runner.selection import Selection
 from rbh.tasks.prompts import PromptRenderer
 
@@ -73,11 +74,7 @@ def task_prompts(
         raise DataError(f"task {task.task}: dataset {opened.name}, config {config!r} has no split {use_split!r} (it has: {have})")
     samples = opened.samples(config, use_split)
     check_unique_ids(task.task, samples)
-    samples = (selection or Selection()).apply(task.task, samples)
-    if task.ranks_candidates:
-        from rbh.ranking.candidates import ranking_samples
-
-        samples = ranking_samples(task, samples, opened)
+    samples = list(ranking_samples(task, (selection or Selection()).apply(task.task, samples), opened))
     catalog = opened.catalog(task.domain)
     use_k = k if k is not None else task.k
     use_history = task.history if history is None else history

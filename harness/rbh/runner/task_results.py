@@ -126,7 +126,7 @@ def sample_rows(
                 resolved=scored.resolved,
                 metrics=scored.metrics,
                 scorer_errors=scored.scorer_errors,
-                details={**scored.details, "candidates": list(scored.sample.candidates)} if scored.sample.candidates else scored.details,
+                details=scored.details,
                 repeat=request.repeat,
                 spread=scores.spread[n // scores.repeats] if scores.spread else {},
                 sample=scored.sample.to_dict() if full else None,

@@ -35,10 +35,12 @@ def sample_groups(sample: "Sample") -> dict[str, list[str]]:
     label = group_label(group)
     if label:
         out["group"] = [label]
-    shown = [i for i, item in enumerate(sample.candidates) if item in set(sample.ground_truth)]
-    if shown:
-        low = shown[0] // POSITION_BUCKET * POSITION_BUCKET + 1
-        out["positive_position"] = [f"{low}-{low + POSITION_BUCKET - 1}"]
+    if sample.candidates:
+        truth = set(sample.ground_truth)
+        first = next((i for i, item in enumerate(sample.candidates) if item in truth), None)
+        if first is not None:
+            low = first // POSITION_BUCKET * POSITION_BUCKET + 1
+            out["positive_position"] = [f"{low}-{low + POSITION_BUCKET - 1}"]
     return out
 
 

@@ -94,15 +94,16 @@ def build_scorers(task: "TaskConfig", registry: "Registry", scoring: ScoringSet 
     built = []
     for spec in task.metrics:
         name, options = scoring.scorer_for(spec.name), dict(spec.options)
+        known = registry.scorers()
         cutoff = re.fullmatch(r"(.+)@(\d+)", name)
-        if cutoff and cutoff.group(1) in registry.scorers() and name not in registry.scorers():
-            name, options = cutoff.group(1), {"at": int(cutoff.group(2)), **options}  # `ndcg@10`: ndcg with at=10
+        if name not in known and cutoff and cutoff.group(1) in known:  # `ndcg@10`: ndcg with at=10
+            name, options = cutoff.group(1), {"at": int(cutoff.group(2)), **options}
+            if "at" not in known[name].obj.Options.model_fields:
+                raise ConfigError(f"task {task.task}: metric {spec.name}: {name} takes no cutoff (@k)")
         try:
             entry = registry.scorer(name)
         except RbhError as exc:
             raise ConfigError(f"task {task.task}: metric {spec.name}: {exc}") from None
-        if cutoff and "at" in options and "at" not in entry.obj.Options.model_fields:
-            raise ConfigError(f"task {task.task}: metric {spec.name}: {name} takes no cutoff (@k)")
         try:
             scorer = entry.obj(metric=spec.name, **options)
         except Exception as exc:  # pydantic ValidationError or a scorer's own check
@@ -290,6 +291,8 @@ def score_samples(
     for n, (sample, completion) in enumerate(zip(samples, completions)):
         row = ScoredSample(sample, completion, [p.to_dict() for p in read.parsed[n]], list(read.resolved[0][n]), {})
         row.conversation = conversations[n] if conversations is not None else None
+        if sample.candidates:  # a rank task's list, in the order shown, failed samples included
+            row.details["candidates"] = list(sample.candidates)
         if completion.error is None:
             row.refused = refusal_kind(completion.text, completion.finish_reason, read.resolved[0][n])
             if row.refused:
