@@ -40,7 +40,7 @@ def is_secret_name(name: str, declared: Iterable[str] = ()) -> bool:
     """Whether an argument called `name` holds a credential: declared so, or named as one only
     a credential is (`*_env` names say which environment variable holds it: not secret)."""
     lowered = name.lower()
-    if name in set(declared):
+    if name in declared:
         return True
     return not lowered.endswith("_env") and (lowered in SECRET_NAMES or lowered.endswith(SECRET_SUFFIXES))
 
