@@ -129,3 +129,19 @@ def test_card_has_statistics_beside_the_paper(default_cache):
     assert "| domain | subtype | source | samples | conditions 1/2/3-4 | hidden relation |" in card
     assert "| movie | misinformed | paper | 3239 | 42% / 48% / 11% |" in card
     assert re.search(r"\| book \| implicit \| generated \| \d+ \| [^|]+ \| written_by \d+%", card)
+
+
+def test_the_cards_sample_counts_are_the_rows_written(default_cache):
+    """The card's Statistics describe the dataset as written: a request asked twice with the same
+    ground truth leaves before it is counted (`repeated_question`), not only at the split."""
+    folder = _folder(default_cache)
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    table = card[card.index("## Statistics") : card.index("### Per subtype")]
+    checked = 0
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 9 and cells[0] in ("movie", "book"):
+            rows = sum(pq.read_table(folder / f"{cells[0]}_{cells[1]}" / f"{s}.parquet").num_rows for s in ("train", "validation", "test"))
+            assert int(cells[6]) == rows, (cells[0], cells[1])
+            checked += 1
+    assert checked == 10

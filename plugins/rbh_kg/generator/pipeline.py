@@ -20,6 +20,7 @@ from rbh_kg.generator.misinformed import build_misinformed
 from rbh_kg.generator.phrasing.base import Phraser
 from rbh_kg.generator.robustness import ROBUSTNESS, paired_drafts, phrase_pairs
 from rbh_kg.generator.selection import select_drafts
+from rbh_kg.generator.splits import assign_splits
 from rbh_kg.generator.stats import GenerationStats
 from rbh_kg.generator.validators import phrase_with_retries
 from rbh_kg.generator.validity import measure
@@ -109,6 +110,18 @@ def phrase_and_validate(
     return [d.to_sample(f"{d.domain}-{d.subtype}-{n:06d}", q, qd, SOURCE) for n, (d, q, qd) in enumerate(kept)]
 
 
+def drop_repeated_questions(samples: list[Sample], config: GeneratorConfig, stats: GenerationStats) -> list[Sample]:
+    """A request asked twice with the same ground truth is written once (the copy the splits keep,
+    `assign_splits`); the other copies leave here, before anything is counted or measured, so the
+    card's figures describe what the dataset holds. Each is counted as `repeated_question`."""
+    kept = {s.id for rows in assign_splits(sorted(samples, key=lambda s: s.id), config.split_shares, config.seed).values() for s in rows}
+    for s in samples:
+        if s.id not in kept:
+            stats.rejected[(s.domain, s.subtype, "repeated_question")] += 1
+            stats.dropped[(s.domain, s.subtype)] += 1
+    return [s for s in samples if s.id in kept]
+
+
 def generate_domain(
     inputs: GeneratorInputs, config: GeneratorConfig, phraser: Phraser, stats: GenerationStats, progress: bool = False
 ) -> DomainResult:
@@ -124,6 +137,7 @@ def generate_domain(
         stats.drafts[(inputs.domain, subtype)] += len(subtype_drafts)
         with _stage(f"{inputs.domain}: phrasing {subtype}", len(subtype_drafts), progress) as bar:
             samples = phrase_and_validate(subtype_drafts, phraser, inputs.catalog, config, stats, bar.advance)
+        samples = drop_repeated_questions(samples, config, stats)
         stats.add_samples(samples)
         if samples:
             result.samples[subtype] = samples
