@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rbh import ChatRequest, Completion
-from rbh.data import BM25Index
 from rbh_baselines.base import SampleBaseline, how_many, positive, ranked_answer, titles_answer
 
 if TYPE_CHECKING:
     from rbh import BenchmarkDataset
+    from rbh.data import BM25Index
 
 
 class BM25Model(SampleBaseline):
@@ -28,6 +28,8 @@ class BM25Model(SampleBaseline):
     def index(self, dataset: "BenchmarkDataset", domain: str) -> BM25Index:
         """The index of one (dataset, domain), built on first use (the dataset is kept alive so
         its id cannot be reused by another)."""
+        from rbh.data import BM25Index  # on first use: `rbh list models` imports this module
+
         key = (id(dataset), domain)
         if key not in self._indexes:
             self._indexes[key] = (dataset, BM25Index(dataset.catalog(domain), dataset.kg(domain), self.k1, self.b))

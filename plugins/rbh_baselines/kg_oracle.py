@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rbh import ChatRequest, Completion
-from rbh.data import items_holding_all, request_conditions
 from rbh_baselines.base import how_many, titles_answer
 from rbh_baselines.popularity import PopularityModel
 
@@ -58,6 +57,8 @@ class KGOracleModel(PopularityModel):
 
 def valid_items(sample: "Sample", catalog: "Catalog", kg: "KG") -> set[str] | None:
     """Catalog items satisfying the sample's conditions, or its profile theme; None without either."""
+    from rbh.data import items_holding_all, request_conditions  # on first use: listing models stays light
+
     conditions = request_conditions(sample)
     return set(items_holding_all(catalog, kg, conditions)) if conditions else None
 
